@@ -1,0 +1,80 @@
+package dev.gatehouse.cgi;
+
+import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every exchange of one servlet instance shares: configuration, threads, the admission
+ * gate, and the two container operations an exchange cannot do alone (local redirect and abort).
+ */
+record CgiRuntime(
+        CgiConfig config,
+        MetaVariablePolicy policy,
+        ExecutorService executor,
+        ScheduledExecutorService timer,
+        ScriptGate gate,
+        Path tempDir,
+        ServletContext context) {
+
+    /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
+    static final String ABORT = "dev.gatehouse.cgi.abort";
+    /** Request attribute: how many local redirects this request has followed. */
+    static final String REDIRECTS = "dev.gatehouse.cgi.redirects";
+    static final int MAX_REDIRECTS = 10;
+
+    private static final Logger LOG = System.getLogger(CgiServlet.class.getName());
+
+    void log(Level level, String format, Object... args) {
+        LOG.log(level, format, args);
+    }
+
+    void log(Level level, String message, Throwable t) {
+        LOG.log(level, message, t);
+    }
+
+    /**
+     * RFC 3875 §6.2.2: answers the request with the resource at a local path instead, by an
+     * async dispatch inside the container (the method and body of the request are kept).
+     */
+    void localRedirect(AsyncContext async, HttpServletRequest request, String target, String scriptName)
+            throws GatewayFailure {
+        Object seen = request.getAttribute(REDIRECTS);
+        int count = seen instanceof Integer i ? i : 0;
+        if (count >= MAX_REDIRECTS) {
+            throw new GatewayFailure(502, "more than " + MAX_REDIRECTS + " local redirects, last to " + target);
+        }
+        request.setAttribute(REDIRECTS, count + 1);
+        String contextPath = context.getContextPath();
+        if (contextPath.isEmpty() || target.startsWith(contextPath + "/")) {
+            async.dispatch(target.substring(contextPath.length()));
+            return;
+        }
+        ServletContext other = context.getContext(target);
+        if (other == null) {
+            throw new GatewayFailure(502, scriptName + " redirected to " + target
+                    + ", outside this web application and not reachable by cross-context dispatch");
+        }
+        async.dispatch(other, target.substring(other.getContextPath().length()));
+    }
+
+    /**
+     * Ends a response whose head is already sent so that the client sees it failed: the request
+     * is dispatched back to the servlet, which throws, and the container closes the connection
+     * without completing the body.
+     */
+    void abort(AsyncContext async, Throwable cause) {
+        async.getRequest().setAttribute(ABORT, cause);
+        try {
+            async.dispatch();
+        } catch (IllegalStateException e) {
+            async.complete();
+        }
+    }
+}

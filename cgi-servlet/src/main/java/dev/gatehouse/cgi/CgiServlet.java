@@ -1,0 +1,179 @@
+package dev.gatehouse.cgi;
+
+import dev.gatehouse.cgi.exec.Interpreters;
+import dev.gatehouse.cgi.exec.ResolvedScript;
+import dev.gatehouse.cgi.exec.ScriptResolutionException;
+import dev.gatehouse.cgi.exec.ScriptResolver;
+import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs CGI/1.1 scripts (RFC 3875) under a servlet mapping such as {@code /cgi-bin/*}.
+ *
+ * <p>Configured by init-params (see {@link CgiConfig} and the README). For each request it
+ * resolves the script under the script root ({@link ScriptResolver}), answers 404/403/405 for
+ * requests that must not run anything, then puts the request in async mode and hands it to a
+ * {@link CgiExchange} on a gateway thread, once the {@link ScriptGate} admits it (503 with
+ * Retry-After when it does not in time). Container threads are never held while a script runs.
+ *
+ * <p>Asynchronous support must be enabled for the mapping ({@code <async-supported>true}).
+ */
+public class CgiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    /** The product token in SERVER_SOFTWARE. */
+    public static final String PRODUCT = "Gatehouse/" + version();
+
+    private transient CgiRuntime runtime;
+    private transient ScriptResolver resolver;
+    private transient ResolvedScript program;
+    private transient String documentRoot;
+
+    @Override
+    public void init() throws ServletException {
+        CgiConfig config;
+        try {
+            config = CgiConfig.parse(this::getInitParameter);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+        }
+        ServletContext context = getServletContext();
+        Path tempDir = tempDir(context);
+        try {
+            if (config.program() != null) {
+                program = program(config.program());
+            } else {
+                Path root = ScriptRoot.locate(context, config.scriptRoot(), tempDir.resolve("cgi-" + getServletName()));
+                resolver = new ScriptResolver(root, config.interpreters());
+            }
+        } catch (IOException e) {
+            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+        }
+        String docRoot = context.getRealPath("/");
+        documentRoot = docRoot == null || docRoot.length() <= 1 ? docRoot : docRoot.replaceAll("/+$", "");
+        MetaVariablePolicy policy = new MetaVariablePolicy(PRODUCT + " " + context.getServerInfo(),
+                config.passAuthorization(), config.passEnv(), config.environment());
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threads("exec"));
+        ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
+        runtime = new CgiRuntime(config, policy, executor, timer, gate, tempDir, context);
+        runtime.log(Level.INFO, "{0}: serving {1}", getServletName(),
+                program != null ? "program " + program.file() : "scripts under " + resolver.root());
+    }
+
+    @Override
+    public void destroy() {
+        if (runtime != null) {
+            runtime.timer().shutdownNow();
+            runtime.executor().shutdownNow();
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            Object failure = request.getAttribute(CgiRuntime.ABORT);
+            if (failure instanceof Throwable t) {
+                request.removeAttribute(CgiRuntime.ABORT);
+                throw new ServletException("response aborted after its head was sent: " + t.getMessage(), t);
+            }
+        }
+        String method = request.getMethod();
+        if (!runtime.config().allowedMethods().contains(method)) {
+            runtime.log(Level.INFO, "{0} {1}: 405, method not allowed", method, request.getRequestURI());
+            response.setHeader("Allow", String.join(", ", runtime.config().allowedMethods()));
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            return;
+        }
+        ResolvedScript script;
+        try {
+            script = resolve(request);
+        } catch (ScriptResolutionException e) {
+            boolean notFound = e.reason() == ScriptResolutionException.Reason.NOT_FOUND;
+            runtime.log(Level.INFO, "{0}: {1}, {2}", request.getRequestURI(), notFound ? 404 : 403, e.getMessage());
+            response.sendError(notFound ? HttpServletResponse.SC_NOT_FOUND : HttpServletResponse.SC_FORBIDDEN);
+            return;
+        }
+        if (!request.isAsyncSupported()) {
+            throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
+        }
+        AsyncContext async = request.startAsync();
+        // a backstop only: the exchange enforces the script timeout itself
+        async.setTimeout(runtime.config().timeout().plus(runtime.config().queueTimeout()).toMillis() + 30_000);
+        runtime.gate().enter(new CgiExchange(runtime, async, script, location(request, script)));
+    }
+
+    private ResolvedScript resolve(HttpServletRequest request) throws ScriptResolutionException, IOException {
+        String pathInfo = request.getPathInfo();
+        if (program != null) {
+            return new ResolvedScript(program.file(), "", pathInfo, program.command());
+        }
+        return resolver.resolve(pathInfo != null ? pathInfo : request.getServletPath());
+    }
+
+    private ScriptLocation location(HttpServletRequest request, ResolvedScript script) {
+        String base = request.getContextPath() + (request.getPathInfo() != null ? request.getServletPath() : "");
+        String pathInfo = script.pathInfo();
+        String translated = null;
+        if (!pathInfo.isEmpty()) {
+            translated = getServletContext().getRealPath(pathInfo);
+            if (translated == null && documentRoot != null) {
+                translated = new File(documentRoot, pathInfo).getPath();
+            }
+        }
+        return new ScriptLocation(base + script.scriptPath(), pathInfo, translated, script.file().toString(),
+                documentRoot);
+    }
+
+    private ResolvedScript program(String path) throws IOException {
+        Path file = Path.of(path);
+        if (!file.isAbsolute() || !Files.isRegularFile(file) || !Files.isExecutable(file)) {
+            throw new IOException("init-param program='" + path + "' is not an absolute path of an executable file");
+        }
+        Path real = file.toRealPath();
+        return new ResolvedScript(real, "", "", List.of(real.toString()));
+    }
+
+    private static Path tempDir(ServletContext context) {
+        Object attr = context.getAttribute(ServletContext.TEMPDIR);
+        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private ThreadFactory threads(String role) {
+        AtomicInteger count = new AtomicInteger();
+        String prefix = "gatehouse-cgi-" + getServletName() + "-" + role + "-";
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String version() {
+        String v = CgiServlet.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.gatehouse.cgi;
+
+import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+
+/**
+ * Finds the script root on the file system. A path that names a resource of the web
+ * application ({@code /WEB-INF/cgi}) is used where the container unpacked it, or else copied out
+ * of the archive into the context's temp directory; any other value is an absolute file-system
+ * path.
+ */
+final class ScriptRoot {
+
+    private ScriptRoot() {}
+
+    static Path locate(ServletContext context, String root, Path copyTarget) throws IOException {
+        if (isWebappResource(context, root)) {
+            String real = context.getRealPath(root);
+            if (real != null && Files.isDirectory(Path.of(real))) {
+                return Path.of(real);
+            }
+            copy(context, root.endsWith("/") ? root : root + "/", copyTarget);
+            return copyTarget;
+        }
+        Path path = Path.of(root);
+        if (!path.isAbsolute() || !Files.isDirectory(path)) {
+            throw new IOException("init-param scriptRoot='" + root
+                    + "' is neither a directory of the web application nor an absolute directory path");
+        }
+        return path;
+    }
+
+    private static boolean isWebappResource(ServletContext context, String root) {
+        try {
+            return root.startsWith("/") && context.getResource(root) != null;
+        } catch (MalformedURLException e) {
+            return false;
+        }
+    }
+
+    /** Copies a resource directory tree; entries come from the container, not from user input. */
+    private static void copy(ServletContext context, String dir, Path target) throws IOException {
+        Files.createDirectories(target);
+        Set<String> entries = context.getResourcePaths(dir);
+        if (entries == null) {
+            return;
+        }
+        for (String entry : entries) {
+            String name = entry.substring(dir.length()).replace("/", "");
+            if (name.isEmpty() || name.equals("..") || name.equals(".")) {
+                continue;
+            }
+            if (entry.endsWith("/")) {
+                copy(context, entry, target.resolve(name));
+            } else {
+                try (InputStream in = context.getResourceAsStream(entry)) {
+                    if (in != null) {
+                        Files.copy(in, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.gatehouse.cgi.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.launcher.CommandLauncher;
+import org.apache.commons.exec.launcher.CommandLauncherFactory;
+
+/**
+ * One running gateway program, started through commons-exec's launcher with exactly the given
+ * environment (nothing inherited) in the script's directory. This object owns the process: its
+ * streams, and the kill of its whole tree.
+ *
+ * <p>commons-exec's {@code ExecuteWatchdog} destroys only the direct process, and its
+ * {@code PumpStreamHandler} spends a thread per stream; so the launcher is used alone, the
+ * caller relays the streams, and {@link #killTree()} walks {@link ProcessHandle#descendants()}.
+ */
+public final class ScriptProcess implements AutoCloseable {
+
+    private static final CommandLauncher LAUNCHER = CommandLauncherFactory.createVMLauncher();
+
+    private final Process process;
+    private final String name;
+
+    private ScriptProcess(Process process, String name) {
+        this.process = process;
+        this.name = name;
+    }
+
+    /**
+     * Starts {@code argv} with {@code environment} in {@code directory}.
+     *
+     * @param name a short name for log lines, e.g. the SCRIPT_NAME
+     */
+    public static ScriptProcess start(List<String> argv, Map<String, String> environment, Path directory,
+            String name) throws IOException {
+        CommandLine command = new CommandLine(argv.get(0));
+        for (String arg : argv.subList(1, argv.size())) {
+            command.addArgument(arg, false);
+        }
+        return new ScriptProcess(LAUNCHER.exec(command, environment, directory.toFile()), name);
+    }
+
+    /** The program's standard input: the request body goes here. */
+    public OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /** The program's standard output: the CGI response. */
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    /** The program's standard error: log lines. */
+    public InputStream stderr() {
+        return process.getErrorStream();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the exit status, up to the given time; returns null when it is still running. */
+    public Integer waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        return process.waitFor(timeout, unit) ? process.exitValue() : null;
+    }
+
+    /**
+     * Kills the program and every descendant it started (SIGKILL), children first so none is
+     * re-parented and missed. Idempotent.
+     */
+    public void killTree() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.descendants().forEach(tree::add);
+        process.destroyForcibly();
+        for (ProcessHandle child : tree) {
+            child.destroyForcibly();
+        }
+        // children started between the snapshot and the kill of their parent
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Kills the tree if still running and closes the streams. */
+    @Override
+    public void close() {
+        if (process.isAlive() || process.descendants().findAny().isPresent()) {
+            killTree();
+        }
+        closeQuietly(process.getOutputStream());
+        closeQuietly(process.getInputStream());
+        closeQuietly(process.getErrorStream());
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing a pipe to a dead process: nothing to report
+        }
+    }
+}

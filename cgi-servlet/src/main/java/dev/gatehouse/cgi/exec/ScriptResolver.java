@@ -1,0 +1,101 @@
+package dev.gatehouse.cgi.exec;
+
+import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds the script a request path names under a script root (RFC 3875 §3.3): walking the
+ * path's segments from the left, the first one that names a regular file is the script, and the
+ * segments after it are PATH_INFO. Directories nest.
+ *
+ * <p>Confinement: segments {@code .} and {@code ..}, empty segments, and segments holding a
+ * backslash or NUL are refused; any segment starting with {@code .} (hidden files such as
+ * {@code .htaccess}, directories such as {@code .git}) is forbidden; and the script's real path,
+ * symbolic links resolved, must lie inside the script root's real path.
+ */
+public final class ScriptResolver {
+
+    private final Path root;
+    private final Interpreters interpreters;
+
+    /**
+     * @param root the script root; it must exist and be a directory
+     * @throws IOException if the root cannot be resolved
+     */
+    public ScriptResolver(Path root, Interpreters interpreters) throws IOException {
+        this.root = root.toRealPath();
+        if (!Files.isDirectory(this.root)) {
+            throw new IOException("script root is not a directory: " + this.root);
+        }
+        this.interpreters = interpreters;
+    }
+
+    /** The real path of the script root. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Resolves a decoded request path relative to the script root, e.g.
+     * {@code /sub/env.sh/extra/info} → script {@code sub/env.sh}, PATH_INFO {@code /extra/info}.
+     */
+    public ResolvedScript resolve(String path) throws ScriptResolutionException, IOException {
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            throw new ScriptResolutionException(Reason.NOT_FOUND, "no script named in the path");
+        }
+        String[] segments = (path.startsWith("/") ? path.substring(1) : path).split("/", -1);
+        Path candidate = root;
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            checkSegment(segment, path);
+            candidate = candidate.resolve(segment);
+            if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!Files.exists(candidate)) {
+                throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path);
+            }
+            Path real = candidate.toRealPath();
+            if (!real.startsWith(root)) {
+                throw new ScriptResolutionException(Reason.FORBIDDEN, "resolves outside the script root: " + path);
+            }
+            if (Files.isDirectory(real)) {
+                // a symlink to a directory inside the root: keep walking from its real path
+                candidate = real;
+                continue;
+            }
+            if (!Files.isRegularFile(real)) {
+                throw new ScriptResolutionException(Reason.FORBIDDEN, "not a regular file: " + path);
+            }
+            StringBuilder scriptPath = new StringBuilder();
+            for (int j = 0; j <= i; j++) {
+                scriptPath.append('/').append(segments[j]);
+            }
+            StringBuilder pathInfo = new StringBuilder();
+            for (int j = i + 1; j < segments.length; j++) {
+                pathInfo.append('/').append(segments[j]);
+            }
+            List<String> command = interpreters.command(real);
+            if (command == null) {
+                throw new ScriptResolutionException(Reason.FORBIDDEN,
+                        "not executable and no interpreter for it: " + scriptPath);
+            }
+            return new ResolvedScript(real, scriptPath.toString(), pathInfo.toString(), command);
+        }
+        throw new ScriptResolutionException(Reason.NOT_FOUND, "path names a directory, not a script: " + path);
+    }
+
+    private static void checkSegment(String segment, String path) throws ScriptResolutionException {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
+                || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+            throw new ScriptResolutionException(Reason.NOT_FOUND, "illegal path segment in " + path);
+        }
+        if (segment.charAt(0) == '.') {
+            throw new ScriptResolutionException(Reason.FORBIDDEN, "hidden path segment in " + path);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.gatehouse.cgi.meta;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the meta-variables of RFC 3875 §4.1, the common extensions (REQUEST_URI,
+ * SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT, SERVER_ADDR, REQUEST_SCHEME, HTTPS,
+ * REDIRECT_STATUS) and the protocol-specific HTTP_* variables (§4.1.18), in that order.
+ *
+ * <p>Request headers are passed as HTTP_* except: Content-Type and Content-Length (they are
+ * CONTENT_TYPE and CONTENT_LENGTH); {@code Proxy}, never (httpoxy, CVE-2016-5388);
+ * {@code Authorization}, unless the policy allows it; and any header whose name is not an HTTP
+ * token or contains {@code _}, since {@code X_Foo} and {@code X-Foo} would both become HTTP_X_FOO
+ * and one could forge the other.
+ *
+ * <p>The same variables serve CGI (the process environment) and FastCGI (PARAMS).
+ */
+public final class MetaVariables {
+
+    /** CGI/1.1, RFC 3875 §4.1.4. */
+    public static final String GATEWAY_INTERFACE = "CGI/1.1";
+
+    private MetaVariables() {}
+
+    /**
+     * The meta-variables for one request, in RFC order. Variables that RFC 3875 says are
+     * "NULL" for this request are left out rather than set empty, except QUERY_STRING which
+     * §4.1.7 requires to be set.
+     */
+    public static Map<String, String> of(
+            CgiRequest request, ScriptLocation location, MetaVariablePolicy policy,
+            Map<String, String> serverEnvironment) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : policy.inherited()) {
+            String value = serverEnvironment.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        putIfPresent(env, "AUTH_TYPE", request.authType());
+        // §4.1.2: set if and only if the request has a body (a spooled chunked body has a length).
+        if (request.contentLength() >= 0) {
+            env.put("CONTENT_LENGTH", Long.toString(request.contentLength()));
+        }
+        putIfPresent(env, "CONTENT_TYPE", request.contentType());
+        env.put("GATEWAY_INTERFACE", GATEWAY_INTERFACE);
+        if (!location.pathInfo().isEmpty()) {
+            env.put("PATH_INFO", location.pathInfo());
+            putIfPresent(env, "PATH_TRANSLATED", location.pathTranslated());
+        }
+        env.put("QUERY_STRING", request.queryString());
+        env.put("REMOTE_ADDR", request.remoteAddr());
+        env.put("REMOTE_HOST", request.remoteHost() != null ? request.remoteHost() : request.remoteAddr());
+        putIfPresent(env, "REMOTE_USER", request.remoteUser());
+        env.put("REQUEST_METHOD", request.method());
+        env.put("SCRIPT_NAME", location.scriptName());
+        env.put("SERVER_NAME", request.serverName());
+        env.put("SERVER_PORT", Integer.toString(request.serverPort()));
+        env.put("SERVER_PROTOCOL", request.protocol());
+        env.put("SERVER_SOFTWARE", policy.serverSoftware());
+
+        String query = request.queryString();
+        env.put("REQUEST_URI", query.isEmpty() ? request.requestUri() : request.requestUri() + "?" + query);
+        putIfPresent(env, "SCRIPT_FILENAME", location.scriptFilename());
+        putIfPresent(env, "DOCUMENT_ROOT", location.documentRoot());
+        env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
+        putIfPresent(env, "SERVER_ADDR", request.serverAddr());
+        env.put("REQUEST_SCHEME", request.scheme());
+        if (request.secure()) {
+            env.put("HTTPS", "on");
+        }
+        // php-cgi refuses to run (force-cgi-redirect) unless this is set.
+        env.put("REDIRECT_STATUS", "200");
+
+        for (CgiRequest.Header header : request.headers()) {
+            String variable = httpVariableName(header.name(), policy.passAuthorization());
+            if (variable != null && !header.values().isEmpty()) {
+                String separator = variable.equals("HTTP_COOKIE") ? "; " : ", ";
+                env.merge(variable, String.join(separator, header.values()), (a, b) -> a + separator + b);
+            }
+        }
+        env.putAll(policy.extra());
+        return env;
+    }
+
+    /**
+     * The HTTP_* name for a request header (RFC 3875 §4.1.18), or null when the header must not
+     * be passed.
+     */
+    public static String httpVariableName(String headerName, boolean passAuthorization) {
+        if (headerName.isEmpty() || !isSafeToken(headerName)) {
+            return null;
+        }
+        String lower = headerName.toLowerCase(Locale.ROOT);
+        switch (lower) {
+            case "content-type", "content-length", "proxy", "connection", "transfer-encoding" -> {
+                return null;
+            }
+            case "authorization" -> {
+                if (!passAuthorization) {
+                    return null;
+                }
+            }
+            default -> { }
+        }
+        return "HTTP_" + headerName.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** An RFC 9110 token without {@code _}: letters, digits and the token symbols. */
+    private static boolean isSafeToken(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void putIfPresent(Map<String, String> env, String name, String value) {
+        if (value != null) {
+            env.put(name, value);
+        }
+    }
+}
