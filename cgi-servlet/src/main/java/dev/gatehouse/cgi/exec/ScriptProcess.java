@@ -97,7 +97,7 @@ public final class ScriptProcess implements AutoCloseable {
     /** Kills the tree if still running and closes the streams. */
     @Override
     public void close() {
-        if (process.isAlive() || process.descendants().findAny().isPresent()) {
+        if (process.isAlive()) {
             killTree();
         }
         closeQuietly(process.getOutputStream());

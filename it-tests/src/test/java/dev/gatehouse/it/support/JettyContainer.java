@@ -1,0 +1,84 @@
+package dev.gatehouse.it.support;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/** Embedded Jetty 12 (ee10). */
+final class JettyContainer implements ServletContainer {
+
+    private final Server server;
+    private final URI base;
+
+    private JettyContainer(Handler handler, String contextPath) {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not start", e);
+        }
+        String path = contextPath.isEmpty() ? "/" : contextPath + "/";
+        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
+    }
+
+    static JettyContainer war(Path war, String contextPath) {
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
+        webapp.setWar(war.toString());
+        webapp.setThrowUnavailableOnStartupException(true);
+        return new JettyContainer(webapp, contextPath);
+    }
+
+    static JettyContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets) {
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
+        if (docBase != null) {
+            context.setBaseResource(ResourceFactory.root().newResource(docBase));
+        }
+        for (ServletSpec spec : servlets) {
+            ServletHolder holder = new ServletHolder(spec.name(), spec.servletClass());
+            holder.setInitParameters(spec.initParams());
+            holder.setAsyncSupported(true);
+            holder.setInitOrder(1);
+            for (String mapping : spec.mappings()) {
+                context.addServlet(holder, mapping);
+            }
+        }
+        return new JettyContainer(context, contextPath);
+    }
+
+    @Override
+    public URI base() {
+        return base;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.JETTY;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Jetty 12 at " + base;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gatehouse.it.support;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A real embedded servlet container listening on 127.0.0.1 on a free port, with one web
+ * application: either a WAR deployed unchanged, or servlets registered programmatically.
+ */
+public interface ServletContainer extends AutoCloseable {
+
+    /** Which container. */
+    enum Kind {
+        JETTY, TOMCAT
+    }
+
+    /** {@code http://127.0.0.1:PORT/context/} */
+    URI base();
+
+    /** An address under {@link #base()}: {@code uri("cgi-bin/env.sh")}. */
+    default URI uri(String relative) {
+        return base().resolve(relative);
+    }
+
+    Kind kind();
+
+    @Override
+    void close();
+
+    /** Starts a container of {@code kind} with the WAR at {@code war} under {@code contextPath}. */
+    static ServletContainer war(Kind kind, Path war, String contextPath) {
+        return kind == Kind.JETTY ? JettyContainer.war(war, contextPath) : TomcatContainer.war(war, contextPath);
+    }
+
+    /** Starts a container of {@code kind} with {@code servlets} under {@code contextPath}. */
+    static ServletContainer servlets(Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets) {
+        return kind == Kind.JETTY
+                ? JettyContainer.servlets(contextPath, docBase, servlets)
+                : TomcatContainer.servlets(contextPath, docBase, servlets);
+    }
+
+    /** The sample WAR built by the reactor (system property {@code sample.war}, set by Failsafe). */
+    static Path sampleWar() {
+        String path = System.getProperty("sample.war");
+        if (path == null) {
+            throw new IllegalStateException("system property sample.war is not set: run through mvn verify");
+        }
+        return Path.of(path);
+    }
+}

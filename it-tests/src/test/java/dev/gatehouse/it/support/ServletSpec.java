@@ -1,0 +1,31 @@
+package dev.gatehouse.it.support;
+
+import jakarta.servlet.Servlet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A servlet to register programmatically in a container: what a web.xml {@code <servlet>} and
+ * {@code <servlet-mapping>} pair would say.
+ */
+public record ServletSpec(String name, Class<? extends Servlet> servletClass, Map<String, String> initParams,
+        List<String> mappings) {
+
+    public ServletSpec {
+        initParams = Map.copyOf(initParams);
+        mappings = List.copyOf(mappings);
+    }
+
+    /** A spec with no init-params; add them with {@link #param}. */
+    public static ServletSpec of(String name, Class<? extends Servlet> servletClass, String... mappings) {
+        return new ServletSpec(name, servletClass, Map.of(), List.of(mappings));
+    }
+
+    /** This spec with one more init-param. */
+    public ServletSpec param(String key, String value) {
+        Map<String, String> params = new LinkedHashMap<>(initParams);
+        params.put(key, value);
+        return new ServletSpec(name, servletClass, params, mappings);
+    }
+}

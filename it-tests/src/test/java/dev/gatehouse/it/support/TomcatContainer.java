@@ -1,0 +1,105 @@
+package dev.gatehouse.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/** Embedded Tomcat 11. */
+final class TomcatContainer implements ServletContainer {
+
+    private final Tomcat tomcat;
+    private final URI base;
+
+    private TomcatContainer(Tomcat tomcat, Context context, String contextPath) {
+        this.tomcat = tomcat;
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("Tomcat did not start", e);
+        }
+        if (context.getState() != LifecycleState.STARTED) {
+            close();
+            throw new IllegalStateException("Tomcat context " + contextPath + " failed to start");
+        }
+        base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + contextPath + "/");
+    }
+
+    private static Tomcat newTomcat() {
+        Tomcat tomcat = new Tomcat();
+        try {
+            Path baseDir = Files.createTempDirectory("gatehouse-tomcat-");
+            // the appBase exists, as in a Tomcat installation, so that WARs are unpacked there
+            Files.createDirectories(baseDir.resolve("webapps"));
+            tomcat.setBaseDir(baseDir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        return tomcat;
+    }
+
+    static TomcatContainer war(Path war, String contextPath) {
+        Tomcat tomcat = newTomcat();
+        Context context = tomcat.addWebapp(contextPath, war.toAbsolutePath().toString());
+        return new TomcatContainer(tomcat, context, contextPath);
+    }
+
+    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets) {
+        Tomcat tomcat = newTomcat();
+        String base;
+        try {
+            base = docBase != null ? docBase.toString() : Files.createTempDirectory("gatehouse-docbase-").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Context context = tomcat.addContext(contextPath, base);
+        for (ServletSpec spec : servlets) {
+            Wrapper wrapper = Tomcat.addServlet(context, spec.name(), spec.servletClass().getName());
+            spec.initParams().forEach(wrapper::addInitParameter);
+            wrapper.setAsyncSupported(true);
+            wrapper.setLoadOnStartup(1);
+            for (String mapping : spec.mappings()) {
+                context.addServletMappingDecoded(mapping, spec.name());
+            }
+        }
+        return new TomcatContainer(tomcat, context, contextPath);
+    }
+
+    @Override
+    public URI base() {
+        return base;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.TOMCAT;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("Tomcat did not stop", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tomcat 11 at " + base;
+    }
+}
