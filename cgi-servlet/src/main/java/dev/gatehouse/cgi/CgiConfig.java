@@ -35,6 +35,8 @@ import java.util.function.Function;
  * @param queryArguments whether an ISINDEX-style query becomes argv (RFC 3875 §4.4)
  * @param maxStderrLines how many stderr lines per request reach the log before the rest is
  *     counted and dropped
+ * @param processGroup whether each script leads a process group of its own (through
+ *     {@code setsid}), so that a kill also reaches children that outlived it
  */
 public record CgiConfig(
         String scriptRoot,
@@ -52,7 +54,8 @@ public record CgiConfig(
         ChunkedBody chunkedBody,
         long maxSpoolBytes,
         boolean queryArguments,
-        int maxStderrLines) {
+        int maxStderrLines,
+        boolean processGroup) {
 
     /** Handling of a request body without Content-Length. */
     public enum ChunkedBody {
@@ -85,7 +88,8 @@ public record CgiConfig(
                         v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
                 parse(param, "maxSpoolBytes", "67108864", Long::parseLong),
                 bool(param, "queryArguments", false),
-                nonNegative(param, "maxStderrLines", 200));
+                nonNegative(param, "maxStderrLines", 200),
+                bool(param, "processGroup", true));
     }
 
     private static String string(Function<String, String> param, String name, String def) {

@@ -106,7 +106,8 @@ final class CgiExchange implements ScriptGate.Admission {
         List<String> argv = CommandArguments.append(script.command(), cgiRequest.queryString(),
                 runtime.config().queryArguments());
         try {
-            process = ScriptProcess.start(argv, env, script.file().getParent(), location.scriptName());
+            process = ScriptProcess.start(argv, env, script.file().getParent(), location.scriptName(),
+                    runtime.config().processGroup());
         } catch (IOException e) {
             throw new GatewayFailure(500, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }

@@ -19,18 +19,31 @@ import org.apache.commons.exec.launcher.CommandLauncherFactory;
  *
  * <p>commons-exec's {@code ExecuteWatchdog} destroys only the direct process, and its
  * {@code PumpStreamHandler} spends a thread per stream; so the launcher is used alone, the
- * caller relays the streams, and {@link #killTree()} walks {@link ProcessHandle#descendants()}.
+ * caller relays the streams, and {@link #killTree()} kills the whole tree: every process in
+ * {@link ProcessHandle#descendants()}, and — when the script was started as the leader of a
+ * process group of its own through {@code setsid(1)} — every process left in that group, which
+ * catches children that outlived their parent (a {@code cmd &} that keeps stdout open).
  */
 public final class ScriptProcess implements AutoCloseable {
 
     private static final CommandLauncher LAUNCHER = CommandLauncherFactory.createVMLauncher();
 
+    /** {@code setsid(1)} from util-linux, when present: it makes the script a group leader. */
+    private static final Path SETSID = findSetsid();
+
     private final Process process;
     private final String name;
+    private final boolean groupLeader;
 
-    private ScriptProcess(Process process, String name) {
+    private ScriptProcess(Process process, String name, boolean groupLeader) {
         this.process = process;
         this.name = name;
+        this.groupLeader = groupLeader;
+    }
+
+    /** Whether scripts can be given a process group of their own on this machine. */
+    public static boolean processGroupsAvailable() {
+        return SETSID != null;
     }
 
     /**
@@ -39,12 +52,13 @@ public final class ScriptProcess implements AutoCloseable {
      * @param name a short name for log lines, e.g. the SCRIPT_NAME
      */
     public static ScriptProcess start(List<String> argv, Map<String, String> environment, Path directory,
-            String name) throws IOException {
-        CommandLine command = new CommandLine(argv.get(0));
-        for (String arg : argv.subList(1, argv.size())) {
+            String name, boolean ownProcessGroup) throws IOException {
+        boolean group = ownProcessGroup && SETSID != null;
+        CommandLine command = new CommandLine(group ? SETSID.toString() : argv.get(0));
+        for (String arg : group ? argv : argv.subList(1, argv.size())) {
             command.addArgument(arg, false);
         }
-        return new ScriptProcess(LAUNCHER.exec(command, environment, directory.toFile()), name);
+        return new ScriptProcess(LAUNCHER.exec(command, environment, directory.toFile()), name, group);
     }
 
     /** The program's standard input: the request body goes here. */
@@ -86,12 +100,40 @@ public final class ScriptProcess implements AutoCloseable {
     public void killTree() {
         List<ProcessHandle> tree = new ArrayList<>();
         process.descendants().forEach(tree::add);
+        if (groupLeader) {
+            killGroup();
+        }
         process.destroyForcibly();
         for (ProcessHandle child : tree) {
             child.destroyForcibly();
         }
         // children started between the snapshot and the kill of their parent
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGKILL to the process group the script leads; Java has no call for that, kill(1) has. */
+    private void killGroup() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // kill(1) missing: the descendants walk below still runs
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path findSetsid() {
+        for (String dir : new String[] {"/usr/bin", "/bin"}) {
+            Path candidate = Path.of(dir, "setsid");
+            if (java.nio.file.Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** Kills the tree if still running and closes the streams. */
