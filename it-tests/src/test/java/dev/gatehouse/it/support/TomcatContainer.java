@@ -72,7 +72,7 @@ final class TomcatContainer implements ServletContainer {
             wrapper.setAsyncSupported(true);
             wrapper.setLoadOnStartup(1);
             for (String mapping : spec.mappings()) {
-                context.addServletMappingDecoded(mapping, spec.name());
+                context.addServletMapping(mapping, spec.name());
             }
         }
         return new TomcatContainer(tomcat, context, contextPath);

@@ -1,0 +1,134 @@
+package dev.gatehouse.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.it.support.FullDuplexPost;
+import dev.gatehouse.it.support.ServletContainer;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The README's run command: {@code java -jar gatehouse-sample.war}, here in a JVM with a 32 MiB
+ * heap, so that any body held whole in memory would fail with OutOfMemoryError.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExecutableWarIT {
+
+    private static final Pattern URL = Pattern.compile("Gatehouse sample on (http://\\S+)");
+    private static final int HEAP_MB = 32;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process server;
+    private URI base;
+
+    @BeforeAll
+    void start() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        server = new ProcessBuilder(java, "-Xmx" + HEAP_MB + "m", "-jar",
+                ServletContainer.sampleWar().toString(), "--port", "0")
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    System.out.println("[sample] " + line);
+                    Matcher m = URL.matcher(line);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("the sample exited before it printed its address");
+        });
+        base = URI.create(url.get(60, TimeUnit.SECONDS));
+        Thread pump = new Thread(() -> out.lines().forEach(l -> System.out.println("[sample] " + l)));
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void servesIndexAndCgi() throws Exception {
+        assertEquals("127.0.0.1", base.getHost());
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, index.statusCode());
+        assertTrue(index.body().contains("Gatehouse sample"));
+        HttpResponse<String> hello = http.send(HttpRequest.newBuilder(base.resolve("cgi-bin/hello.sh")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, hello.statusCode());
+        assertEquals("Hello from sh\n", hello.body());
+    }
+
+    @Test
+    void downloads50MegabytesThroughASmallHeap() throws Exception {
+        long size = 50L * 1024 * 1024;
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(base.resolve("cgi-bin/download.sh?bytes=" + size)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        MessageDigest got = MessageDigest.getInstance("SHA-256");
+        MessageDigest want = MessageDigest.getInstance("SHA-256");
+        long total = 0;
+        byte[] buf = new byte[65536];
+        byte[] zeros = new byte[65536];
+        try (InputStream in = response.body()) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                got.update(buf, 0, n);
+                want.update(zeros, 0, n);
+                total += n;
+            }
+        }
+        assertEquals(size, total);
+        assertArrayEquals(want.digest(), got.digest());
+        assertTrue(server.isAlive(), "the server survived");
+    }
+
+    @Test
+    void echoes10MegabytePostThroughASmallHeap() throws Exception {
+        byte[] body = new byte[10 * 1024 * 1024];
+        new Random(42).nextBytes(body);
+        FullDuplexPost.Result result = FullDuplexPost.post(base.resolve("cgi-bin/echo.pl"), body, false);
+        assertEquals(200, result.status());
+        assertEquals(Integer.toString(body.length), result.headers().get("x-content-length"));
+        assertEquals(body.length, result.bodyBytes());
+        assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
+    }
+
+    @Test
+    void spoolsAChunkedPostToSetContentLength() throws Exception {
+        byte[] body = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(body);
+        FullDuplexPost.Result result = FullDuplexPost.post(base.resolve("cgi-bin/echo.pl"), body, true);
+        assertEquals(200, result.status());
+        assertEquals(Integer.toString(body.length), result.headers().get("x-content-length"));
+        assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
+    }
+}
