@@ -111,6 +111,7 @@ final class CgiExchange implements ScriptGate.Admission {
         } catch (IOException e) {
             throw new GatewayFailure(500, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
+        runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.timer().schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
         runtime.executor().execute(new StderrLog(process.stderr(), location.scriptName(),
@@ -282,6 +283,7 @@ final class CgiExchange implements ScriptGate.Admission {
                 Thread.currentThread().interrupt();
             }
             p.close();
+            runtime.running().remove(p);
         }
         runtime.gate().leave();
     }

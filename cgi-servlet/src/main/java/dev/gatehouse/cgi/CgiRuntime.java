@@ -6,13 +6,16 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import dev.gatehouse.cgi.exec.ScriptProcess;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
- * gate, and the two container operations an exchange cannot do alone (local redirect and abort).
+ * gate, the set of running scripts (killed on undeploy), and the two container operations an
+ * exchange cannot do alone (local redirect and abort).
  */
 record CgiRuntime(
         CgiConfig config,
@@ -21,7 +24,8 @@ record CgiRuntime(
         ScheduledExecutorService timer,
         ScriptGate gate,
         Path tempDir,
-        ServletContext context) {
+        ServletContext context,
+        Set<ScriptProcess> running) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
     static final String ABORT = "dev.gatehouse.cgi.abort";

@@ -1,7 +1,7 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.Interpreters;
 import dev.gatehouse.cgi.exec.ResolvedScript;
+import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.ScriptResolutionException;
 import dev.gatehouse.cgi.exec.ScriptResolver;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -78,16 +79,29 @@ public class CgiServlet extends HttpServlet {
         ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threads("exec"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
-        runtime = new CgiRuntime(config, policy, executor, timer, gate, tempDir, context);
+        runtime = new CgiRuntime(config, policy, executor, timer, gate, tempDir, context,
+                ConcurrentHashMap.newKeySet());
         runtime.log(Level.INFO, "{0}: serving {1}", getServletName(),
                 program != null ? "program " + program.file() : "scripts under " + resolver.root());
     }
 
     @Override
     public void destroy() {
-        if (runtime != null) {
-            runtime.timer().shutdownNow();
+        if (runtime == null) {
+            return;
+        }
+        for (ScriptProcess process : runtime.running()) {
+            process.killTree();
+        }
+        runtime.timer().shutdownNow();
+        runtime.executor().shutdown();
+        try {
+            if (!runtime.executor().awaitTermination(5, TimeUnit.SECONDS)) {
+                runtime.executor().shutdownNow();
+            }
+        } catch (InterruptedException e) {
             runtime.executor().shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
