@@ -21,9 +21,14 @@ abstract class SampleWarContract {
 
     abstract ServletContainer.Kind kind();
 
+    /** Whether the container unpacks the WAR; when not, the servlet copies its scripts out. */
+    boolean unpack() {
+        return true;
+    }
+
     @BeforeAll
     void deploy() {
-        container = ServletContainer.war(kind(), ServletContainer.sampleWar(), "/sample");
+        container = ServletContainer.war(kind(), ServletContainer.sampleWar(), "/sample", unpack());
     }
 
     @AfterAll

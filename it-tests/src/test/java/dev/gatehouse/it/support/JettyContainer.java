@@ -33,8 +33,9 @@ final class JettyContainer implements ServletContainer {
         base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
     }
 
-    static JettyContainer war(Path war, String contextPath) {
+    static JettyContainer war(Path war, String contextPath, boolean unpack) {
         WebAppContext webapp = new WebAppContext();
+        webapp.setExtractWAR(unpack);
         webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
         webapp.setWar(war.toString());
         webapp.setThrowUnavailableOnStartupException(true);

@@ -28,9 +28,22 @@ public interface ServletContainer extends AutoCloseable {
     @Override
     void close();
 
-    /** Starts a container of {@code kind} with the WAR at {@code war} under {@code contextPath}. */
+    /**
+     * Starts a container of {@code kind} with the WAR at {@code war} under {@code contextPath},
+     * unpacked as both containers do by default.
+     */
     static ServletContainer war(Kind kind, Path war, String contextPath) {
-        return kind == Kind.JETTY ? JettyContainer.war(war, contextPath) : TomcatContainer.war(war, contextPath);
+        return war(kind, war, contextPath, true);
+    }
+
+    /**
+     * Starts a container with a WAR, unpacked or served from inside the archive (then
+     * {@code ServletContext.getRealPath} answers null).
+     */
+    static ServletContainer war(Kind kind, Path war, String contextPath, boolean unpack) {
+        return kind == Kind.JETTY
+                ? JettyContainer.war(war, contextPath, unpack)
+                : TomcatContainer.war(war, contextPath, unpack);
     }
 
     /** Starts a container of {@code kind} with {@code servlets} under {@code contextPath}. */

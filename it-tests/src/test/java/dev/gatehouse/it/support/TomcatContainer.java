@@ -5,12 +5,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 
 /** Embedded Tomcat 11. */
@@ -18,9 +21,11 @@ final class TomcatContainer implements ServletContainer {
 
     private final Tomcat tomcat;
     private final URI base;
+    private final Path baseDir;
 
     private TomcatContainer(Tomcat tomcat, Context context, String contextPath) {
         this.tomcat = tomcat;
+        this.baseDir = Path.of(tomcat.getServer().getCatalinaBase().getPath());
         try {
             tomcat.start();
         } catch (LifecycleException e) {
@@ -51,9 +56,10 @@ final class TomcatContainer implements ServletContainer {
         return tomcat;
     }
 
-    static TomcatContainer war(Path war, String contextPath) {
+    static TomcatContainer war(Path war, String contextPath, boolean unpack) {
         Tomcat tomcat = newTomcat();
         Context context = tomcat.addWebapp(contextPath, war.toAbsolutePath().toString());
+        ((StandardContext) context).setUnpackWAR(unpack);
         return new TomcatContainer(tomcat, context, contextPath);
     }
 
@@ -95,6 +101,11 @@ final class TomcatContainer implements ServletContainer {
             tomcat.destroy();
         } catch (LifecycleException e) {
             throw new IllegalStateException("Tomcat did not stop", e);
+        }
+        try (Stream<Path> tree = Files.walk(baseDir)) {
+            tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is not worth failing a test for
         }
     }
 
