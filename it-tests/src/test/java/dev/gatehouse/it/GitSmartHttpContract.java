@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.cgi.CgiServlet;
 import dev.gatehouse.it.support.GitClient;
+import dev.gatehouse.it.support.NoProcessLeftBehind;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import java.net.http.HttpClient;
@@ -20,10 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * program's stdin, which reads it to EOF ({@code chunkedBody=stream}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoProcessLeftBehind.class)
 abstract class GitSmartHttpContract {
 
     private static final String HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
@@ -63,24 +65,6 @@ abstract class GitSmartHttpContract {
         if (container != null) {
             container.close();
         }
-    }
-
-    /** Every http-backend (and the upload-pack/receive-pack it runs) has been reaped. */
-    @AfterEach
-    void noGatewayProcessLeft() throws InterruptedException {
-        List<String> left = List.of();
-        for (int i = 0; i < 50; i++) {
-            left = ProcessHandle.current().descendants()
-                    .filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().commandLine().orElse(p.info().command().orElse("?")))
-                    .filter(c -> c.contains("http-backend") || c.contains("upload-pack") || c.contains("receive-pack"))
-                    .toList();
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gateway processes still running 5 s after the test: " + left);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.cgi.CgiServlet;
 import dev.gatehouse.it.support.MultipartBody;
+import dev.gatehouse.it.support.NoProcessLeftBehind;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import java.io.ByteArrayInputStream;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * or {@code =1} through the {@code interpreters} init-param (arguments cannot come from the URL).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoProcessLeftBehind.class)
 abstract class PhpCgiContract {
 
     /** Prints what PHP made of the request line as JSON. */
