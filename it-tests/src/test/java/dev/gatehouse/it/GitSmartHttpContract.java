@@ -81,8 +81,12 @@ abstract class GitSmartHttpContract {
         assertEquals(head, git.ok(bare, "rev-parse", "refs/heads/main").stdout().strip(),
                 "the server repository's main after the push");
 
+        // protocol v2 is asked for with a Git-Protocol request header, which reaches
+        // http-backend only as HTTP_GIT_PROTOCOL; without it git silently falls back to v0
         Path clone = work.resolve("first-clone");
-        git.ok(work, "clone", "-q", url("first.git"), clone.toString());
+        GitClient.Result cloned = git.ok(work, Map.of("GIT_TRACE_PACKET", "1"),
+                "-c", "protocol.version=2", "clone", "-q", url("first.git"), clone.toString());
+        assertTrue(cloned.stderr().contains("git< version 2"), "not protocol v2: " + cloned);
         assertEquals(Files.readString(source.resolve("README.txt")), Files.readString(clone.resolve("README.txt")));
         assertEquals(head, git.ok(clone, "rev-parse", "HEAD").stdout().strip());
         assertEquals("main", git.ok(clone, "symbolic-ref", "--short", "HEAD").stdout().strip());
