@@ -26,13 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Git's smart HTTP protocol end to end: the real {@code git} client talks to the real
  * {@code git http-backend}, run by {@link CgiServlet} as the single {@code program} of the
  * {@code /git/*} mapping (PATH_INFO = {@code /repo.git/info/refs} etc.). Pushes send their pack
  * with chunked transfer coding and no Content-Length, so the servlet streams the body to the
- * program's stdin, which reads it to EOF ({@code chunkedBody=stream}).
+ * program's stdin, which reads it to EOF ({@code chunkedBody=stream}); the large push runs once
+ * more through a second mapping that spools it instead (the default).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoProcessLeftBehind.class)
@@ -53,11 +56,16 @@ abstract class GitSmartHttpContract {
         projects = Files.createDirectory(root.resolve("projects"));
         work = Files.createDirectory(root.resolve("work"));
         git = new GitClient(Files.createDirectory(root.resolve("home")));
-        ServletSpec backend = ServletSpec.of("git", CgiServlet.class, "/git/*")
-                .param("program", HTTP_BACKEND)
-                .param("chunkedBody", "stream")
-                .param("environment", "GIT_PROJECT_ROOT=" + projects + "\nGIT_HTTP_EXPORT_ALL=1");
-        container = ServletContainer.servlets(kind(), "/ctx", null, List.of(backend));
+        String environment = "GIT_PROJECT_ROOT=" + projects + "\nGIT_HTTP_EXPORT_ALL=1";
+        container = ServletContainer.servlets(kind(), "/ctx", null, List.of(
+                ServletSpec.of("git", CgiServlet.class, "/git/*")
+                        .param("program", HTTP_BACKEND)
+                        .param("chunkedBody", "stream")
+                        .param("environment", environment),
+                // the default for bodies without Content-Length: spooled, then CONTENT_LENGTH set
+                ServletSpec.of("git-spool", CgiServlet.class, "/git-spool/*")
+                        .param("program", HTTP_BACKEND)
+                        .param("environment", environment)));
     }
 
     @AfterAll
@@ -92,10 +100,12 @@ abstract class GitSmartHttpContract {
         assertEquals("main", git.ok(clone, "symbolic-ref", "--short", "HEAD").stdout().strip());
     }
 
-    @Test
-    void largePackPushedChunkedClonesBackIdentical() throws Exception {
-        Path bare = bareRepository("big.git");
-        Path source = newWorkTree("big-src");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"git", "git-spool"})
+    void largePackPushedChunkedClonesBackIdentical(String mapping) throws Exception {
+        String repository = mapping + "-big.git";
+        Path bare = bareRepository(repository);
+        Path source = newWorkTree(mapping + "-big-src");
         byte[] random = new byte[3 * 1024 * 1024];
         new SplittableRandom(0x6761746568L).nextBytes(random);
         Files.write(source.resolve("random.bin"), random);
@@ -106,13 +116,13 @@ abstract class GitSmartHttpContract {
         // a pack larger than http.postBuffer is sent with Transfer-Encoding: chunked; the trace
         // shows the request headers (not the data) so that the test proves it was
         GitClient.Result push = git.ok(source, Map.of("GIT_TRACE_CURL", "1", "GIT_TRACE_CURL_NO_DATA", "1"),
-                "-c", "http.postBuffer=65536", "push", url("big.git"), "main");
+                "-c", "http.postBuffer=65536", "push", url(mapping, repository), "main");
         assertTrue(push.stderr().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"),
                 "the push was not chunked: " + push);
         assertEquals(head, git.ok(bare, "rev-parse", "refs/heads/main").stdout().strip(), push.toString());
 
-        Path clone = work.resolve("big-clone");
-        git.ok(work, "clone", "-q", url("big.git"), clone.toString());
+        Path clone = work.resolve(mapping + "-big-clone");
+        git.ok(work, "clone", "-q", url(mapping, repository), clone.toString());
         assertEquals(sha256(random), sha256(Files.readAllBytes(clone.resolve("random.bin"))));
         assertEquals(head, git.ok(clone, "rev-parse", "HEAD").stdout().strip());
         git.ok(bare, "fsck", "--strict");
@@ -132,7 +142,11 @@ abstract class GitSmartHttpContract {
     }
 
     private String url(String repository) {
-        return container.uri("git/" + repository).toString();
+        return url("git", repository);
+    }
+
+    private String url(String mapping, String repository) {
+        return container.uri(mapping + "/" + repository).toString();
     }
 
     private Path bareRepository(String name) throws Exception {

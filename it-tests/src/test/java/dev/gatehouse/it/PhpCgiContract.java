@@ -220,6 +220,17 @@ abstract class PhpCgiContract {
         assertEquals("created\n", response.body());
     }
 
+    @Test
+    void headGetsTheHeadersOfGetWithoutBody() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("php/created.php"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode());
+        assertEquals(List.of("created by PHP"), response.headers().allValues("X-Gatehouse-Test"));
+        assertEquals(2, response.headers().allValues("Set-Cookie").size(), response.headers().toString());
+        assertEquals("", response.body());
+    }
+
     /** A request for a failing script and what the client must get. */
     record ErrorCase(String path, int status, String body) {
         @Override
