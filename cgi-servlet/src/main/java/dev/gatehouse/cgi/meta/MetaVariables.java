@@ -40,7 +40,8 @@ public final class MetaVariables {
             }
         }
         putIfPresent(env, "AUTH_TYPE", request.authType());
-        // §4.1.2: set if and only if the request has a body (a spooled chunked body has a length).
+        // §4.1.2: set when the request declares its body's length: a Content-Length field (even
+        // 0, as some clients send on GET) or a chunked body spooled to learn it.
         if (request.contentLength() >= 0) {
             env.put("CONTENT_LENGTH", Long.toString(request.contentLength()));
         }
