@@ -366,6 +366,28 @@ class CgiHeaderParserTest {
                 Outcome.rejected("control character in header Content-Type"));
     }
 
+    /** RFC 3986 §3.1, as the parser's javadoc cites it: a scheme is ASCII letters, digits, "+", "-", ".". */
+    record NonAsciiScheme(String name, String location) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<NonAsciiScheme> nonAsciiSchemes() {
+        return Stream.of(
+                new NonAsciiScheme("Latin-1 letter first", "\u00e9vil:x"),
+                new NonAsciiScheme("Latin-1 letter inside", "ht\u00e9p://h/"),
+                new NonAsciiScheme("superscript digit inside", "a\u00b2b://h/"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nonAsciiSchemes")
+    void locationSchemeIsAsciiOnly(NonAsciiScheme v) {
+        assertAllFeedings(bytes("Location: " + v.location() + "\n\n"), false, LIMIT,
+                Outcome.rejected("Location is neither an absolute URI nor a local path: \"" + v.location() + "\""));
+    }
+
     // ---------------------------------------------------------------- size limit
 
     /** A valid block of exactly {@code size} bytes, blank line included. */
