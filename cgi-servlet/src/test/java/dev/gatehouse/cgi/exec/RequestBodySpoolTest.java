@@ -1,0 +1,141 @@
+package dev.gatehouse.cgi.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The chunked-body spool: exact bytes and length, a hard cap, and no temp file left behind. */
+class RequestBodySpoolTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] body(int length) {
+        byte[] b = new byte[length];
+        new Random(length).nextBytes(b);
+        return b;
+    }
+
+    /** A request body that arrives in reads of at most {@code maxRead} bytes, counting what was read. */
+    private static final class Arriving extends InputStream {
+        private final byte[] data;
+        private final int maxRead;
+        private final IOException failAtEnd;
+        private int pos;
+
+        Arriving(byte[] data, int maxRead, IOException failAtEnd) {
+            this.data = data;
+            this.maxRead = maxRead;
+            this.failAtEnd = failAtEnd;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("the spool reads in blocks");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == data.length) {
+                if (failAtEnd != null) {
+                    throw failAtEnd;
+                }
+                return -1;
+            }
+            int n = Math.min(Math.min(len, maxRead), data.length - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    record Case(String name, int length, long limit, int maxRead) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> fitting() {
+        return Stream.of(
+                new Case("empty body", 0, 1024, 65536),
+                new Case("small body", 11, 1024, 65536),
+                new Case("several buffers", 300_000, 1_000_000, 65536),
+                new Case("exactly the limit", 100_000, 100_000, 65536),
+                new Case("exactly the limit, tiny reads", 1000, 1000, 7),
+                new Case("empty body, zero limit", 0, 0, 65536));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fitting")
+    void spoolsTheWholeBody(Case c) throws Exception {
+        byte[] body = body(c.length());
+        try (RequestBodySpool spool = RequestBodySpool.spool(new Arriving(body, c.maxRead(), null), dir, c.limit())) {
+            assertEquals(c.length(), spool.length());
+            try (InputStream in = spool.open()) {
+                assertArrayEquals(body, in.readAllBytes());
+            }
+            List<Path> files = files();
+            assertEquals(1, files.size(), files.toString());
+            String name = files.get(0).getFileName().toString();
+            assertTrue(name.startsWith("gatehouse-body-") && name.endsWith(".tmp"), name);
+        }
+        assertEquals(List.of(), files(), "close() deletes the spool file");
+    }
+
+    static Stream<Case> tooLarge() {
+        return Stream.of(
+                new Case("one byte over", 100_001, 100_000, 65536),
+                new Case("one byte over, tiny reads", 1001, 1000, 7),
+                new Case("one byte, zero limit", 1, 0, 65536),
+                new Case("far over", 5_000_000, 100_000, 65536));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tooLarge")
+    void overTheLimitThrowsAndLeavesNoFile(Case c) throws Exception {
+        Arriving in = new Arriving(body(c.length()), c.maxRead(), null);
+        RequestBodySpool.TooLargeException e = assertThrows(RequestBodySpool.TooLargeException.class,
+                () -> RequestBodySpool.spool(in, dir, c.limit()));
+        assertEquals("chunked request body exceeds the spool limit of " + c.limit() + " bytes", e.getMessage());
+        assertEquals(List.of(), files());
+        assertTrue(in.pos <= c.limit() + 65536, "stops reading soon after the limit, read " + in.pos);
+    }
+
+    @Test
+    void failedReadIsRethrownAndLeavesNoFile() throws Exception {
+        IOException broken = new IOException("client went away");
+        IOException e = assertThrows(IOException.class,
+                () -> RequestBodySpool.spool(new Arriving(body(70_000), 65536, broken), dir, 1_000_000));
+        assertSame(broken, e);
+        assertEquals(List.of(), files());
+    }
+
+    @Test
+    void closeIsIdempotent() throws Exception {
+        RequestBodySpool spool = RequestBodySpool.spool(new Arriving(body(3), 3, null), dir, 10);
+        spool.close();
+        spool.close();
+        assertEquals(List.of(), files());
+    }
+}
