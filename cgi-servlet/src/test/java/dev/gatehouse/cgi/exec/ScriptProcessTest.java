@@ -52,7 +52,11 @@ class ScriptProcessTest {
     }
 
     private ScriptProcess start(List<String> argv, Map<String, String> env) throws IOException {
-        ScriptProcess p = ScriptProcess.start(argv, env, dir, "test");
+        return start(argv, env, false);
+    }
+
+    private ScriptProcess start(List<String> argv, Map<String, String> env, boolean processGroup) throws IOException {
+        ScriptProcess p = ScriptProcess.start(argv, env, dir, "test", processGroup);
         started.add(p.pid());
         return p;
     }
@@ -144,13 +148,14 @@ class ScriptProcessTest {
     }
 
     /**
-     * A script that exits and leaves a background child keeps the response open through the
-     * child's copy of stdout; the timeout then calls killTree, which must still reach the child.
+     * A script that exits and leaves a background child: the child is re-parented, so no
+     * descendants walk finds it; with a process group of its own (setsid) the kill still does.
      */
     @Test
-    void killTreeKillsAChildLeftBehindByAScriptThatExited() throws Exception {
+    void killTreeKillsAChildLeftBehindByAScriptThatExitedWhenItLeadsAProcessGroup() throws Exception {
+        assertTrue(ScriptProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
         Path file = script("orphan.sh", "#!/bin/sh\nsleep 30 &\necho $!\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV);
+        ScriptProcess p = start(List.of(file.toString()), ENV, true);
         long child = readPid(lines(p));
         started.add(child);
         assertEquals(0, p.waitFor(5, TimeUnit.SECONDS), "the script itself exits");
@@ -227,6 +232,6 @@ class ScriptProcessTest {
     @Test
     void missingProgramFailsToStart() {
         assertThrows(IOException.class, () -> ScriptProcess.start(List.of(dir.resolve("missing").toString()), ENV,
-                dir, "test"));
+                dir, "test", false));
     }
 }
