@@ -1,6 +1,7 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.Interpreters;
+import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,10 +86,10 @@ public record CgiConfig(
                 positive(param, "maxConcurrent", 64),
                 nonNegative(param, "maxQueued", 256),
                 parse(param, "queueTimeout", "5s", CgiConfig::duration),
-                positive(param, "maxHeaderBytes", 65536),
+                atLeast(param, "maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
                 parse(param, "chunkedBody", "spool",
                         v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
-                parse(param, "maxSpoolBytes", "67108864", Long::parseLong),
+                parse(param, "maxSpoolBytes", "67108864", CgiConfig::nonNegativeLong),
                 bool(param, "queryArguments", false),
                 nonNegative(param, "maxStderrLines", 200),
                 bool(param, "processGroup", false));
@@ -117,23 +118,29 @@ public record CgiConfig(
     }
 
     private static int positive(Function<String, String> param, String name, int def) {
+        return atLeast(param, name, def, 1);
+    }
+
+    private static int nonNegative(Function<String, String> param, String name, int def) {
+        return atLeast(param, name, def, 0);
+    }
+
+    private static int atLeast(Function<String, String> param, String name, int def, int min) {
         return parse(param, name, Integer.toString(def), v -> {
             int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new IllegalArgumentException("expected a whole number of at least 1");
+            if (n < min) {
+                throw new IllegalArgumentException("expected a whole number of at least " + min);
             }
             return n;
         });
     }
 
-    private static int nonNegative(Function<String, String> param, String name, int def) {
-        return parse(param, name, Integer.toString(def), v -> {
-            int n = Integer.parseInt(v);
-            if (n < 0) {
-                throw new IllegalArgumentException("expected a whole number of at least 0");
-            }
-            return n;
-        });
+    private static long nonNegativeLong(String value) {
+        long n = Long.parseLong(value);
+        if (n < 0) {
+            throw new IllegalArgumentException("expected a whole number of at least 0");
+        }
+        return n;
     }
 
     private static List<String> list(String value) {

@@ -44,10 +44,10 @@ public final class Interpreters {
                     continue;
                 }
                 int eq = item.indexOf('=');
-                if (eq <= 1 || item.charAt(0) != '.') {
+                if (eq <= 1 || item.charAt(0) != '.' || item.substring(1, eq).isBlank()) {
                     throw new IllegalArgumentException("expected .ext=command, got '" + item + "'");
                 }
-                String ext = item.substring(0, eq).toLowerCase(Locale.ROOT);
+                String ext = item.substring(0, eq).strip().toLowerCase(Locale.ROOT);
                 List<String> command = words(item.substring(eq + 1));
                 if (command.isEmpty()) {
                     map.remove(ext);

@@ -94,8 +94,9 @@ public final class ScriptProcess implements AutoCloseable {
     }
 
     /**
-     * Kills the program and every descendant it started (SIGKILL), children first so none is
-     * re-parented and missed. Idempotent.
+     * Kills the program and every descendant it started (SIGKILL). The tree is listed before the
+     * program dies, since its children are re-parented then and no longer found; with a process
+     * group, the group is killed too. Idempotent.
      */
     public void killTree() {
         List<ProcessHandle> tree = new ArrayList<>();

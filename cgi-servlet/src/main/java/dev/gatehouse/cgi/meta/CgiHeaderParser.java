@@ -23,6 +23,9 @@ import java.util.Locale;
  */
 public final class CgiHeaderParser {
 
+    /** The smallest header-block limit accepted. */
+    public static final int MIN_BYTES = 16;
+
     private final int maxBytes;
     private final boolean nph;
     private byte[] buffer;
@@ -37,8 +40,8 @@ public final class CgiHeaderParser {
      * @param nph whether the block starts with an HTTP status line (non-parsed headers)
      */
     public CgiHeaderParser(int maxBytes, boolean nph) {
-        if (maxBytes < 16) {
-            throw new IllegalArgumentException("maxBytes must be at least 16: " + maxBytes);
+        if (maxBytes < MIN_BYTES) {
+            throw new IllegalArgumentException("maxBytes must be at least " + MIN_BYTES + ": " + maxBytes);
         }
         this.maxBytes = maxBytes;
         this.nph = nph;
@@ -121,7 +124,7 @@ public final class CgiHeaderParser {
                 throw new CgiHeaderException("malformed header field name: " + quote(name));
             }
         }
-        String value = line.substring(colon + 1).strip();
+        String value = trimOptionalWhitespace(line.substring(colon + 1));
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < ' ' && c != '\t' || c == 127) {
@@ -129,6 +132,19 @@ public final class CgiHeaderParser {
             }
         }
         fields.add(new CgiResponseHead.Field(name, value));
+    }
+
+    /** RFC 9110 §5.6.3: only SP and HTAB around a value; other controls are rejected, not cut. */
+    private static String trimOptionalWhitespace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(start, end);
     }
 
     private static String parseStatusLine(String line) throws CgiHeaderException {
@@ -211,16 +227,20 @@ public final class CgiHeaderParser {
     /** RFC 3986 §3.1: scheme ":" ... with scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
     private static boolean isAbsoluteUri(String value) {
         int colon = value.indexOf(':');
-        if (colon <= 0 || !Character.isLetter(value.charAt(0))) {
+        if (colon <= 0 || !isAsciiLetter(value.charAt(0))) {
             return false;
         }
         for (int i = 1; i < colon; i++) {
             char c = value.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
+            if (!(isAsciiLetter(c) || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static String quote(String s) {

@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * <p>Request headers are passed as HTTP_* except: Content-Type and Content-Length (they are
  * CONTENT_TYPE and CONTENT_LENGTH); {@code Proxy}, never (httpoxy, CVE-2016-5388);
+ * {@code Proxy-Authorization}, never (credentials for a proxy, not for the script);
  * {@code Authorization}, unless the policy allows it; and any header whose name is not an HTTP
  * token or contains {@code _}, since {@code X_Foo} and {@code X-Foo} would both become HTTP_X_FOO
  * and one could forge the other.
@@ -75,13 +76,17 @@ public final class MetaVariables {
         // php-cgi refuses to run (force-cgi-redirect) unless this is set.
         env.put("REDIRECT_STATUS", "200");
 
+        Map<String, String> http = new LinkedHashMap<>();
         for (CgiRequest.Header header : request.headers()) {
             String variable = httpVariableName(header.name(), policy.passAuthorization());
             if (variable != null && !header.values().isEmpty()) {
                 String separator = variable.equals("HTTP_COOKIE") ? "; " : ", ";
-                env.merge(variable, String.join(separator, header.values()), (a, b) -> a + separator + b);
+                http.merge(variable, String.join(separator, header.values()), (a, b) -> a + separator + b);
             }
         }
+        // the request's own variables replace an inherited one of the same name
+        http.keySet().forEach(env::remove);
+        env.putAll(http);
         env.putAll(policy.extra());
         return env;
     }
@@ -96,7 +101,8 @@ public final class MetaVariables {
         }
         String lower = headerName.toLowerCase(Locale.ROOT);
         switch (lower) {
-            case "content-type", "content-length", "proxy", "connection", "transfer-encoding" -> {
+            case "content-type", "content-length", "proxy", "proxy-authorization", "connection",
+                    "transfer-encoding" -> {
                 return null;
             }
             case "authorization" -> {

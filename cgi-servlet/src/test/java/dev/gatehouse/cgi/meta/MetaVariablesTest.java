@@ -389,6 +389,14 @@ class MetaVariablesTest {
     }
 
     @Test
+    void proxyCredentialsAreNeverPassedEvenWithAuthorizationOn() {
+        CgiRequest request = get().header("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0").build();
+        Map<String, String> env = MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of());
+        assertFalse(env.containsKey("HTTP_PROXY_AUTHORIZATION"), env.toString());
+        assertNull(MetaVariables.httpVariableName("Proxy-Authorization", true));
+    }
+
+    @Test
     void headerWithUnderscoreCannotForgeTheHyphenatedOne() {
         CgiRequest request = get()
                 .header("X-Forwarded-For", "203.0.113.5")
