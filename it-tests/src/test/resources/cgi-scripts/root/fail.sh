@@ -1,0 +1,3 @@
+#!/bin/sh
+# Exits with an error before writing anything.
+exit 1
