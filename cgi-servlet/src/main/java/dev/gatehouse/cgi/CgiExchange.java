@@ -12,8 +12,7 @@ import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +20,12 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request's run of a script, from admission to the last byte: it owns the process, the
@@ -30,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
  * request body is copied to stdin on a second thread and stderr logged on a third, so that a
- * script that writes before it reads never deadlocks.
+ * script that writes before it reads never deadlocks. Every touch of the request or response
+ * goes through the {@link ContainerGuard}, so nothing is written after the container let go.
  *
  * <p>Failures map to a status here and only here: before the response head is sent they become
  * an error response; after it, the connection is aborted so that the client cannot mistake a
@@ -38,28 +42,42 @@ import java.util.concurrent.TimeUnit;
  */
 final class CgiExchange implements ScriptGate.Admission {
 
+    private static final long STDERR_DRAIN_MILLIS = 1000;
+
     private final CgiRuntime runtime;
     private final AsyncContext async;
-    private final HttpServletRequest request;
+    private final CgiRequestWrapper request;
     private final HttpServletResponse response;
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
     private final ScriptLocation location;
+    private final ContainerGuard guard = new ContainerGuard(this::onContainerGaveUp);
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final boolean head;
 
     private volatile ScriptProcess process;
     private volatile boolean timedOut;
     private boolean headSent;
+    private boolean completeWhenDone;
+    private Future<?> stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
 
-    CgiExchange(CgiRuntime runtime, AsyncContext async, ResolvedScript script, ScriptLocation location) {
+    CgiExchange(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, CgiRequest cgiRequest,
+            ResolvedScript script, ScriptLocation location) {
         this.runtime = runtime;
         this.async = async;
-        this.request = (HttpServletRequest) async.getRequest();
+        this.request = request;
         this.response = (HttpServletResponse) async.getResponse();
         this.script = script;
-        this.cgiRequest = CgiRequest.from(request);
+        this.cgiRequest = cgiRequest;
         this.location = location;
+        this.head = cgiRequest.method().equals("HEAD");
+    }
+
+    /** Listens to the container's end of the request; register it before admission. */
+    ContainerGuard guard() {
+        return guard;
     }
 
     @Override
@@ -68,15 +86,14 @@ final class CgiExchange implements ScriptGate.Admission {
             runtime.executor().execute(this::run);
         } catch (RuntimeException e) { // executor shut down: the servlet is being destroyed
             runtime.gate().leave();
-            respondError(503, "the CGI servlet is shutting down");
+            respondError(503, null);
         }
     }
 
     @Override
     public void rejected(String why) {
         runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
-        response.setHeader("Retry-After", Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
-        respondError(503, why);
+        respondError(503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
     private void run() {
@@ -84,8 +101,7 @@ final class CgiExchange implements ScriptGate.Admission {
         try {
             CgiRequest effective = cgiRequest;
             if (cgiRequest.isChunked() && runtime.config().chunkedBody() == CgiConfig.ChunkedBody.SPOOL) {
-                spool = RequestBodySpool.spool(request.getInputStream(), runtime.tempDir(),
-                        runtime.config().maxSpoolBytes());
+                spool = spool();
                 effective = cgiRequest.withContentLength(spool.length());
             }
             Map<String, String> env = MetaVariables.of(effective, location, runtime.policy(), System.getenv());
@@ -102,6 +118,16 @@ final class CgiExchange implements ScriptGate.Admission {
         }
     }
 
+    private RequestBodySpool spool() throws IOException {
+        RequestBodySpool[] spool = new RequestBodySpool[1];
+        boolean ours = guard.use(() -> spool[0] = RequestBodySpool.spool(request.getInputStream(),
+                runtime.tempDir(), runtime.config().maxSpoolBytes()));
+        if (!ours) {
+            throw new ClientGoneException(new IOException("request ended while its body was read"));
+        }
+        return spool[0];
+    }
+
     private void start(Map<String, String> env) throws GatewayFailure {
         List<String> argv = CommandArguments.append(script.command(), cgiRequest.queryString(),
                 runtime.config().queryArguments());
@@ -114,7 +140,7 @@ final class CgiExchange implements ScriptGate.Admission {
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.timer().schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        runtime.executor().execute(new StderrLog(process.stderr(), location.scriptName(),
+        stderr = runtime.executor().submit(new StderrLog(process.stderr(), location.scriptName(),
                 runtime.config().maxStderrLines()));
     }
 
@@ -124,10 +150,15 @@ final class CgiExchange implements ScriptGate.Admission {
             stdin.close();
             return;
         }
-        InputStream body = spool != null ? spool.open() : request.getInputStream();
         runtime.executor().execute(() -> {
-            try (InputStream in = body; OutputStream out = stdin) {
-                in.transferTo(out);
+            try (OutputStream out = stdin) {
+                if (spool != null) {
+                    try (InputStream in = spool.open()) {
+                        in.transferTo(out);
+                    }
+                } else {
+                    copyRequestBody(out);
+                }
             } catch (IOException e) {
                 // the script exited without reading all of its input, or the client went away:
                 // the relay sees either on stdout
@@ -135,31 +166,38 @@ final class CgiExchange implements ScriptGate.Admission {
         });
     }
 
+    /** Copies the body chunk by chunk, each read under the guard; the container closes its stream. */
+    private void copyRequestBody(OutputStream out) throws IOException {
+        byte[] buf = new byte[65536];
+        int[] n = new int[1];
+        while (true) {
+            boolean ours = guard.use(() -> {
+                ServletInputStream in = request.getInputStream();
+                n[0] = in.read(buf);
+            });
+            if (!ours || n[0] < 0) {
+                return;
+            }
+            out.write(buf, 0, n[0]);
+        }
+    }
+
     private void relay() throws Exception {
         InputStream stdout = process.stdout();
         CgiHeaderParser parser = new CgiHeaderParser(runtime.config().maxHeaderBytes(), script.nph());
         byte[] buf = new byte[65536];
         int n;
-        int consumed = 0;
-        while (!parser.isComplete()) {
-            n = stdout.read(buf);
-            if (n < 0) {
-                break;
-            }
-            consumed = parser.feed(buf, 0, n);
+        while (!parser.isComplete() && (n = stdout.read(buf)) >= 0) {
+            int consumed = parser.feed(buf, 0, n);
             if (parser.isComplete()) {
-                writeHead(parser.finish());
-                if (consumed < n) {
-                    body(buf, consumed, n - consumed, stdout);
+                if (!writeHead(parser.finish())) {
+                    return; // local redirect, dispatched
                 }
-                break;
+                body(buf, consumed, n - consumed, stdout);
             }
         }
         if (!parser.isComplete()) {
             throw endedEarly(parser);
-        }
-        if (!headSent) {
-            return; // local redirect, dispatched
         }
         while ((n = stdout.read(buf)) >= 0) {
             body(buf, 0, n, stdout);
@@ -167,24 +205,28 @@ final class CgiExchange implements ScriptGate.Admission {
         if (timedOut) {
             throw new GatewayFailure(504, "timed out after " + runtime.config().timeout().toMillis() + " ms");
         }
-        if (!cgiRequest.method().equals("HEAD")) {
-            response.getOutputStream().flush();
-        }
-        async.complete();
+        completeWhenDone = true;
     }
 
     private void body(byte[] buf, int off, int len, InputStream stdout) throws IOException {
-        if (cgiRequest.method().equals("HEAD")) {
+        if (head || len == 0) {
             return; // read and dropped so that the script can finish
         }
-        ServletOutputStream out = response.getOutputStream();
+        boolean pause = stdout.available() == 0;
+        boolean ours;
         try {
-            out.write(buf, off, len);
-            if (stdout.available() == 0) {
-                out.flush(); // the script paused: send what it wrote so far
-            }
+            ours = guard.use(() -> {
+                OutputStream out = response.getOutputStream();
+                out.write(buf, off, len);
+                if (pause) {
+                    out.flush(); // the script paused: send what it wrote so far
+                }
+            });
         } catch (IOException e) {
             throw new ClientGoneException(e);
+        }
+        if (!ours) {
+            throw new ClientGoneException(new IOException("the container ended the request"));
         }
     }
 
@@ -205,16 +247,36 @@ final class CgiExchange implements ScriptGate.Admission {
                 + " before a valid response: " + why);
     }
 
-    private void writeHead(CgiResponseHead head) throws Exception {
+    /** Sends the head; false when it was a local redirect, dispatched instead. */
+    private boolean writeHead(CgiResponseHead head) throws Exception {
         if (head.kind() == CgiResponseHead.Kind.LOCAL_REDIRECT) {
-            runtime.localRedirect(async, request, head.location(), location.scriptName());
-            return;
+            ended.set(true);
+            String target = head.location();
+            boolean ours = guard.use(() -> {
+                request.redirectTo(target);
+                try {
+                    runtime.localRedirect(async, request, target, location.scriptName());
+                } catch (GatewayFailure e) {
+                    ended.set(false);
+                    throw new IOException(e);
+                }
+            });
+            if (!ours) {
+                throw new ClientGoneException(new IOException("the container ended the request"));
+            }
+            return false;
         }
-        ResponseHeadWriter.apply(head, response);
+        boolean ours = guard.use(() -> {
+            ResponseHeadWriter.apply(head, response);
+            if (head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head) {
+                response.flushBuffer();
+            }
+        });
+        if (!ours) {
+            throw new ClientGoneException(new IOException("the container ended the request"));
+        }
         headSent = true;
-        if (head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !cgiRequest.method().equals("HEAD")) {
-            response.flushBuffer();
-        }
+        return true;
     }
 
     private void onTimeout() {
@@ -227,14 +289,26 @@ final class CgiExchange implements ScriptGate.Admission {
         }
     }
 
+    /** The container ended the request by itself (client gone, or its async timeout). */
+    private void onContainerGaveUp() {
+        ended.set(true);
+        ScriptProcess p = process;
+        if (p != null) {
+            p.killTree();
+        }
+    }
+
     /** The one place where a failure becomes a status, or an aborted response. */
     void fail(Throwable t) {
         if (process != null) {
             process.killTree();
         }
+        if (t instanceof IOException io && io.getCause() instanceof GatewayFailure g) {
+            t = g; // a local redirect that could not be dispatched
+        }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
-            async.complete(); // the connection is already broken: nothing to abort
+            completeWhenDone = true;
             return;
         }
         int status;
@@ -252,20 +326,55 @@ final class CgiExchange implements ScriptGate.Admission {
         } else {
             runtime.log(Level.WARNING, "{0}: {1}, {2}", location.scriptName(), status, t.getMessage());
         }
-        if (headSent || response.isCommitted()) {
-            runtime.abort(async, t);
+        if (headSent) {
+            abort(t);
         } else {
-            respondError(status, t.getMessage());
+            respondError(status, null);
         }
     }
 
-    private void respondError(int status, String message) {
+    private void abort(Throwable t) {
+        if (ended.compareAndSet(false, true)) {
+            try {
+                guard.use(() -> runtime.abort(async, t));
+            } catch (IOException | RuntimeException e) {
+                runtime.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
+            }
+        }
+    }
+
+    /** Sends an error status (with Retry-After when given) and completes; at most once. */
+    private void respondError(int status, String retryAfter) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            response.sendError(status);
-        } catch (IOException | IllegalStateException e) {
+            guard.use(() -> {
+                if (response.isCommitted()) {
+                    runtime.abort(async, new IOException("status " + status + " after the head was sent"));
+                    return;
+                }
+                if (retryAfter != null) {
+                    response.setHeader("Retry-After", retryAfter);
+                }
+                response.sendError(status);
+            });
+        } catch (IOException | RuntimeException e) {
             runtime.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
         }
-        async.complete();
+        completeResponse(true);
+    }
+
+    /** Completes the async request unless the container already ended it; at most once. */
+    private void completeResponse(boolean alreadyClaimed) {
+        if (!alreadyClaimed && !ended.compareAndSet(false, true) || guard.released()) {
+            return;
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            // the container completed it meanwhile (client gone)
+        }
     }
 
     private void finish() {
@@ -274,21 +383,48 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         ScriptProcess p = process;
         if (p != null) {
-            try {
-                if (p.waitFor(100, TimeUnit.MILLISECONDS) == null && !timedOut) {
-                    // output closed but the script lingers: give it what is left of its time
-                    p.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            awaitExit(p, 100, TimeUnit.MILLISECONDS);
+            drainStderr();
+        }
+        // the slot is free before the client hears the response has ended
+        runtime.gate().leave();
+        if (completeWhenDone) {
+            completeResponse(false);
+        }
+        if (p != null) {
+            if (p.isAlive() && !timedOut) {
+                // output closed but the script lingers: it may use what is left of its time
+                awaitExit(p, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             p.close();
             runtime.running().remove(p);
         }
-        runtime.gate().leave();
     }
 
-    /** Writing to the client failed: it went away. */
+    private void drainStderr() {
+        if (stderr == null) {
+            return;
+        }
+        try {
+            stderr.get(STDERR_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // a descendant keeps stderr open: the close below ends the logging
+        } catch (ExecutionException e) {
+            runtime.log(Level.DEBUG, "stderr logging failed: {0}", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitExit(ScriptProcess p, long time, TimeUnit unit) {
+        try {
+            p.waitFor(time, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writing to the client failed, or the container ended the request: the client is gone. */
     static final class ClientGoneException extends IOException {
         private static final long serialVersionUID = 1L;
 

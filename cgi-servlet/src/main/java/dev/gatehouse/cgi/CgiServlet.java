@@ -4,12 +4,15 @@ import dev.gatehouse.cgi.exec.ResolvedScript;
 import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.ScriptResolutionException;
 import dev.gatehouse.cgi.exec.ScriptResolver;
+import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -134,10 +137,29 @@ public class CgiServlet extends HttpServlet {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
-        AsyncContext async = request.startAsync();
+        CgiRequest cgiRequest = CgiRequest.from(request);
+        CgiRequestWrapper redirected = redirectedFrom(request);
+        if (redirected != null) {
+            // containers keep the original URI and query across an async dispatch
+            cgiRequest = cgiRequest.withTarget(redirected.targetUri(), redirected.targetQuery());
+        }
+        CgiRequestWrapper wrapper = new CgiRequestWrapper(request);
+        AsyncContext async = request.startAsync(wrapper, response);
         // a backstop only: the exchange enforces the script timeout itself
         async.setTimeout(runtime.config().timeout().plus(runtime.config().queueTimeout()).toMillis() + 30_000);
-        runtime.gate().enter(new CgiExchange(runtime, async, script, location(request, script)));
+        CgiExchange exchange = new CgiExchange(runtime, async, wrapper, cgiRequest, script, location(request, script));
+        async.addListener(exchange.guard());
+        runtime.gate().enter(exchange);
+    }
+
+    /** The wrapper of the exchange whose local redirect led here, if any. */
+    private static CgiRequestWrapper redirectedFrom(ServletRequest request) {
+        for (ServletRequest r = request; r instanceof ServletRequestWrapper w; r = w.getRequest()) {
+            if (r instanceof CgiRequestWrapper cgi && cgi.redirected()) {
+                return cgi;
+            }
+        }
+        return null;
     }
 
     private ResolvedScript resolve(HttpServletRequest request) throws ScriptResolutionException, IOException {

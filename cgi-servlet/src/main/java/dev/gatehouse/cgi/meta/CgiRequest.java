@@ -95,6 +95,13 @@ public record CgiRequest(
                 contentType, length, headers);
     }
 
+    /** The same request answered for another target: a local redirect's path and query. */
+    public CgiRequest withTarget(String uri, String query) {
+        return new CgiRequest(method, protocol, scheme, secure, uri, query, serverName,
+                serverPort, serverAddr, remoteAddr, remoteHost, remotePort, authType, remoteUser,
+                contentType, contentLength, headers);
+    }
+
     /** Whether the request carries a body: a Content-Length above zero or chunked transfer coding. */
     public boolean hasBody() {
         return contentLength > 0 || isChunked();
