@@ -9,14 +9,10 @@ import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.MetaVariables;
-import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request's run of a script, from admission to the last byte: it owns the process, the
@@ -45,14 +40,11 @@ final class CgiExchange implements ScriptGate.Admission {
     private static final long STDERR_DRAIN_MILLIS = 1000;
 
     private final CgiRuntime runtime;
-    private final AsyncContext async;
-    private final CgiRequestWrapper request;
-    private final HttpServletResponse response;
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
     private final ScriptLocation location;
     private final ContainerGuard guard = new ContainerGuard(this::onContainerGaveUp);
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private final ServletSide servlet;
     private final boolean head;
 
     private volatile ScriptProcess process;
@@ -66,9 +58,7 @@ final class CgiExchange implements ScriptGate.Admission {
     CgiExchange(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, CgiRequest cgiRequest,
             ResolvedScript script, ScriptLocation location) {
         this.runtime = runtime;
-        this.async = async;
-        this.request = request;
-        this.response = (HttpServletResponse) async.getResponse();
+        this.servlet = new ServletSide(runtime, async, request, guard);
         this.script = script;
         this.cgiRequest = cgiRequest;
         this.location = location;
@@ -86,14 +76,14 @@ final class CgiExchange implements ScriptGate.Admission {
             runtime.executor().execute(this::run);
         } catch (RuntimeException e) { // executor shut down: the servlet is being destroyed
             runtime.gate().leave();
-            respondError(503, null);
+            servlet.error(503, null);
         }
     }
 
     @Override
     public void rejected(String why) {
         runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
-        respondError(503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
+        servlet.error(503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
     private void run() {
@@ -119,13 +109,7 @@ final class CgiExchange implements ScriptGate.Admission {
     }
 
     private RequestBodySpool spool() throws IOException {
-        RequestBodySpool[] spool = new RequestBodySpool[1];
-        boolean ours = guard.use(() -> spool[0] = RequestBodySpool.spool(request.getInputStream(),
-                runtime.tempDir(), runtime.config().maxSpoolBytes()));
-        if (!ours) {
-            throw new ClientGoneException(new IOException("request ended while its body was read"));
-        }
-        return spool[0];
+        return RequestBodySpool.spool(servlet.requestBody(), runtime.tempDir(), runtime.config().maxSpoolBytes());
     }
 
     private void start(Map<String, String> env) throws GatewayFailure {
@@ -145,41 +129,11 @@ final class CgiExchange implements ScriptGate.Admission {
     }
 
     private void feedStdin(CgiRequest effective, RequestBodySpool spool) throws IOException {
-        OutputStream stdin = process.stdin();
         if (!effective.hasBody() && spool == null) {
-            stdin.close();
+            process.stdin().close();
             return;
         }
-        runtime.executor().execute(() -> {
-            try (OutputStream out = stdin) {
-                if (spool != null) {
-                    try (InputStream in = spool.open()) {
-                        in.transferTo(out);
-                    }
-                } else {
-                    copyRequestBody(out);
-                }
-            } catch (IOException e) {
-                // the script exited without reading all of its input, or the client went away:
-                // the relay sees either on stdout
-            }
-        });
-    }
-
-    /** Copies the body chunk by chunk, each read under the guard; the container closes its stream. */
-    private void copyRequestBody(OutputStream out) throws IOException {
-        byte[] buf = new byte[65536];
-        int[] n = new int[1];
-        while (true) {
-            boolean ours = guard.use(() -> {
-                ServletInputStream in = request.getInputStream();
-                n[0] = in.read(buf);
-            });
-            if (!ours || n[0] < 0) {
-                return;
-            }
-            out.write(buf, 0, n[0]);
-        }
+        runtime.executor().execute(new StdinFeeder(process.stdin(), spool, servlet));
     }
 
     private void relay() throws Exception {
@@ -212,22 +166,8 @@ final class CgiExchange implements ScriptGate.Admission {
         if (head || len == 0) {
             return; // read and dropped so that the script can finish
         }
-        boolean pause = stdout.available() == 0;
-        boolean ours;
-        try {
-            ours = guard.use(() -> {
-                OutputStream out = response.getOutputStream();
-                out.write(buf, off, len);
-                if (pause) {
-                    out.flush(); // the script paused: send what it wrote so far
-                }
-            });
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
-        if (!ours) {
-            throw new ClientGoneException(new IOException("the container ended the request"));
-        }
+        // flush when the script paused, so that what it wrote so far reaches the client
+        servlet.body(buf, off, len, stdout.available() == 0);
     }
 
     private GatewayFailure endedEarly(CgiHeaderParser parser) throws InterruptedException {
@@ -248,33 +188,12 @@ final class CgiExchange implements ScriptGate.Admission {
     }
 
     /** Sends the head; false when it was a local redirect, dispatched instead. */
-    private boolean writeHead(CgiResponseHead head) throws Exception {
+    private boolean writeHead(CgiResponseHead head) throws IOException, GatewayFailure {
         if (head.kind() == CgiResponseHead.Kind.LOCAL_REDIRECT) {
-            ended.set(true);
-            String target = head.location();
-            boolean ours = guard.use(() -> {
-                request.redirectTo(target);
-                try {
-                    runtime.localRedirect(async, request, target, location.scriptName());
-                } catch (GatewayFailure e) {
-                    ended.set(false);
-                    throw new IOException(e);
-                }
-            });
-            if (!ours) {
-                throw new ClientGoneException(new IOException("the container ended the request"));
-            }
+            servlet.localRedirect(head.location(), location.scriptName());
             return false;
         }
-        boolean ours = guard.use(() -> {
-            ResponseHeadWriter.apply(head, response);
-            if (head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head) {
-                response.flushBuffer();
-            }
-        });
-        if (!ours) {
-            throw new ClientGoneException(new IOException("the container ended the request"));
-        }
+        servlet.head(head, head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head);
         headSent = true;
         return true;
     }
@@ -291,20 +210,16 @@ final class CgiExchange implements ScriptGate.Admission {
 
     /** The container ended the request by itself (client gone, or its async timeout). */
     private void onContainerGaveUp() {
-        ended.set(true);
         ScriptProcess p = process;
         if (p != null) {
             p.killTree();
         }
     }
 
-    /** The one place where a failure becomes a status, or an aborted response. */
+    /** The one place where a failure becomes a status, or an aborted servlet. */
     void fail(Throwable t) {
         if (process != null) {
             process.killTree();
-        }
-        if (t instanceof IOException io && io.getCause() instanceof GatewayFailure g) {
-            t = g; // a local redirect that could not be dispatched
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
@@ -327,53 +242,9 @@ final class CgiExchange implements ScriptGate.Admission {
             runtime.log(Level.WARNING, "{0}: {1}, {2}", location.scriptName(), status, t.getMessage());
         }
         if (headSent) {
-            abort(t);
+            servlet.abort(t);
         } else {
-            respondError(status, null);
-        }
-    }
-
-    private void abort(Throwable t) {
-        if (ended.compareAndSet(false, true)) {
-            try {
-                guard.use(() -> runtime.abort(async, t));
-            } catch (IOException | RuntimeException e) {
-                runtime.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
-            }
-        }
-    }
-
-    /** Sends an error status (with Retry-After when given) and completes; at most once. */
-    private void respondError(int status, String retryAfter) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            guard.use(() -> {
-                if (response.isCommitted()) {
-                    runtime.abort(async, new IOException("status " + status + " after the head was sent"));
-                    return;
-                }
-                if (retryAfter != null) {
-                    response.setHeader("Retry-After", retryAfter);
-                }
-                response.sendError(status);
-            });
-        } catch (IOException | RuntimeException e) {
-            runtime.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
-        }
-        completeResponse(true);
-    }
-
-    /** Completes the async request unless the container already ended it; at most once. */
-    private void completeResponse(boolean alreadyClaimed) {
-        if (!alreadyClaimed && !ended.compareAndSet(false, true) || guard.released()) {
-            return;
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            // the container completed it meanwhile (client gone)
+            servlet.error(status, null);
         }
     }
 
@@ -389,7 +260,7 @@ final class CgiExchange implements ScriptGate.Admission {
         // the slot is free before the client hears the response has ended
         runtime.gate().leave();
         if (completeWhenDone) {
-            completeResponse(false);
+            servlet.complete();
         }
         if (p != null) {
             if (p.isAlive() && !timedOut) {

@@ -1,0 +1,159 @@
+package dev.gatehouse.cgi;
+
+import dev.gatehouse.cgi.meta.CgiResponseHead;
+import dev.gatehouse.cgi.meta.ResponseHeadWriter;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The servlet side of one exchange: every read of the request body, every write to the
+ * response and every way of ending it (complete, error status, abort, local-redirect dispatch),
+ * each through the {@link ContainerGuard}, and the request ended at most once.
+ */
+final class ServletSide {
+
+    private final CgiRuntime runtime;
+    private final AsyncContext async;
+    private final CgiRequestWrapper request;
+    private final HttpServletResponse response;
+    private final ContainerGuard guard;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    ServletSide(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, ContainerGuard guard) {
+        this.runtime = runtime;
+        this.async = async;
+        this.request = request;
+        this.response = (HttpServletResponse) async.getResponse();
+        this.guard = guard;
+    }
+
+    /** Sends the head of a document or client redirect; {@code flush} commits it at once. */
+    void head(CgiResponseHead head, boolean flush) throws IOException {
+        use(() -> {
+            ResponseHeadWriter.apply(head, response);
+            if (flush) {
+                response.flushBuffer();
+            }
+        });
+    }
+
+    /** Writes body bytes, flushing them to the client when {@code flush}. */
+    void body(byte[] buf, int off, int len, boolean flush) throws IOException {
+        try {
+            use(() -> {
+                OutputStream out = response.getOutputStream();
+                out.write(buf, off, len);
+                if (flush) {
+                    out.flush();
+                }
+            });
+        } catch (CgiExchange.ClientGoneException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CgiExchange.ClientGoneException(e);
+        }
+    }
+
+    /** The request body, read through the guard: it ends early if the container lets go. */
+    InputStream requestBody() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int[] n = {-1};
+                return guard.use(() -> n[0] = request.getInputStream().read(b, off, len)) ? n[0] : -1;
+            }
+        };
+    }
+
+    /** Answers with the resource at a local path instead (RFC 3875 §6.2.2). */
+    void localRedirect(String target, String scriptName) throws IOException, GatewayFailure {
+        GatewayFailure[] failure = new GatewayFailure[1];
+        ended.set(true);
+        use(() -> {
+            request.redirectTo(target);
+            try {
+                runtime.localRedirect(async, request, target, scriptName);
+            } catch (GatewayFailure e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            ended.set(false);
+            throw failure[0];
+        }
+    }
+
+    /** Ends the response normally. */
+    void complete() {
+        if (ended.compareAndSet(false, true)) {
+            completeNow();
+        }
+    }
+
+    /** Sends an error status (with Retry-After when given), or aborts when the head is out. */
+    void error(int status, String retryAfter) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        boolean[] aborted = new boolean[1];
+        try {
+            guard.use(() -> {
+                if (response.isCommitted()) {
+                    aborted[0] = true;
+                    runtime.abort(async, new IOException("status " + status + " after the head was sent"));
+                    return;
+                }
+                if (retryAfter != null) {
+                    response.setHeader("Retry-After", retryAfter);
+                }
+                response.sendError(status);
+            });
+        } catch (IOException | RuntimeException e) {
+            runtime.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
+        }
+        if (!aborted[0]) {
+            // outside the guard: a container may run onComplete before complete() returns
+            completeNow();
+        }
+    }
+
+    /** Ends a response whose head is out so that the client sees it failed. */
+    void abort(Throwable cause) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            guard.use(() -> runtime.abort(async, cause));
+        } catch (IOException | RuntimeException e) {
+            runtime.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
+        }
+    }
+
+    private void completeNow() {
+        if (guard.released()) {
+            return;
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            // the container completed it meanwhile (client gone)
+        }
+    }
+
+    private void use(ContainerGuard.Use use) throws IOException {
+        if (!guard.use(use)) {
+            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
+        }
+    }
+}
