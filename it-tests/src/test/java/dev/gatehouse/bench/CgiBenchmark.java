@@ -97,18 +97,19 @@ public final class CgiBenchmark {
         for (BenchScript s : scripts) {
             if (settings.targets().contains("jetty")) {
                 targets.add(Target.http(Target.Kind.OURS_JETTY, "Gatehouse CgiServlet, Jetty 12", s,
-                        servers.oursOnJetty(s), wrk));
+                        servers.oursOnJetty(s), wrk, Servers::jvmCpuNanos));
             }
             if (settings.targets().contains("tomcat")) {
                 targets.add(Target.http(Target.Kind.OURS_TOMCAT, "Gatehouse CgiServlet, Tomcat 11", s,
-                        servers.oursOnTomcat(s), wrk));
+                        servers.oursOnTomcat(s), wrk, Servers::jvmCpuNanos));
             }
             if (settings.targets().contains("tomcat-cgi")) {
                 targets.add(Target.http(Target.Kind.TOMCAT_CGI, "Tomcat CGIServlet, Tomcat 11", s,
-                        servers.tomcatCgi(s), wrk));
+                        servers.tomcatCgi(s), wrk, Servers::jvmCpuNanos));
             }
             if (servers.nginx(s) != null) {
-                targets.add(Target.http(Target.Kind.NGINX_FCGIWRAP, "nginx + fcgiwrap", s, servers.nginx(s), wrk));
+                targets.add(Target.http(Target.Kind.NGINX_FCGIWRAP, "nginx + fcgiwrap", s, servers.nginx(s), wrk,
+                        servers::nginxCpuNanos));
             }
             if (settings.targets().contains("raw")) {
                 targets.add(new Target(Target.Kind.RAW, "raw fork/exec, 1 loop", s, null,

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,25 @@ final class NginxFcgiwrap implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/} */
     URI base() {
         return base;
+    }
+
+    /**
+     * CPU time (user + system) used so far by nginx's master and workers and by fcgiwrap's
+     * processes: the gateway's own work, not the scripts' (they are fcgiwrap's grandchildren).
+     */
+    synchronized long cpuNanos() {
+        long total = 0;
+        for (Process p : processes) {
+            total += cpuNanos(p.toHandle());
+            for (ProcessHandle child : p.children().toList()) {
+                total += cpuNanos(child);
+            }
+        }
+        return total;
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private Path socket() {

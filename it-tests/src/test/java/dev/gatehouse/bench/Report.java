@@ -41,16 +41,16 @@ final class Report {
     String table() {
         List<Target> rows = new ArrayList<>(samples.keySet());
         rows.sort(Comparator.comparing(Target::script).thenComparing(Target::kind));
-        String head = String.format(Locale.ROOT, "%-6s %-34s %8s %9s %9s  %-23s %6s  %14s %11s %9s%n",
-                "script", "target", "req/s", "p50", "p99", "req/s in each round", "errors",
+        String head = String.format(Locale.ROOT, "%-6s %-34s %8s %9s %9s %11s  %-23s %6s  %14s %11s %9s%n",
+                "script", "target", "req/s", "p50", "p99", "CPU/req", "req/s in each round", "errors",
                 "ours/TomcatCGI", "ours/nginx", "ours/raw");
         StringBuilder b = new StringBuilder(head);
         b.append("-".repeat(head.length() - 1)).append('\n');
         for (Target t : rows) {
-            b.append(String.format(Locale.ROOT, "%-6s %-34s %8.0f %9s %9s  %-23s %6d ",
+            b.append(String.format(Locale.ROOT, "%-6s %-34s %8.0f %9s %9s %11s  %-23s %6d ",
                     t.script().id(), t.label(), median(t, Sample::requestsPerSecond),
                     millis(median(t, Sample::p50Millis)), millis(median(t, Sample::p99Millis)),
-                    rounds(t), errors(t)));
+                    millis(median(t, Sample::gatewayCpuMillis)), rounds(t), errors(t)));
             for (Target.Kind peer : PEERS) {
                 int width = peer == Target.Kind.TOMCAT_CGI ? 15 : peer == Target.Kind.NGINX_FCGIWRAP ? 12 : 10;
                 b.append(String.format(Locale.ROOT, "%" + width + "s", t.kind().ours() ? ratio(t, peer) : ""));
@@ -83,12 +83,12 @@ final class Report {
         if (ms >= 1000) {
             return String.format(Locale.ROOT, "%.2fs", ms / 1000);
         }
-        return String.format(Locale.ROOT, ms >= 10 ? "%.1fms" : "%.2fms", ms);
+        return String.format(Locale.ROOT, ms >= 10 ? "%.1fms" : ms >= 0.1 ? "%.2fms" : "%.3fms", ms);
     }
 
     static String line(Sample s) {
-        return String.format(Locale.ROOT, "%8.0f req/s  p50 %8s  p99 %8s%s", s.requestsPerSecond(),
-                millis(s.p50Millis()), millis(s.p99Millis()),
+        return String.format(Locale.ROOT, "%8.0f req/s  p50 %8s  p99 %8s  CPU/req %7s%s", s.requestsPerSecond(),
+                millis(s.p50Millis()), millis(s.p99Millis()), millis(s.gatewayCpuMillis()),
                 s.errors() > 0 ? "  ERRORS " + s.errors() + " of " + s.requests() : "");
     }
 }

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.CgiServlet;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,20 @@ final class Servers implements AutoCloseable {
     /** nginx + fcgiwrap, or null when not started (not wanted, or not installed). */
     URI nginx(BenchScript script) {
         return nginx == null ? null : nginx.base().resolve("cgi-bin/" + script.fileName());
+    }
+
+    /** CPU time used so far by nginx + fcgiwrap (not the scripts), 0 when not started. */
+    long nginxCpuNanos() {
+        return nginx == null ? 0 : nginx.cpuNanos();
+    }
+
+    /**
+     * CPU time used so far by this JVM, which hosts both containers: the threads' time, not the
+     * scripts' (child processes are accounted to the JVM only when reaped, and apart).
+     */
+    static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Stops what was started, last first. Idempotent. */

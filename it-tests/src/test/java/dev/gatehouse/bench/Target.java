@@ -2,6 +2,7 @@ package dev.gatehouse.bench;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * One thing measured: a gateway serving one script over HTTP, or the raw fork/exec loop.
@@ -36,7 +37,15 @@ record Target(Kind kind, String label, BenchScript script, URI url, Measure meas
         Sample run(Duration duration) throws Exception;
     }
 
-    static Target http(Kind kind, String label, BenchScript script, URI url, Wrk wrk) {
-        return new Target(kind, label, script, url, d -> wrk.run(url, d));
+    /**
+     * A gateway loaded by wrk at {@code url}; {@code gatewayCpu} tells the CPU time its processes
+     * have used so far, so that each sample also says how much of it one request costs.
+     */
+    static Target http(Kind kind, String label, BenchScript script, URI url, Wrk wrk, LongSupplier gatewayCpu) {
+        return new Target(kind, label, script, url, d -> {
+            long before = gatewayCpu.getAsLong();
+            Sample sample = wrk.run(url, d);
+            return sample.withGatewayCpu(gatewayCpu.getAsLong() - before);
+        });
     }
 }

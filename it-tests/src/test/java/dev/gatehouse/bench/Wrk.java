@@ -102,7 +102,7 @@ final class Wrk {
                 errors += Long.parseLong(socket.group(g));
             }
         }
-        return new Sample(Double.parseDouble(rps.group(1)), p50, p99, Long.parseLong(total.group(1)), errors);
+        return Sample.http(Double.parseDouble(rps.group(1)), p50, p99, Long.parseLong(total.group(1)), errors);
     }
 
     /** wrk's time units (format_time_us in its stats code). */

@@ -34,7 +34,7 @@ class WrkTest {
                           1103 requests in 1.10s, 3.13MB read
                         Requests/sec:   1002.41
                         Transfer/sec:      2.84MB
-                        """, new Sample(1002.41, 0.366, 7.53, 1103, 0)),
+                        """, Sample.http(1002.41, 0.366, 7.53, 1103, 0)),
                 new Case("seconds, non-2xx and socket errors", """
                         Running 5s test @ http://127.0.0.1:8080/tomcat-sh/hello.sh
                           2 threads and 16 connections
@@ -51,7 +51,7 @@ class WrkTest {
                           Non-2xx or 3xx responses: 4
                         Requests/sec:     70.06
                         Transfer/sec:     11.98KB
-                        """, new Sample(70.06, 504.37, 1010.0, 351, 7)));
+                        """, Sample.http(70.06, 504.37, 1010.0, 351, 7)));
     }
 
     @ParameterizedTest
