@@ -42,26 +42,23 @@ record BenchSettings(
 
     static final List<String> TARGETS = List.of("jetty", "tomcat", "tomcat-cgi", "nginx", "raw");
 
-    /** Name, default and meaning of each setting, for the usage text and the README. */
-    static final Map<String, String[]> SETTINGS = settings();
+    /** One setting: its name, default and meaning, for parsing and for the usage text. */
+    record Setting(String name, String defaultValue, String meaning) {}
 
-    private static Map<String, String[]> settings() {
-        Map<String, String[]> s = new LinkedHashMap<>();
-        s.put("rounds", new String[] {"3", "measured rounds per target, after one warm-up round"});
-        s.put("duration", new String[] {"5s", "wrk duration of each measured round (whole seconds)"});
-        s.put("warmup", new String[] {"5s", "wrk duration of the warm-up round"});
-        s.put("connections", new String[] {"16", "wrk connections (-c)"});
-        s.put("threads", new String[] {"2", "wrk threads (-t)"});
-        s.put("forkRuns", new String[] {"2000", "script runs per round of the raw fork/exec loop"});
-        s.put("forkLoops", new String[] {Integer.toString(Runtime.getRuntime().availableProcessors()),
-            "loops at once in the parallel raw fork/exec row (default: the number of CPUs)"});
-        s.put("nginxWorkers", new String[] {"2", "nginx worker_processes"});
-        s.put("fcgiwrapChildren", new String[] {"4", "fcgiwrap -c (processes, one request each at a time)"});
-        s.put("pause", new String[] {"500ms", "idle time between two measurements"});
-        s.put("targets", new String[] {String.join(",", TARGETS), "which targets to measure"});
-        s.put("scripts", new String[] {"sh,pl", "which scripts to run"});
-        return s;
-    }
+    static final List<Setting> SETTINGS = List.of(
+            new Setting("rounds", "3", "measured rounds per target, after one warm-up round"),
+            new Setting("duration", "5s", "wrk duration of each measured round (whole seconds)"),
+            new Setting("warmup", "5s", "wrk duration of the warm-up round"),
+            new Setting("connections", "16", "wrk connections (-c)"),
+            new Setting("threads", "2", "wrk threads (-t)"),
+            new Setting("forkRuns", "2000", "script runs per round of the raw fork/exec loop"),
+            new Setting("forkLoops", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                    "loops at once in the parallel raw fork/exec row (default: the CPUs)"),
+            new Setting("nginxWorkers", "2", "nginx worker_processes"),
+            new Setting("fcgiwrapChildren", "4", "fcgiwrap -c (processes, one request each at a time)"),
+            new Setting("pause", "500ms", "idle time between two measurements"),
+            new Setting("targets", String.join(",", TARGETS), "which targets to measure"),
+            new Setting("scripts", "sh,pl", "which scripts to run"));
 
     static BenchSettings parse(String[] args) {
         Map<String, String> given = new LinkedHashMap<>();
@@ -69,7 +66,7 @@ record BenchSettings(
             String a = arg.startsWith("--") ? arg.substring(2) : arg;
             int eq = a.indexOf('=');
             String name = eq < 0 ? a : a.substring(0, eq);
-            if (!SETTINGS.containsKey(name) || eq < 0) {
+            if (eq < 0 || SETTINGS.stream().noneMatch(setting -> setting.name().equals(name))) {
                 throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
             }
             given.put(name, a.substring(eq + 1));
@@ -79,7 +76,7 @@ record BenchSettings(
             if (v == null) {
                 v = System.getProperty("bench." + name);
             }
-            return v == null || v.isBlank() ? SETTINGS.get(name)[0] : v.strip();
+            return v == null || v.isBlank() ? defaultOf(name) : v.strip();
         };
         BenchSettings s = new BenchSettings(
                 positive(value, "rounds"),
@@ -103,9 +100,15 @@ record BenchSettings(
 
     static String usage() {
         StringBuilder b = new StringBuilder("settings (name=value argument, or -Dbench.name=value):\n");
-        SETTINGS.forEach((name, d) -> b.append(String.format(Locale.ROOT, "  %-17s %-38s default %s%n",
-                name, d[1], d[0])));
+        for (Setting setting : SETTINGS) {
+            b.append(String.format(Locale.ROOT, "  %-17s %s (default %s)%n",
+                    setting.name(), setting.meaning(), setting.defaultValue()));
+        }
         return b.toString();
+    }
+
+    private static String defaultOf(String name) {
+        return SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().defaultValue();
     }
 
     private static int positive(Function<String, String> value, String name) {
