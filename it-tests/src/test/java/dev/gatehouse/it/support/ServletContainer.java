@@ -53,6 +53,15 @@ public interface ServletContainer extends AutoCloseable {
                 : TomcatContainer.servlets(contextPath, docBase, servlets);
     }
 
+    /**
+     * Starts Tomcat with {@code servlets} in a privileged context: Tomcat's own container
+     * servlets, such as {@code org.apache.catalina.servlets.CGIServlet}, refuse to start in any
+     * other.
+     */
+    static ServletContainer privilegedTomcat(String contextPath, Path docBase, List<ServletSpec> servlets) {
+        return TomcatContainer.servlets(contextPath, docBase, servlets, true);
+    }
+
     /** The sample WAR built by the reactor (system property {@code sample.war}, set by Failsafe). */
     static Path sampleWar() {
         String path = System.getProperty("sample.war");

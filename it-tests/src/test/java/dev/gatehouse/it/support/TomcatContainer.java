@@ -64,6 +64,15 @@ final class TomcatContainer implements ServletContainer {
     }
 
     static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets) {
+        return servlets(contextPath, docBase, servlets, false);
+    }
+
+    /**
+     * @param privileged whether the context may use Tomcat's internals, as Tomcat's own
+     *     container servlets (CGIServlet, ManagerServlet) require
+     */
+    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
+            boolean privileged) {
         Tomcat tomcat = newTomcat();
         String base;
         try {
@@ -72,6 +81,7 @@ final class TomcatContainer implements ServletContainer {
             throw new UncheckedIOException(e);
         }
         Context context = tomcat.addContext(contextPath, base);
+        context.setPrivileged(privileged);
         for (ServletSpec spec : servlets) {
             Wrapper wrapper = Tomcat.addServlet(context, spec.name(), spec.servletClass().getName());
             spec.initParams().forEach(wrapper::addInitParameter);
