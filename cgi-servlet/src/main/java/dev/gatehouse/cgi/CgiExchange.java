@@ -16,19 +16,17 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One request's run of a script, from admission to the last byte: it owns the process, the
  * optional body spool, the timeout and the gate slot, and releases all of them on every path.
  *
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
- * request body is copied to stdin on a second thread and stderr logged on a third, so that a
- * script that writes before it reads never deadlocks. Every touch of the request or response
+ * request body is copied to stdin on a second thread and stderr drained by the servlet's
+ * {@link dev.gatehouse.cgi.exec.StderrPump}, so that a script that writes before it reads, or
+ * writes much to stderr, never deadlocks. Every touch of the request or response
  * goes through the {@link ContainerGuard}, so nothing is written after the container let go.
  *
  * <p>Failures map to a status here and only here: before the response head is sent they become
@@ -36,8 +34,6 @@ import java.util.concurrent.TimeoutException;
  * truncated body for a complete one.
  */
 final class CgiExchange implements ScriptGate.Admission {
-
-    private static final long STDERR_DRAIN_MILLIS = 1000;
 
     private final CgiRuntime runtime;
     private final ResolvedScript script;
@@ -51,7 +47,7 @@ final class CgiExchange implements ScriptGate.Admission {
     private volatile boolean timedOut;
     private boolean headSent;
     private boolean completeWhenDone;
-    private Future<?> stderr;
+    private StderrLog stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
 
@@ -124,8 +120,8 @@ final class CgiExchange implements ScriptGate.Admission {
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.timer().schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        stderr = runtime.executor().submit(new StderrLog(process.stderr(), location.scriptName(),
-                runtime.config().maxStderrLines()));
+        stderr = new StderrLog(process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
+        runtime.stderr().add(stderr);
     }
 
     private void feedStdin(CgiRequest effective, RequestBodySpool spool) throws IOException {
@@ -255,7 +251,9 @@ final class CgiExchange implements ScriptGate.Admission {
         ScriptProcess p = process;
         if (p != null) {
             awaitExit(p, 100, TimeUnit.MILLISECONDS);
-            drainStderr();
+            if (!p.isAlive()) {
+                stderrDone(); // every line is logged before the client sees the end
+            }
         }
         // the slot is free before the client hears the response has ended
         runtime.gate().leave();
@@ -268,22 +266,15 @@ final class CgiExchange implements ScriptGate.Admission {
                 awaitExit(p, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             p.close();
+            stderrDone();
             runtime.running().remove(p);
         }
     }
 
-    private void drainStderr() {
-        if (stderr == null) {
-            return;
-        }
-        try {
-            stderr.get(STDERR_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // a descendant keeps stderr open: the close below ends the logging
-        } catch (ExecutionException e) {
-            runtime.log(Level.DEBUG, "stderr logging failed: {0}", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void stderrDone() {
+        if (stderr != null) {
+            runtime.stderr().remove(stderr);
+            stderr = null;
         }
     }
 

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import dev.gatehouse.cgi.exec.ScriptProcess;
+import dev.gatehouse.cgi.exec.StderrPump;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,8 @@ record CgiRuntime(
         ScriptGate gate,
         Path tempDir,
         ServletContext context,
-        Set<ScriptProcess> running) {
+        Set<ScriptProcess> running,
+        StderrPump stderr) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
     static final String ABORT = "dev.gatehouse.cgi.abort";

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.exec.ResolvedScript;
 import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.ScriptResolutionException;
 import dev.gatehouse.cgi.exec.ScriptResolver;
+import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
@@ -83,7 +84,7 @@ public class CgiServlet extends HttpServlet {
                 new SynchronousQueue<>(), threads("exec"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
         runtime = new CgiRuntime(config, policy, executor, timer, gate, tempDir, context,
-                ConcurrentHashMap.newKeySet());
+                ConcurrentHashMap.newKeySet(), new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"));
         runtime.log(Level.INFO, "{0}: serving {1}", getServletName(),
                 program != null ? "program " + program.file() : "scripts under " + resolver.root());
     }
@@ -97,6 +98,7 @@ public class CgiServlet extends HttpServlet {
             process.killTree();
         }
         runtime.timer().shutdownNow();
+        runtime.stderr().close();
         runtime.executor().shutdown();
         try {
             if (!runtime.executor().awaitTermination(5, TimeUnit.SECONDS)) {

@@ -4,7 +4,11 @@ import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,40 +57,50 @@ public final class ScriptResolver {
             String segment = segments[i];
             checkSegment(segment, path);
             candidate = candidate.resolve(segment);
-            if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes attrs = attributes(candidate, path);
+            if (attrs.isSymbolicLink()) {
+                // only links need resolving: every other segment is already real under the root
+                candidate = realPath(candidate, path);
+                if (!candidate.startsWith(root)) {
+                    throw new ScriptResolutionException(Reason.FORBIDDEN, "resolves outside the script root: " + path);
+                }
+                attrs = attributes(candidate, path);
+            }
+            if (attrs.isDirectory()) {
                 continue;
             }
-            if (!Files.exists(candidate)) {
-                throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path);
-            }
-            Path real = candidate.toRealPath();
-            if (!real.startsWith(root)) {
-                throw new ScriptResolutionException(Reason.FORBIDDEN, "resolves outside the script root: " + path);
-            }
-            if (Files.isDirectory(real)) {
-                // a symlink to a directory inside the root: keep walking from its real path
-                candidate = real;
-                continue;
-            }
-            if (!Files.isRegularFile(real)) {
+            if (!attrs.isRegularFile()) {
                 throw new ScriptResolutionException(Reason.FORBIDDEN, "not a regular file: " + path);
             }
-            StringBuilder scriptPath = new StringBuilder();
-            for (int j = 0; j <= i; j++) {
-                scriptPath.append('/').append(segments[j]);
-            }
-            StringBuilder pathInfo = new StringBuilder();
-            for (int j = i + 1; j < segments.length; j++) {
-                pathInfo.append('/').append(segments[j]);
-            }
-            List<String> command = interpreters.command(real);
+            String scriptPath = "/" + String.join("/", Arrays.asList(segments).subList(0, i + 1));
+            String pathInfo = i + 1 < segments.length
+                    ? "/" + String.join("/", Arrays.asList(segments).subList(i + 1, segments.length))
+                    : "";
+            List<String> command = interpreters.command(candidate);
             if (command == null) {
                 throw new ScriptResolutionException(Reason.FORBIDDEN,
                         "not executable and no interpreter for it: " + scriptPath);
             }
-            return new ResolvedScript(real, scriptPath.toString(), pathInfo.toString(), command);
+            return new ResolvedScript(candidate, scriptPath, pathInfo, command);
         }
         throw new ScriptResolutionException(Reason.NOT_FOUND, "path names a directory, not a script: " + path);
+    }
+
+    private static Path realPath(Path link, String path) throws ScriptResolutionException, IOException {
+        try {
+            return link.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path); // dangling link
+        }
+    }
+
+    /** One lstat: the file's own attributes, a link not followed. */
+    private static BasicFileAttributes attributes(Path file, String path) throws ScriptResolutionException, IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path);
+        }
     }
 
     private static void checkSegment(String segment, String path) throws ScriptResolutionException {

@@ -8,10 +8,10 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Copies a program's standard error to the log, one log line per line written, prefixed with the
+ * Turns a program's standard error into log lines, one per line written, prefixed with the
  * script's name. Bounded: lines are cut at {@link #MAX_LINE} bytes and at most
- * {@code maxLines} lines are logged; the rest is read (so the program never blocks on a full
- * pipe) and counted.
+ * {@code maxLines} lines are logged; the rest is counted. Bytes arrive through {@link #feed}
+ * (from the {@link StderrPump}) or, for a stream read to its end, {@link #run()}.
  */
 public final class StderrLog implements Runnable {
 
@@ -21,6 +21,9 @@ public final class StderrLog implements Runnable {
     private final InputStream stderr;
     private final String name;
     private final int maxLines;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private int lines;
+    private long dropped;
 
     public StderrLog(InputStream stderr, String name, int maxLines) {
         this.stderr = stderr;
@@ -28,46 +31,55 @@ public final class StderrLog implements Runnable {
         this.maxLines = maxLines;
     }
 
+    /** The stream this log reads. */
+    InputStream stream() {
+        return stderr;
+    }
+
+    /** Reads the stream to its end, logging as it goes, then {@link #finish()}. */
     @Override
     public void run() {
         byte[] buf = new byte[4096];
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int lines = 0;
-        long dropped = 0;
         try {
             int n;
             while ((n = stderr.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
-                        if (lines < maxLines) {
-                            emit(line);
-                        } else {
-                            dropped++;
-                        }
-                        lines++;
-                        line.reset();
-                    } else if (b != '\r' && line.size() < MAX_LINE) {
-                        line.write(b);
-                    }
-                }
+                feed(buf, 0, n);
             }
         } catch (IOException e) {
             // the stream closes when the process is killed: whatever was read is logged below
         }
-        if (line.size() > 0) {
-            if (lines < maxLines) {
-                emit(line);
-            } else {
-                dropped++;
+        finish();
+    }
+
+    /** Logs every complete line in these bytes; a partial line waits for the next call. */
+    void feed(byte[] buf, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                endLine();
+            } else if (b != '\r' && line.size() < MAX_LINE) {
+                line.write(b);
             }
+        }
+    }
+
+    /** Logs a last line without its newline, and how many lines were over the limit. */
+    void finish() {
+        if (line.size() > 0) {
+            endLine();
         }
         if (dropped > 0) {
             LOG.log(Level.WARNING, "{0}: {1} more stderr lines not logged (limit {2})", name, dropped, maxLines);
         }
     }
 
-    private void emit(ByteArrayOutputStream line) {
-        LOG.log(Level.WARNING, "{0}: {1}", name, line.toString(StandardCharsets.UTF_8));
+    private void endLine() {
+        if (lines < maxLines) {
+            LOG.log(Level.WARNING, "{0}: {1}", name, line.toString(StandardCharsets.UTF_8));
+        } else {
+            dropped++;
+        }
+        lines++;
+        line.reset();
     }
 }
