@@ -13,6 +13,7 @@ import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,9 @@ final class CgiExchange implements ScriptGate.Admission {
             int consumed = parser.feed(buf, 0, n);
             if (parser.isComplete()) {
                 if (!writeHead(parser.finish())) {
-                    return; // local redirect, dispatched
+                    // local redirect, dispatched: whatever the script still writes is no body
+                    stdout.transferTo(OutputStream.nullOutputStream());
+                    return;
                 }
                 body(buf, consumed, n - consumed, stdout);
             }
