@@ -3,6 +3,8 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -94,7 +96,8 @@ public record FastCgiConfig(
         Objects.requireNonNull(documentRoot, "documentRoot");
         Objects.requireNonNull(scriptPattern, "scriptPattern");
         Objects.requireNonNull(indexFile, "indexFile");
-        params = Map.copyOf(params);
+        params.forEach((name, value) -> Objects.requireNonNull(value, name));
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // sent in the configured order
         Objects.requireNonNull(balancing, "balancing");
     }
 
