@@ -1,5 +1,7 @@
 package dev.gatehouse.cgi.meta;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +13,8 @@ import java.util.Objects;
  * @param passAuthorization whether the Authorization header is passed as HTTP_AUTHORIZATION;
  *     off by default since it hands the client's credentials to every script
  * @param inherited the variables of the server's own environment to pass on, by name
- * @param extra fixed variables from the configuration, added last (they win)
+ * @param extra fixed variables from the configuration, added last in their iteration order
+ *     (they win)
  */
 public record MetaVariablePolicy(
         String serverSoftware, boolean passAuthorization, List<String> inherited,
@@ -20,6 +23,8 @@ public record MetaVariablePolicy(
     public MetaVariablePolicy {
         Objects.requireNonNull(serverSoftware, "serverSoftware");
         inherited = List.copyOf(inherited);
-        extra = Map.copyOf(extra);
+        // in the configured order, so the variables come out in the same order on every run
+        extra.forEach((name, value) -> Objects.requireNonNull(value, name));
+        extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Builds the meta-variables of RFC 3875 §4.1, the common extensions (REQUEST_URI,
- * SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT, SERVER_ADDR, REQUEST_SCHEME, HTTPS,
- * REDIRECT_STATUS) and the protocol-specific HTTP_* variables (§4.1.18), in that order.
+ * SCRIPT_FILENAME, DOCUMENT_ROOT, DOCUMENT_URI when the location has one, REMOTE_PORT,
+ * SERVER_ADDR, REQUEST_SCHEME, HTTPS, REDIRECT_STATUS) and the protocol-specific HTTP_* variables (§4.1.18), in that order.
  *
  * <p>Request headers are passed as HTTP_* except: Content-Type and Content-Length (they are
  * CONTENT_TYPE and CONTENT_LENGTH); {@code Proxy}, never (httpoxy, CVE-2016-5388);
@@ -67,6 +67,7 @@ public final class MetaVariables {
         env.put("REQUEST_URI", query.isEmpty() ? request.requestUri() : request.requestUri() + "?" + query);
         putIfPresent(env, "SCRIPT_FILENAME", location.scriptFilename());
         putIfPresent(env, "DOCUMENT_ROOT", location.documentRoot());
+        putIfPresent(env, "DOCUMENT_URI", location.documentUri());
         env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
         putIfPresent(env, "SERVER_ADDR", request.serverAddr());
         env.put("REQUEST_SCHEME", request.scheme());

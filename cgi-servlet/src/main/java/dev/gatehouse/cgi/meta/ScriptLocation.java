@@ -12,13 +12,22 @@ import java.util.Objects;
  *     (§4.1.6)
  * @param scriptFilename absolute file-system path of the script (common extension)
  * @param documentRoot the document root of the web application (common extension)
+ * @param documentUri the URL path finally served, as nginx's DOCUMENT_URI, or null to leave it
+ *     out; FastCGI applications read it, CGI scripts get none
  */
 public record ScriptLocation(
         String scriptName, String pathInfo, String pathTranslated, String scriptFilename,
-        String documentRoot) {
+        String documentRoot, String documentUri) {
 
     public ScriptLocation {
         Objects.requireNonNull(scriptName, "scriptName");
         pathInfo = pathInfo == null ? "" : pathInfo;
+    }
+
+    /** A location without DOCUMENT_URI, as CGI has it. */
+    public ScriptLocation(
+            String scriptName, String pathInfo, String pathTranslated, String scriptFilename,
+            String documentRoot) {
+        this(scriptName, pathInfo, pathTranslated, scriptFilename, documentRoot, null);
     }
 }

@@ -375,6 +375,17 @@ class MetaVariablesTest {
         assertFalse(env.containsKey("PATH_TRANSLATED"), env.toString());
     }
 
+    @Test
+    void documentUriIsLeftOutForCgiAndFollowsDocumentRootWhenGiven() {
+        assertFalse(MetaVariables.of(get().build(), WITH_PATH_INFO, POLICY, Map.of()).containsKey("DOCUMENT_URI"));
+
+        ScriptLocation withUri = new ScriptLocation("/app/index.php", "/blog/1", "/srv/app/blog/1",
+                "/srv/app/index.php", "/srv/app", "/app/index.php");
+        List<String> keys = List.copyOf(MetaVariables.of(get().build(), withUri, POLICY, Map.of()).keySet());
+        assertEquals(keys.indexOf("DOCUMENT_ROOT") + 1, keys.indexOf("DOCUMENT_URI"), keys.toString());
+        assertEquals("/app/index.php", MetaVariables.of(get().build(), withUri, POLICY, Map.of()).get("DOCUMENT_URI"));
+    }
+
     // ---------------------------------------------------------------- security defaults
 
     @Test

@@ -1,0 +1,185 @@
+package dev.gatehouse.fastcgi;
+
+import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The FastCGI proxy's configuration, parsed and validated once from init-params in the style of
+ * {@code dev.gatehouse.cgi.CgiConfig}: camelCase names, every parameter with a default, and an
+ * invalid value failing deployment with {@link IllegalArgumentException} naming the parameter.
+ * The transport settings are plain values here; the client transport interprets them.
+ *
+ * @param backends the FastCGI applications, in the configured order ({@code backend}: a
+ *     comma-separated list of {@code host:port} and {@code unix:/path})
+ * @param documentRoot where scripts live, as the application sees them: a path of the web
+ *     application such as {@code /} (used where the container unpacked it) or an absolute
+ *     file-system directory; the servlet resolves it to a directory at init
+ * @param scriptPattern what the script part of a path must match in full; see
+ *     {@link ScriptMapping} for the split
+ * @param frontController the script that serves paths naming no file, e.g. {@code /index.php},
+ *     or null for none (such paths are 404)
+ * @param indexFile the file tried in a directory, e.g. {@code index.php}
+ * @param passAuthorization whether the Authorization header reaches the application as
+ *     HTTP_AUTHORIZATION
+ * @param params extra PARAMS sent with every request, after the meta-variables (they win)
+ * @param connectTimeout the longest wait to connect to a backend
+ * @param readTimeout the longest silence from a backend while a response is due
+ * @param idleTimeout how long an unused kept connection stays open
+ * @param maxConnections the most connections open to each backend at once
+ * @param maxQueued how many requests may wait for a connection
+ * @param queueTimeout the longest wait for a connection before 503
+ * @param balancing how a request picks its backend when there are several
+ * @param maxSpoolBytes the largest chunked request body spooled to learn its CONTENT_LENGTH
+ *     (php-fpm reads no body without one); beyond it 413
+ * @param maxHeaderBytes the largest CGI header block accepted in STDOUT; beyond it 502
+ */
+public record FastCgiConfig(
+        List<BackendAddress> backends,
+        String documentRoot,
+        Pattern scriptPattern,
+        String frontController,
+        String indexFile,
+        boolean passAuthorization,
+        Map<String, String> params,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        int maxQueued,
+        Duration queueTimeout,
+        Balancing balancing,
+        long maxSpoolBytes,
+        int maxHeaderBytes) {
+
+    /** How a request picks among several backends. */
+    public enum Balancing {
+        /** Each request the next backend in turn. */
+        ROUND_ROBIN("roundRobin"),
+        /** The backend with the fewest requests in progress; ties in configured order. */
+        LEAST_BUSY("leastBusy");
+
+        private final String paramValue;
+
+        Balancing(String paramValue) {
+            this.paramValue = paramValue;
+        }
+
+        /** The init-param value naming this strategy. */
+        public String paramValue() {
+            return paramValue;
+        }
+
+        static Balancing parse(String value) {
+            for (Balancing b : values()) {
+                if (b.paramValue.equalsIgnoreCase(value)) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("expected roundRobin or leastBusy");
+        }
+    }
+
+    public FastCgiConfig {
+        backends = List.copyOf(backends);
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("no backend");
+        }
+        Objects.requireNonNull(documentRoot, "documentRoot");
+        Objects.requireNonNull(scriptPattern, "scriptPattern");
+        Objects.requireNonNull(indexFile, "indexFile");
+        params.forEach((name, value) -> Objects.requireNonNull(value, name));
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // sent in the configured order
+        Objects.requireNonNull(balancing, "balancing");
+    }
+
+    /**
+     * Parses init-params; {@code param} returns null for an absent parameter.
+     *
+     * @throws IllegalArgumentException naming the parameter and what it accepts
+     */
+    public static FastCgiConfig parse(Function<String, String> param) {
+        InitParams p = new InitParams(param);
+        return new FastCgiConfig(
+                p.parse("backend", "127.0.0.1:9000", FastCgiConfig::backends),
+                p.parse("documentRoot", "/", FastCgiConfig::documentRoot),
+                p.parse("scriptPattern", ".+\\.php", FastCgiConfig::pattern),
+                p.parse("frontController", null, v -> v == null ? null : frontController(v)),
+                p.parse("indexFile", "index.php", FastCgiConfig::indexFile),
+                p.bool("passAuthorization", false),
+                p.parse("params", "", InitParams::lines),
+                p.duration("connectTimeout", "5s"),
+                p.duration("readTimeout", "60s"),
+                p.duration("idleTimeout", "60s"),
+                p.atLeast("maxConnections", 16, 1),
+                p.atLeast("maxQueued", 256, 0),
+                p.duration("queueTimeout", "5s"),
+                p.parse("balancing", "roundRobin", Balancing::parse),
+                p.atLeast("maxSpoolBytes", 67108864L, 0L),
+                p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES));
+    }
+
+    private static List<BackendAddress> backends(String value) {
+        List<BackendAddress> list = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                list.add(BackendAddress.parse(item));
+            }
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
+        }
+        return list;
+    }
+
+    private static String documentRoot(String value) {
+        if (!value.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "expected a path of the web application or an absolute directory, starting with /");
+        }
+        return value;
+    }
+
+    private static Pattern pattern(String value) {
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
+        }
+    }
+
+    /** A path under the document root: {@code /} then plain, non-hidden segments. */
+    private static String frontController(String value) {
+        if (!value.startsWith("/") || value.endsWith("/")) {
+            throw new IllegalArgumentException("expected a file path under the document root such as /index.php");
+        }
+        for (String segment : value.substring(1).split("/", -1)) {
+            plainSegment(segment);
+        }
+        return value;
+    }
+
+    private static String indexFile(String value) {
+        if (value.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("expected a file name such as index.php, without /");
+        }
+        plainSegment(value);
+        return value;
+    }
+
+    private static void plainSegment(String segment) {
+        if (segment.isEmpty() || segment.startsWith(".") || segment.indexOf('\\') >= 0
+                || segment.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("path segments must be non-empty, not start with '.', and hold"
+                    + " no backslash or NUL: '" + segment + "'");
+        }
+    }
+}

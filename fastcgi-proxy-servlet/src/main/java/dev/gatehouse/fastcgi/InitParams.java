@@ -1,0 +1,103 @@
+package dev.gatehouse.fastcgi;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reading init-params the way {@code dev.gatehouse.cgi.CgiConfig} does: an absent or blank
+ * parameter takes its default, and an invalid value becomes an {@link IllegalArgumentException}
+ * that names the parameter, its value and what it accepts.
+ */
+final class InitParams {
+
+    private final Function<String, String> param;
+
+    InitParams(Function<String, String> param) {
+        this.param = param;
+    }
+
+    String string(String name, String def) {
+        String value = param.apply(name);
+        return value == null || value.isBlank() ? def : value.strip();
+    }
+
+    <T> T parse(String name, String def, Function<String, T> parser) {
+        String value = string(name, def);
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("init-param " + name + "='" + value + "' is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    boolean bool(String name, boolean def) {
+        return parse(name, Boolean.toString(def), v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        });
+    }
+
+    int atLeast(String name, int def, int min) {
+        return parse(name, Integer.toString(def), v -> {
+            int n = Integer.parseInt(v);
+            if (n < min) {
+                throw new IllegalArgumentException("expected a whole number of at least " + min);
+            }
+            return n;
+        });
+    }
+
+    long atLeast(String name, long def, long min) {
+        return parse(name, Long.toString(def), v -> {
+            long n = Long.parseLong(v);
+            if (n < min) {
+                throw new IllegalArgumentException("expected a whole number of at least " + min);
+            }
+            return n;
+        });
+    }
+
+    Duration duration(String name, String def) {
+        return parse(name, def, InitParams::duration);
+    }
+
+    /** One {@code NAME=value} per line; blank lines are skipped. */
+    static Map<String, String> lines(String value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : value.split("\\R")) {
+            String item = line.strip();
+            if (item.isEmpty()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected NAME=value lines, got '" + item + "'");
+            }
+            map.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
+        }
+        return map;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds; positive. */
+    static Duration duration(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        Duration d;
+        if (v.endsWith("ms")) {
+            d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        } else if (v.endsWith("s")) {
+            d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else if (v.endsWith("m")) {
+            d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else {
+            d = Duration.ofSeconds(Long.parseLong(v));
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("expected a positive duration such as 500ms, 30s or 2m");
+        }
+        return d;
+    }
+}
