@@ -4,7 +4,6 @@ import dev.gatehouse.cgi.exec.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -74,73 +73,25 @@ public record CgiConfig(
      * @throws IllegalArgumentException naming the parameter and what it accepts
      */
     public static CgiConfig parse(Function<String, String> param) {
+        InitParams p = new InitParams(param);
         return new CgiConfig(
-                string(param, "scriptRoot", "/WEB-INF/cgi"),
-                string(param, "program", null),
-                parse(param, "interpreters", Interpreters.DEFAULTS, Interpreters::parse),
-                list(string(param, "passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
-                parse(param, "environment", "", CgiConfig::environment),
-                bool(param, "passAuthorization", false),
-                parse(param, "allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
-                parse(param, "timeout", "60s", CgiConfig::duration),
-                positive(param, "maxConcurrent", 64),
-                nonNegative(param, "maxQueued", 256),
-                parse(param, "queueTimeout", "5s", CgiConfig::duration),
-                atLeast(param, "maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
-                parse(param, "chunkedBody", "spool",
-                        v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
-                parse(param, "maxSpoolBytes", "67108864", CgiConfig::nonNegativeLong),
-                bool(param, "queryArguments", false),
-                nonNegative(param, "maxStderrLines", 200),
-                bool(param, "processGroup", false));
-    }
-
-    private static String string(Function<String, String> param, String name, String def) {
-        String value = param.apply(name);
-        return value == null || value.isBlank() ? def : value.strip();
-    }
-
-    private static <T> T parse(Function<String, String> param, String name, String def, Function<String, T> parser) {
-        String value = string(param, name, def);
-        try {
-            return parser.apply(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("init-param " + name + "='" + value + "' is invalid: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean bool(Function<String, String> param, String name, boolean def) {
-        return parse(param, name, Boolean.toString(def), v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
-        });
-    }
-
-    private static int positive(Function<String, String> param, String name, int def) {
-        return atLeast(param, name, def, 1);
-    }
-
-    private static int nonNegative(Function<String, String> param, String name, int def) {
-        return atLeast(param, name, def, 0);
-    }
-
-    private static int atLeast(Function<String, String> param, String name, int def, int min) {
-        return parse(param, name, Integer.toString(def), v -> {
-            int n = Integer.parseInt(v);
-            if (n < min) {
-                throw new IllegalArgumentException("expected a whole number of at least " + min);
-            }
-            return n;
-        });
-    }
-
-    private static long nonNegativeLong(String value) {
-        long n = Long.parseLong(value);
-        if (n < 0) {
-            throw new IllegalArgumentException("expected a whole number of at least 0");
-        }
-        return n;
+                p.string("scriptRoot", "/WEB-INF/cgi"),
+                p.string("program", null),
+                p.parse("interpreters", Interpreters.DEFAULTS, Interpreters::parse),
+                list(p.string("passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
+                p.parse("environment", "", InitParams::lines),
+                p.bool("passAuthorization", false),
+                p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
+                p.duration("timeout", "60s"),
+                p.atLeast("maxConcurrent", 64, 1),
+                p.atLeast("maxQueued", 256, 0),
+                p.duration("queueTimeout", "5s"),
+                p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
+                p.parse("chunkedBody", "spool", v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
+                p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
+                p.bool("queryArguments", false),
+                p.atLeast("maxStderrLines", 200, 0),
+                p.bool("processGroup", false));
     }
 
     private static List<String> list(String value) {
@@ -162,41 +113,5 @@ public record CgiConfig(
             methods.add(m);
         }
         return Set.copyOf(methods);
-    }
-
-    /** One {@code NAME=value} per line. */
-    private static Map<String, String> environment(String value) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : value.split("\\R")) {
-            String item = line.strip();
-            if (item.isEmpty()) {
-                continue;
-            }
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("expected NAME=value lines, got '" + item + "'");
-            }
-            env.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
-        }
-        return env;
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds. */
-    static Duration duration(String value) {
-        String v = value.strip().toLowerCase(Locale.ROOT);
-        Duration d;
-        if (v.endsWith("ms")) {
-            d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        } else if (v.endsWith("s")) {
-            d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-        } else if (v.endsWith("m")) {
-            d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-        } else {
-            d = Duration.ofSeconds(Long.parseLong(v));
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("expected a positive duration such as 500ms, 30s or 2m");
-        }
-        return d;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.cgi.InitParams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.cgi;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,24 +7,26 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reading init-params the way {@code dev.gatehouse.cgi.CgiConfig} does: an absent or blank
- * parameter takes its default, and an invalid value becomes an {@link IllegalArgumentException}
- * that names the parameter, its value and what it accepts.
+ * Reads a servlet's or filter's init-params into typed values, once, at init: an absent or
+ * blank parameter takes its default, and an invalid value becomes an
+ * {@link IllegalArgumentException} that names the parameter, its value and what it accepts.
+ * Shared by every Gatehouse configuration (CGI, FastCGI).
  */
-final class InitParams {
+public final class InitParams {
 
     private final Function<String, String> param;
 
-    InitParams(Function<String, String> param) {
+    /** @param param the init-param lookup, e.g. {@code getInitParameter}; null when absent */
+    public InitParams(Function<String, String> param) {
         this.param = param;
     }
 
-    String string(String name, String def) {
+    public String string(String name, String def) {
         String value = param.apply(name);
         return value == null || value.isBlank() ? def : value.strip();
     }
 
-    <T> T parse(String name, String def, Function<String, T> parser) {
+    public <T> T parse(String name, String def, Function<String, T> parser) {
         String value = string(name, def);
         try {
             return parser.apply(value);
@@ -33,7 +35,7 @@ final class InitParams {
         }
     }
 
-    boolean bool(String name, boolean def) {
+    public boolean bool(String name, boolean def) {
         return parse(name, Boolean.toString(def), v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -41,7 +43,7 @@ final class InitParams {
         });
     }
 
-    int atLeast(String name, int def, int min) {
+    public int atLeast(String name, int def, int min) {
         return parse(name, Integer.toString(def), v -> {
             int n = Integer.parseInt(v);
             if (n < min) {
@@ -51,7 +53,7 @@ final class InitParams {
         });
     }
 
-    long atLeast(String name, long def, long min) {
+    public long atLeast(String name, long def, long min) {
         return parse(name, Long.toString(def), v -> {
             long n = Long.parseLong(v);
             if (n < min) {
@@ -61,12 +63,12 @@ final class InitParams {
         });
     }
 
-    Duration duration(String name, String def) {
+    public Duration duration(String name, String def) {
         return parse(name, def, InitParams::duration);
     }
 
     /** One {@code NAME=value} per line; blank lines are skipped. */
-    static Map<String, String> lines(String value) {
+    public static Map<String, String> lines(String value) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String line : value.split("\\R")) {
             String item = line.strip();
@@ -83,7 +85,7 @@ final class InitParams {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds; positive. */
-    static Duration duration(String value) {
+    public static Duration duration(String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         Duration d;
         if (v.endsWith("ms")) {
