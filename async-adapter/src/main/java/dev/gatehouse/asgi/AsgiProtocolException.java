@@ -12,6 +12,12 @@ package dev.gatehouse.asgi;
 public final class AsgiProtocolException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The pseudo event type naming the application's return (completing its stage) when it left the
+   * exchange incomplete.
+   */
+  public static final String APPLICATION_RETURN = "application return";
+
   private final String eventType;
   private final String state;
 
