@@ -46,7 +46,7 @@ public record Header(byte[] name, byte[] value) {
         value.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  /** An immutable header list from alternating names and values: {@code list("a", "1", "b", "2")}. */
+  /** An immutable header list from alternating names and values: {@code list("a", "1")}. */
   public static List<Header> list(String... namesAndValues) {
     if (namesAndValues.length % 2 != 0) {
       throw new IllegalArgumentException("names and values must alternate; got an odd count");

@@ -49,7 +49,8 @@ public final class LifespanProtocol implements ExchangeProtocol {
         throw reject(event, "lifespan.startup was already answered");
       }
       state = event instanceof LifespanStartupComplete ? State.STARTED : State.STARTUP_FAILED;
-    } else if (event instanceof LifespanShutdownComplete || event instanceof LifespanShutdownFailed) {
+    } else if (event instanceof LifespanShutdownComplete
+        || event instanceof LifespanShutdownFailed) {
       if (state.compareTo(State.STOPPING) < 0) {
         throw reject(event, "lifespan.shutdown has not been received");
       } else if (state != State.STOPPING) {

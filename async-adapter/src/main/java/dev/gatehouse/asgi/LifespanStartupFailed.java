@@ -3,7 +3,8 @@ package dev.gatehouse.asgi;
 import java.util.Objects;
 
 /**
- * {@code lifespan.startup.failed} (send): startup failed; the server logs {@code message} and exits.
+ * {@code lifespan.startup.failed} (send): startup failed; the server logs {@code message} and
+ * exits.
  *
  * @param message why, for the server's log; may be empty
  */

@@ -37,7 +37,9 @@ public record WebSocketHttpResponseBody(byte[] body, boolean moreBody)
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WebSocketHttpResponseBody r && moreBody == r.moreBody && Arrays.equals(body, r.body);
+    return o instanceof WebSocketHttpResponseBody r
+        && moreBody == r.moreBody
+        && Arrays.equals(body, r.body);
   }
 
   @Override

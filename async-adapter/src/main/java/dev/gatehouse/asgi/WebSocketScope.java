@@ -19,7 +19,7 @@ import java.util.Set;
  * @param headers the handshake request headers in received order, names lowercased
  * @param client the remote {@code [host, port]}, or null when unknown
  * @param server the local {@code [host, port]}, or null when unknown
- * @param subprotocols the subprotocols the client offered ({@code sec-websocket-protocol}), in order
+ * @param subprotocols the subprotocols the client offered ({@code sec-websocket-protocol})
  * @param state a shallow, unmodifiable copy of the lifespan state; empty when there is none
  */
 public record WebSocketScope(
@@ -94,7 +94,8 @@ public record WebSocketScope(
 
   @Override
   public int hashCode() {
-    int h = Objects.hash(httpVersion, scheme, path, rootPath, headers, client, server, subprotocols);
+    int h = Objects.hash(httpVersion, scheme, path, rootPath, headers, client, server);
+    h = 31 * h + subprotocols.hashCode();
     h = 31 * h + Arrays.hashCode(rawPath);
     h = 31 * h + Arrays.hashCode(queryString);
     return 31 * h + state.hashCode();

@@ -41,8 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * caused the completion (often the test thread), so application continuations run there.
  */
 public final class ApplicationCommunicator {
-  private record PendingSend(SendEvent event, CompletableFuture<Void> stage) {}
-
   private final Scope scope;
   private final ExchangeProtocol protocol;
   private final ReentrantLock lock = new ReentrantLock();
@@ -50,8 +48,7 @@ public final class ApplicationCommunicator {
   private final Deque<ReceiveEvent> input = new ArrayDeque<>();
   private final Deque<CompletableFuture<ReceiveEvent>> waitingReceives = new ArrayDeque<>();
   private final Deque<SendEvent> output = new ArrayDeque<>();
-  private final Deque<PendingSend> pendingSends = new ArrayDeque<>();
-  private boolean paused;
+  private final OutputValve valve = new OutputValve();
   private int outputsTaken;
   private SendEvent lastTaken;
   private boolean applicationDone;
@@ -95,7 +92,7 @@ public final class ApplicationCommunicator {
   public void sendInput(ReceiveEvent event) {
     CompletableFuture<ReceiveEvent> receiver = null;
     List<CompletableFuture<ReceiveEvent>> finalReceivers;
-    List<PendingSend> failedSends = List.of();
+    Runnable failHeld = () -> { };
     lock.lock();
     try {
       protocol.deliver(event);
@@ -106,8 +103,7 @@ public final class ApplicationCommunicator {
       }
       finalReceivers = takeFinalReceivers();
       if (event instanceof HttpDisconnect || event instanceof WebSocketDisconnect) {
-        failedSends = new ArrayList<>(pendingSends);
-        pendingSends.clear();
+        failHeld = valve.failHeld();
       }
       changed.signalAll();
     } finally {
@@ -117,10 +113,7 @@ public final class ApplicationCommunicator {
       receiver.complete(event);
     }
     completeFinal(finalReceivers);
-    for (PendingSend pending : failedSends) {
-      pending.stage().completeExceptionally(
-          new ClientDisconnectedException(pending.event().asgiType()));
-    }
+    failHeld.run();
   }
 
   /**
@@ -142,7 +135,7 @@ public final class ApplicationCommunicator {
   public void pauseOutput() {
     lock.lock();
     try {
-      paused = true;
+      valve.close();
     } finally {
       lock.unlock();
     }
@@ -150,16 +143,14 @@ public final class ApplicationCommunicator {
 
   /** Completes the held send stages, in order, and stops holding new ones. */
   public void resumeOutput() {
-    List<PendingSend> released;
+    Runnable release;
     lock.lock();
     try {
-      paused = false;
-      released = new ArrayList<>(pendingSends);
-      pendingSends.clear();
+      release = valve.open();
     } finally {
       lock.unlock();
     }
-    released.forEach(pending -> pending.stage().complete(null));
+    release.run();
   }
 
   /**
@@ -266,12 +257,7 @@ public final class ApplicationCommunicator {
     try {
       protocol.send(event);
       output.add(event);
-      if (paused) {
-        stage = new CompletableFuture<>();
-        pendingSends.add(new PendingSend(event, stage));
-      } else {
-        stage = CompletableFuture.completedFuture(null);
-      }
+      stage = valve.stageFor(event);
       finalReceivers = takeFinalReceivers();
       changed.signalAll();
     } catch (AsgiProtocolException | ClientDisconnectedException e) {
@@ -329,7 +315,7 @@ public final class ApplicationCommunicator {
   private String describeApplication() {
     return "protocol state " + protocol.stateName()
         + (waitingReceives.isEmpty() ? "" : ", the application is waiting in receive()")
-        + (pendingSends.isEmpty() ? "" : ", " + pendingSends.size() + " send(s) held by pauseOutput()")
+        + (valve.heldCount() == 0 ? "" : ", " + valve.heldCount() + " send(s) held by pause")
         + (applicationDone ? ", the application has completed" : "");
   }
 }
