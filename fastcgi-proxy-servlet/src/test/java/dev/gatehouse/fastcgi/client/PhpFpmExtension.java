@@ -40,7 +40,8 @@ final class PhpFpmExtension implements BeforeAllCallback, AfterAllCallback {
             "sleep.php", "<?php usleep((int) ($_GET['ms'] ?? 1000) * 1000); echo 'slept';",
             "big.php", "<?php $line = str_repeat('0123456789abcdef', 64);"
                     + " for ($i = 0; $i < " + BIG_OUTPUT_BYTES / 1024 + "; $i++) { echo $line; }",
-            "stderr.php", "<?php error_log('to stderr'); echo 'out';");
+            "stderr.php", "<?php error_log('to stderr'); echo 'out';",
+            "slowhello.php", "<?php usleep(10000); echo 'hello ' . $_SERVER['NAME'];");
 
     private Path dir;
     private Process process;
@@ -120,7 +121,7 @@ final class PhpFpmExtension implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
