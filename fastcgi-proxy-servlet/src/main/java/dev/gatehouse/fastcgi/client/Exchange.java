@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.protocol.AbortRequest;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
 import dev.gatehouse.fastcgi.protocol.Stdin;
@@ -251,8 +252,7 @@ public final class Exchange {
                 state = ExchangeState.ABORTING;
                 aborted = done;
                 abortSent = true;
-                connection.abort(writer.abortRequest(
-                        new dev.gatehouse.fastcgi.protocol.AbortRequest(REQUEST_ID)));
+                connection.abort(writer.abortRequest(new AbortRequest(REQUEST_ID)));
             }
             case ABORTING -> aborted.whenComplete((ok, error) -> done.complete(null));
             case COMPLETED, FAILED, ABORTED -> done.complete(null);
