@@ -1,0 +1,258 @@
+package dev.gatehouse.fastcgi.client;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gives exchanges connections: chooses a backend (healthy first, then by {@link Balancing}),
+ * reuses an idle connection or opens one within the backend's limit, and otherwise parks the
+ * exchange in a bounded FIFO queue until a connection is released or the queue timeout passes.
+ * A connection that fails to connect marks its backend unhealthy and the exchange goes on to
+ * another backend, since nothing was sent. Confined to the transport thread; the connections
+ * report their events here.
+ *
+ * <p>When every backend not yet tried is marked unhealthy, the one whose mark ends first is
+ * tried anyway, so that a single backend is never refused on the strength of an old failure.
+ */
+final class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+    private final List<BackendPool> pools;
+    private final ClientConfig config;
+    private final ClientTimeouts timeouts;
+    private final EventLoop loop;
+    private final Deque<Exchange> queue = new ArrayDeque<>();
+    private int next;
+    private boolean draining;
+    private boolean closed;
+
+    Dispatcher(List<BackendPool> pools, ClientConfig config, EventLoop loop) {
+        this.pools = List.copyOf(pools);
+        this.config = config;
+        this.timeouts = ClientTimeouts.of(config);
+        this.loop = loop;
+    }
+
+    /** Starts {@code exchange} on a backend, or queues it, or fails it. */
+    void dispatch(Exchange exchange) {
+        if (closed) {
+            exchange.fail(new BackendUnavailableException("the FastCGI client is closed", null, 0));
+            return;
+        }
+        long now = System.nanoTime();
+        BackendPool pool = choose(exchange, now);
+        if (pool != null) {
+            start(exchange, pool);
+        } else if (exchange.excluded().containsAll(pools)) {
+            exchange.fail(new BackendUnavailableException("no backend accepted a connection; last: "
+                    + exchange.lastConnectFailure().getMessage(), exchange.lastConnectFailure(), 0));
+        } else if (queue.size() >= config.maxQueued()) {
+            exchange.fail(new PoolExhaustedException("every backend is at its connection limit and "
+                    + config.maxQueued() + " requests are already waiting", null, 0));
+        } else {
+            exchange.queued(now);
+            queue.addLast(exchange);
+        }
+    }
+
+    /** The backend for {@code exchange} now, or null if none can take it at once. */
+    private BackendPool choose(Exchange exchange, long now) {
+        List<BackendPool> candidates = new ArrayList<>(pools);
+        candidates.removeAll(exchange.excluded());
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        List<BackendPool> usable = candidates.stream().filter(p -> p.healthy(now)).toList();
+        if (usable.isEmpty()) {
+            usable = List.of(candidates.stream()
+                    .min(Comparator.comparingLong(BackendPool::unhealthyUntil)).orElseThrow());
+        }
+        BackendPool best = null;
+        for (int i = 0; i < pools.size(); i++) {
+            BackendPool pool = pools.get((next + i) % pools.size());
+            if (!usable.contains(pool) || !pool.hasCapacity()) {
+                continue;
+            }
+            if (config.balancing() == Balancing.ROUND_ROBIN) {
+                best = pool;
+                break;
+            }
+            if (best == null || pool.busy() < best.busy()) {
+                best = pool;
+            }
+        }
+        if (best != null) {
+            next = (pools.indexOf(best) + 1) % pools.size();
+        }
+        return best;
+    }
+
+    private void start(Exchange exchange, BackendPool pool) {
+        Connection idle = pool.pollIdle();
+        if (idle != null) {
+            idle.attach(exchange);
+            exchange.attach(idle, pool);
+            return;
+        }
+        boolean probe = pool.startProbe();
+        exchange.connecting(pool);
+        try {
+            Connection opened = Connection.open(pool, this, loop, timeouts, exchange, probe);
+            pool.opened(opened);
+            exchange.opening(opened);
+        } catch (IOException e) {
+            if (probe) {
+                pool.probeFailed();
+            }
+            exchange.fail(new BackendUnavailableException(
+                    "cannot open a socket for " + pool.backend() + ": " + e.getMessage(), e, 0));
+        }
+    }
+
+    /** Serves queued exchanges while some backend has room. */
+    private void drain() {
+        if (draining || closed || queue.isEmpty()) {
+            return;
+        }
+        draining = true;
+        try {
+            long now = System.nanoTime();
+            for (Exchange exchange : queue.toArray(Exchange[]::new)) {
+                if (pools.stream().noneMatch(BackendPool::hasCapacity)) {
+                    break;
+                }
+                BackendPool pool = choose(exchange, now);
+                if (pool != null) {
+                    queue.remove(exchange);
+                    start(exchange, pool);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    // ---- events from exchanges and connections ----------------------------------------------
+
+    /** The caller aborted before a connection was assigned. */
+    void abandon(Exchange exchange, Connection opening) {
+        queue.remove(exchange);
+        if (opening != null) {
+            opening.abandon();
+        }
+    }
+
+    void connected(Connection connection, Exchange owner) {
+        BackendPool pool = connection.pool();
+        pool.markHealthy();
+        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+            connection.attach(owner);
+            owner.attach(connection, pool);
+        } else {
+            connection.toIdle();
+            released(connection);
+        }
+    }
+
+    void connectFailed(Connection connection, Exchange owner, IOException cause) {
+        BackendPool pool = connection.pool();
+        pool.closed(connection);
+        if (connection.isProbe()) {
+            pool.probeFailed();
+        }
+        pool.markUnhealthy(System.nanoTime(), config.unhealthyFor().toNanos(), cause);
+        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+            owner.connectFailed(pool, cause);
+            dispatch(owner);
+        }
+        drain();
+    }
+
+    void probed(Connection connection, Exchange owner, Map<String, String> values) {
+        BackendPool pool = connection.pool();
+        pool.probed(values);
+        pool.closed(connection);
+        pool.markHealthy();
+        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+            dispatch(owner);
+        }
+        drain();
+    }
+
+    void released(Connection connection) {
+        connection.pool().idle(connection);
+        drain();
+    }
+
+    void closed(Connection connection) {
+        connection.pool().closed(connection);
+        drain();
+    }
+
+    /** An active connection broke; {@code replay}: the request can start over elsewhere. */
+    void lost(Connection connection, Exchange affected, boolean replay, String why,
+            Throwable cause) {
+        if (replay) {
+            LOG.log(Level.DEBUG, () -> "kept-alive connection to " + connection.pool().backend()
+                    + " was stale (" + why + "); sending the request again");
+            affected.retry();
+            dispatch(affected);
+            return;
+        }
+        affected.fail(new BackendFailureException("connection to " + connection.pool().backend()
+                + " lost before END_REQUEST: " + why, cause, affected.responseBytes()));
+    }
+
+    void timedOut(Connection connection, Exchange affected) {
+        affected.fail(new BackendTimeoutException("backend " + connection.pool().backend()
+                + " was silent for more than " + config.readTimeout().toMillis() + " ms", null,
+                affected.responseBytes()));
+    }
+
+    /** Applies the queue timeout and every connection's timeout. */
+    void sweep(long now) {
+        while (!queue.isEmpty() && now - queue.peekFirst().queuedAt() > timeouts.queue()) {
+            queue.pollFirst().fail(new PoolExhaustedException("no connection became free within "
+                    + config.queueTimeout().toMillis() + " ms", null, 0));
+        }
+        for (BackendPool pool : pools) {
+            for (Connection connection : pool.connections()) {
+                connection.checkTimeout(now);
+            }
+        }
+        drain();
+    }
+
+    ClientStats stats() {
+        long now = System.nanoTime();
+        return new ClientStats(queue.size(), pools.stream().map(p -> p.stats(now)).toList());
+    }
+
+    /** Fails what is waiting or running and closes every connection. */
+    void close() {
+        closed = true;
+        for (Exchange exchange; (exchange = queue.pollFirst()) != null; ) {
+            exchange.fail(new BackendUnavailableException("the FastCGI client is closed", null, 0));
+        }
+        for (BackendPool pool : pools) {
+            for (Connection connection : pool.connections()) {
+                Exchange exchange = connection.exchange();
+                connection.close();
+                if (exchange == null || exchange.state().isTerminal()) {
+                    continue;
+                }
+                String why = "the FastCGI client is closed";
+                exchange.fail(exchange.state() == ExchangeState.CONNECTING
+                        ? new BackendUnavailableException(why, null, 0)
+                        : new BackendFailureException(why, null, exchange.responseBytes()));
+            }
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.gatehouse.fastcgi.client;
+
+import dev.gatehouse.fastcgi.protocol.AbortRequest;
+import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.fastcgi.protocol.RecordWriter;
+import dev.gatehouse.fastcgi.protocol.Stdin;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One request/response cycle with a FastCGI application (FastCGI 1.0 §5, Responder or
+ * Authorizer role): the handle the caller drives, and the one object that owns the cycle's state
+ * ({@link ExchangeState}). Obtained from {@link FastCgiClient#exchange}.
+ *
+ * <p><b>Flow control in both directions.</b> The request body goes out with {@link #write}, one
+ * chunk at a time: the returned stage completes when the chunk is on the wire, and only then may
+ * the next be written, so a fast client cannot make the proxy buffer without bound. The
+ * response comes to the {@link ResponseListener}, which pauses reading by returning false from
+ * {@code onStdout} and resumes with {@link #demand()}, so a slow client holds memory flat.
+ *
+ * <p><b>Threading.</b> The public methods may be called from any thread; they post their work to
+ * the client's transport thread and return at once. Listener callbacks and the completion of the
+ * returned stages run on the transport thread (use the {@code ...Async} variants of
+ * {@link CompletionStage} to leave it).
+ */
+public final class Exchange {
+
+    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+
+    /** Each connection carries one request at a time (no multiplexing), always with this id. */
+    static final int REQUEST_ID = 1;
+
+    private final EventLoop loop;
+    private final Dispatcher dispatcher;
+    private final RecordWriter writer;
+    private final ByteBuffer head;
+    private final ResponseListener listener;
+    private final RequestBody body = new RequestBody();
+
+    private volatile ExchangeState state = ExchangeState.PENDING;
+    private volatile Backend backend;
+    private volatile long receivedBytes;
+    private volatile long responseBytes;
+
+    // confined to the transport thread
+    private final Set<BackendPool> excluded = new HashSet<>();
+    private Throwable lastConnectFailure;
+    private long queuedAt;
+    private Connection connection;
+    private ByteBuffer pendingChunk;
+    private CompletableFuture<Void> pendingWrite;
+    private boolean bodyEnded;
+    private boolean chunkWritten;
+    private boolean chunkSent;
+    private boolean abortSent;
+    private CompletableFuture<Void> aborted;
+
+    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer head,
+            ResponseListener listener) {
+        this.loop = loop;
+        this.dispatcher = dispatcher;
+        this.writer = writer;
+        this.head = head;
+        this.listener = listener;
+    }
+
+    // ---- the caller's API ----------------------------------------------------------------
+
+    /**
+     * Sends a chunk of the request body as STDIN records. {@code chunk}'s bytes from its position
+     * to its limit are sent without copying: leave them unchanged until the stage completes (its
+     * position is not moved). One write at a time; an empty chunk completes at once. If the
+     * exchange ends first, the stage completes normally and the bytes are dropped: the outcome
+     * is reported to the listener only.
+     *
+     * @throws IllegalStateException if a write is outstanding or the body was ended
+     */
+    public CompletionStage<Void> write(ByteBuffer chunk) {
+        ByteBuffer bytes = chunk.slice().asReadOnlyBuffer();
+        body.beginWrite();
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> caller = written.whenComplete((ok, error) -> body.writeDone());
+        if (!bytes.hasRemaining()) {
+            written.complete(null);
+        } else {
+            loop.execute(() -> offerChunk(bytes, written));
+        }
+        return caller;
+    }
+
+    /**
+     * Ends the request body (the empty STDIN record). Call it once, right after the last write
+     * (it need not have completed: the end goes out after it); a request without a body calls
+     * it at once. Ending early matters: an application may answer as soon as it has the body,
+     * and a connection is reused only if the end was sent (or no body at all).
+     *
+     * @throws IllegalStateException if the body was already ended
+     */
+    public void endBody() {
+        body.end();
+        loop.execute(this::offerEnd);
+    }
+
+    /** Resumes reading the response after {@code onStdout} returned false; else does nothing. */
+    public void demand() {
+        loop.execute(() -> {
+            if (connection != null && state == ExchangeState.STREAMING) {
+                connection.resume();
+            }
+        });
+    }
+
+    /**
+     * Aborts the exchange, e.g. because the HTTP client went away. Before a connection was
+     * assigned nothing was sent and the exchange simply ends; otherwise ABORT_REQUEST
+     * (§5.4) is sent, the rest of the response discarded, and the connection closed once
+     * END_REQUEST arrives or the read timeout passes: it is never reused, because an
+     * application such as php-fpm may leave the ABORT_REQUEST unread until the next request.
+     * The listener hears nothing more.
+     *
+     * @return completes when the exchange no longer holds a connection
+     */
+    public CompletionStage<Void> abort() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> startAbort(done));
+        return done;
+    }
+
+    /** The current state, as last set by the transport thread. */
+    public ExchangeState state() {
+        return state;
+    }
+
+    /** The backend of the current or last connection attempt, if any. */
+    public Optional<Backend> backend() {
+        return Optional.ofNullable(backend);
+    }
+
+    /** The bytes read from the backend's connection for this exchange, records and padding. */
+    public long receivedBytes() {
+        return receivedBytes;
+    }
+
+    /** The STDOUT content bytes delivered to the listener so far. */
+    public long responseBytes() {
+        return responseBytes;
+    }
+
+    // ---- transitions, on the transport thread ---------------------------------------------
+
+    private void to(ExchangeState next, String event, ExchangeState... from) {
+        if (Arrays.asList(from).contains(state)) {
+            state = next;
+            return;
+        }
+        throw new IllegalStateException("exchange: " + event + " is not allowed in state " + state);
+    }
+
+    /** PENDING/CONNECTING → QUEUED. */
+    void queued(long now) {
+        to(ExchangeState.QUEUED, "queued", ExchangeState.PENDING, ExchangeState.CONNECTING);
+        queuedAt = now;
+    }
+
+    /** PENDING/QUEUED/CONNECTING → CONNECTING: a connection to {@code pool} is being opened. */
+    void connecting(BackendPool pool) {
+        to(ExchangeState.CONNECTING, "connecting", ExchangeState.PENDING, ExchangeState.QUEUED,
+                ExchangeState.CONNECTING);
+        backend = pool.backend();
+        connection = null;
+    }
+
+    /** The connection being opened for this exchange, to abandon it on abort. */
+    void opening(Connection opened) {
+        connection = opened;
+    }
+
+    /** PENDING/QUEUED/CONNECTING → STREAMING: the request goes out on {@code assigned}. */
+    void attach(Connection assigned, BackendPool pool) {
+        to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED,
+                ExchangeState.CONNECTING);
+        backend = pool.backend();
+        connection = assigned;
+        chunkSent = false;
+        assigned.send(new ByteBuffer[] {head.duplicate()}, null);
+        if (pendingChunk != null) {
+            sendChunk();
+        }
+        if (bodyEnded) {
+            assigned.send(writer.stdin(Stdin.end(REQUEST_ID)), null);
+        }
+        assigned.flush();
+    }
+
+    /** STREAMING → COMPLETED or FAILED; ABORTING → ABORTED: END_REQUEST arrived (§5.5). */
+    void ended(EndRequest end) {
+        connection = null;
+        if (state == ExchangeState.ABORTING) {
+            finishAbort();
+            return;
+        }
+        switch (end.protocolStatus()) {
+            case REQUEST_COMPLETE -> {
+                to(ExchangeState.COMPLETED, "END_REQUEST", ExchangeState.STREAMING);
+                releaseWrite();
+                notify(() -> listener.onComplete(this, end));
+            }
+            case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException("backend "
+                    + backend + " rejected the request: " + end.protocolStatus(), null,
+                    responseBytes));
+            case UNKNOWN_ROLE -> fail(new BackendFailureException("backend " + backend
+                    + " does not play the requested role (UNKNOWN_ROLE)", null, responseBytes));
+        }
+    }
+
+    /** Any state before the end → FAILED, telling the listener once. */
+    void fail(FastCgiClientException failure) {
+        connection = null;
+        if (state == ExchangeState.ABORTING) {
+            finishAbort();
+            return;
+        }
+        to(ExchangeState.FAILED, "fail", ExchangeState.PENDING, ExchangeState.QUEUED,
+                ExchangeState.CONNECTING, ExchangeState.STREAMING);
+        releaseWrite();
+        LOG.log(Level.DEBUG, () -> "exchange failed: " + failure.getMessage());
+        notify(() -> listener.onFailure(this, failure));
+    }
+
+    /** CONNECTING/STREAMING → PENDING: the connection failed before anything was committed. */
+    void retry() {
+        to(ExchangeState.PENDING, "retry", ExchangeState.CONNECTING, ExchangeState.STREAMING);
+        connection = null;
+    }
+
+    private void startAbort(CompletableFuture<Void> done) {
+        switch (state) {
+            case PENDING, QUEUED, CONNECTING -> {
+                dispatcher.abandon(this, connection);
+                connection = null;
+                state = ExchangeState.ABORTED;
+                releaseWrite();
+                done.complete(null);
+            }
+            case STREAMING -> {
+                state = ExchangeState.ABORTING;
+                aborted = done;
+                abortSent = true;
+                connection.abort(writer.abortRequest(new AbortRequest(REQUEST_ID)));
+            }
+            case ABORTING -> aborted.whenComplete((ok, error) -> done.complete(null));
+            case COMPLETED, FAILED, ABORTED -> done.complete(null);
+        }
+    }
+
+    /** ABORTING → ABORTED: the connection is released (closed). */
+    private void finishAbort() {
+        to(ExchangeState.ABORTED, "aborted", ExchangeState.ABORTING);
+        releaseWrite();
+        aborted.complete(null);
+    }
+
+    // ---- body and response, on the transport thread ---------------------------------------
+
+    private void offerChunk(ByteBuffer chunk, CompletableFuture<Void> written) {
+        if (state.isTerminal() || state == ExchangeState.ABORTING) {
+            written.complete(null);
+            return;
+        }
+        pendingChunk = chunk;
+        pendingWrite = written;
+        if (state == ExchangeState.STREAMING) {
+            sendChunk();
+            connection.flush();
+        }
+    }
+
+    private void sendChunk() {
+        ByteBuffer chunk = pendingChunk;
+        chunkSent = true;
+        connection.send(writer.stdin(new Stdin(REQUEST_ID, chunk)), () -> {
+            if (pendingChunk == chunk) {
+                chunkWritten = true;
+                releaseWrite();
+            }
+        });
+    }
+
+    private void offerEnd() {
+        if (state.isTerminal() || state == ExchangeState.ABORTING) {
+            return;
+        }
+        bodyEnded = true;
+        if (state == ExchangeState.STREAMING) {
+            connection.send(writer.stdin(Stdin.end(REQUEST_ID)), null);
+            connection.flush();
+        }
+    }
+
+    /** Completes the outstanding write, if any: written, or moot because the exchange ended. */
+    private void releaseWrite() {
+        CompletableFuture<Void> written = pendingWrite;
+        pendingChunk = null;
+        pendingWrite = null;
+        if (written != null) {
+            written.complete(null);
+        }
+    }
+
+    /** @return whether to keep reading */
+    boolean stdout(ByteBuffer content) {
+        if (state != ExchangeState.STREAMING) {
+            return true; // ABORTING: discarded
+        }
+        responseBytes += content.remaining();
+        try {
+            return listener.onStdout(this, content);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "response listener failed on STDOUT; aborting the exchange", e);
+            startAbort(new CompletableFuture<>());
+            return true;
+        }
+    }
+
+    void stderr(ByteBuffer content) {
+        if (state != ExchangeState.STREAMING) {
+            return;
+        }
+        try {
+            listener.onStderr(this, content);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "response listener failed on STDERR; aborting the exchange", e);
+            startAbort(new CompletableFuture<>());
+        }
+    }
+
+    private static void notify(Runnable outcome) {
+        try {
+            outcome.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "response listener failed on the outcome", e);
+        }
+    }
+
+    // ---- facts for the connection and the dispatcher --------------------------------------
+
+    void received(int bytes) {
+        receivedBytes += bytes;
+    }
+
+    /**
+     * Whether, once the connection's unsent bytes are gone, the application has read or will
+     * skip all this exchange sent: the body was ended and written in full, or no body content
+     * was sent at all (an application may answer before the body's end, and php-fpm skips
+     * empty STDIN records before the next BEGIN_REQUEST). Never after ABORT_REQUEST.
+     */
+    boolean leftConnectionClean() {
+        return !abortSent && (!chunkSent || bodyEnded && pendingChunk == null);
+    }
+
+    boolean bodyEnded() {
+        return bodyEnded;
+    }
+
+    /**
+     * Whether the exchange may start over on a fresh connection: nothing came back and no body
+     * byte was acknowledged to the caller, so the request can be sent again in full.
+     */
+    boolean replayable() {
+        return receivedBytes == 0 && !chunkWritten && state == ExchangeState.STREAMING;
+    }
+
+    Set<BackendPool> excluded() {
+        return excluded;
+    }
+
+    void connectFailed(BackendPool pool, Throwable cause) {
+        excluded.add(pool);
+        lastConnectFailure = cause;
+    }
+
+    Throwable lastConnectFailure() {
+        return lastConnectFailure;
+    }
+
+    long queuedAt() {
+        return queuedAt;
+    }
+
+    @Override
+    public String toString() {
+        return "Exchange[" + state + ", backend=" + backend + "]";
+    }
+}

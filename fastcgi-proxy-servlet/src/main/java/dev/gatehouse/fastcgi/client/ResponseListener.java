@@ -1,0 +1,48 @@
+package dev.gatehouse.fastcgi.client;
+
+import dev.gatehouse.fastcgi.protocol.EndRequest;
+import java.nio.ByteBuffer;
+
+/**
+ * Receives what the application sends for one {@link Exchange}: the STDOUT and STDERR streams
+ * (FastCGI 1.0 §5.3) and then exactly one outcome, {@link #onComplete} or {@link #onFailure}.
+ *
+ * <p><b>Threading.</b> Every method is called on the client's transport thread, one call at a
+ * time per exchange, in stream order. It must not block: hand work to another thread or pause
+ * with {@link #onStdout}'s return value. Calling {@link Exchange} methods from here is allowed.
+ *
+ * <p><b>Buffers.</b> Content buffers are read-only views of the connection's input buffer
+ * (zero-copy). After {@code onStdout} returns true, or after {@code onStderr} returns, the bytes
+ * may be overwritten: copy what must outlive the call. After the listener aborts the exchange
+ * no further STDOUT or STDERR is delivered.
+ *
+ * <p>A listener that throws from {@code onStdout} or {@code onStderr} aborts its exchange (as
+ * {@link Exchange#abort()}); throwing from the outcome methods is logged and otherwise ignored.
+ */
+public interface ResponseListener {
+
+    /**
+     * A piece of the response: CGI header block and body, split anywhere.
+     *
+     * @return true to receive more now; false to pause: the connection is not read and
+     *     {@code content}, including the bytes not yet taken from it, stays valid and unchanged
+     *     until {@link Exchange#demand()} is called (or the exchange ends). While paused, the
+     *     read timeout does not run and the client holds no more than its fixed input buffer.
+     */
+    boolean onStdout(Exchange exchange, ByteBuffer content);
+
+    /** A piece of the application's error output; valid only during the call. */
+    void onStderr(Exchange exchange, ByteBuffer content);
+
+    /**
+     * END_REQUEST with {@code REQUEST_COMPLETE}: the response is complete. The connection is
+     * already back in the pool (or closed) when this is called.
+     */
+    void onComplete(Exchange exchange, EndRequest end);
+
+    /**
+     * The exchange failed; its connection, if any, is already closed or back in the pool. Not
+     * called for an exchange the caller aborted.
+     */
+    void onFailure(Exchange exchange, FastCgiClientException failure);
+}

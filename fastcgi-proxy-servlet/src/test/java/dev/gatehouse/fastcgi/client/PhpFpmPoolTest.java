@@ -1,0 +1,151 @@
+package dev.gatehouse.fastcgi.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.fastcgi.protocol.NameValuePair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pool limits, the queue, failures and balancing against a real php-fpm. */
+class PhpFpmPoolTest {
+
+    @RegisterExtension
+    static final PhpFpmExtension FPM = new PhpFpmExtension();
+
+    private static Collector run(FastCgiClient client, String script, String query,
+            String name) {
+        Collector collector = new Collector();
+        client.exchange(Collector.params(FPM.script(script), "GET", query,
+                new NameValuePair("NAME", name)), collector).endBody();
+        return collector;
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsShareFourConnections() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(4)
+                .withQueueTimeout(Duration.ofSeconds(30));
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.unix()))) {
+            List<Collector> collectors = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                collectors.add(run(client, "slowhello.php", "", "r" + i));
+            }
+            for (int i = 0; i < 200; i++) {
+                collectors.get(i).await(30);
+                assertEquals("hello r" + i, collectors.get(i).body());
+            }
+            BackendStats stats = client.stats().of(FPM.unix());
+            assertTrue(stats.peakOpen() <= 4, stats.toString());
+            assertTrue(stats.opened() <= 5, "a probe and at most 4 connections: " + stats);
+            assertEquals(4, stats.idle(), stats.toString());
+        }
+    }
+
+    @Test
+    void waitPastTheQueueTimeoutIsPoolExhausted() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
+                .withQueueTimeout(Duration.ofMillis(200));
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+            Collector sleeping = run(client, "sleep.php", "ms=1000", "");
+            long start = System.nanoTime();
+            FastCgiClientException failure = run(client, "hello.php", "", "late").failure(10);
+            long waited = millisSince(start);
+            assertInstanceOf(PoolExhaustedException.class, failure);
+            assertTrue(waited >= 200 && waited < 900, "waited " + waited + " ms");
+            sleeping.await(10);
+            assertEquals("slept", sleeping.body());
+        }
+    }
+
+    @Test
+    void fullQueueIsPoolExhaustedAtOnce() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
+                .withMaxQueued(0);
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+            Collector sleeping = run(client, "sleep.php", "ms=500", "");
+            long start = System.nanoTime();
+            assertInstanceOf(PoolExhaustedException.class,
+                    run(client, "hello.php", "", "late").failure(10));
+            assertTrue(millisSince(start) < 300, millisSince(start) + " ms");
+            sleeping.await(10);
+        }
+    }
+
+    @Test
+    void backendDownIsUnavailableWithinTheConnectTimeout() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withConnectTimeout(Duration.ofSeconds(2));
+        List<Backend> down = List.of(Backend.parse("127.0.0.1:" + PhpFpmExtension.freePort()),
+                Backend.parse("unix:" + FPM.script("no-such.sock")));
+        for (Backend backend : down) {
+            try (FastCgiClient client = new FastCgiClient(config, List.of(backend))) {
+                long start = System.nanoTime();
+                FastCgiClientException failure = run(client, "hello.php", "", "x").failure(10);
+                assertInstanceOf(BackendUnavailableException.class, failure, backend.name());
+                assertTrue(millisSince(start) < 2000, millisSince(start) + " ms");
+                assertFalse(client.stats().of(backend).healthy());
+            }
+        }
+    }
+
+    @Test
+    void silenceBeyondTheReadTimeoutIsBackendTimeout() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withReadTimeout(Duration.ofMillis(300));
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+            long start = System.nanoTime();
+            FastCgiClientException failure = run(client, "sleep.php", "ms=1500", "").failure(10);
+            long waited = millisSince(start);
+            assertInstanceOf(BackendTimeoutException.class, failure);
+            assertTrue(waited >= 300 && waited < 1400, "waited " + waited + " ms");
+            assertEquals(0, client.stats().of(FPM.tcp()).open(), "the connection is closed");
+        }
+    }
+
+    @Test
+    void refusedBackendIsSkippedAndRequestsGoToTheOther() throws Exception {
+        Backend dead = Backend.parse("127.0.0.1:" + PhpFpmExtension.freePort());
+        try (FastCgiClient client =
+                new FastCgiClient(ClientConfig.defaults(), List.of(dead, FPM.tcp()))) {
+            for (int i = 0; i < 6; i++) {
+                Collector collector = run(client, "hello.php", "", "f" + i);
+                collector.await(10);
+                assertEquals("hello f" + i, collector.body());
+            }
+            ClientStats stats = client.stats();
+            assertFalse(stats.of(dead).healthy());
+            assertEquals(1, stats.of(dead).opened(), "tried once, then skipped: " + stats);
+        }
+    }
+
+    @Test
+    void leastBusySendsRequestsAwayFromTheOccupiedBackend() throws Exception {
+        ClientConfig config = ClientConfig.defaults().withBalancing(Balancing.LEAST_BUSY);
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp(), FPM.unix()))) {
+            Collector sleeping = new Collector();
+            Exchange occupied = client.exchange(Collector.params(FPM.script("sleep.php"), "GET",
+                    "ms=800"), sleeping);
+            occupied.endBody();
+            List<Backend> used = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Collector collector = new Collector();
+                Exchange exchange = client.exchange(Collector.params(FPM.script("hello.php"),
+                        "GET", "", new NameValuePair("NAME", "b" + i)), collector);
+                exchange.endBody();
+                collector.await(10);
+                used.add(exchange.backend().orElseThrow());
+            }
+            Backend other = occupied.backend().orElseThrow().equals(FPM.tcp()) ? FPM.unix()
+                    : FPM.tcp();
+            assertEquals(List.of(other, other, other), used);
+            sleeping.await(10);
+        }
+    }
+}
