@@ -354,6 +354,41 @@ abstract class AsgiHttpContract {
         assertEquals("lifespan.shutdown", Probe.awaitRecord(t, WAIT));
     }
 
+    /**
+     * lifespan.startup.failed fails the servlet's init with the application's message. What
+     * follows is the container's choice: Jetty fails the deployment (the server does not start);
+     * Tomcat starts the context without the servlet and answers 500, retrying init (and with it
+     * startup) on each request. Either way no request reaches the application.
+     */
+    @Test
+    void lifespanStartupFailureFailsTheServlet() throws Exception {
+        String t = token();
+        List<ServletSpec> servlets = List.of(asgi("app", TestApps.failingStartup(t), "/app/*"));
+        if (kind() == ServletContainer.Kind.JETTY) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ServletContainer.servlets(kind(), "/life", null, servlets).close());
+            assertTrue(causes(e).contains("lifespan.startup.failed: no database"), causes(e));
+            assertEquals(1, Probe.counter(t + ".startup").get());
+        } else {
+            try (ServletContainer own = ServletContainer.servlets(kind(), "/life", null, servlets)) {
+                assertEquals(1, Probe.counter(t + ".startup").get());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(own.uri("app/x")).timeout(WAIT)
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(500, response.statusCode());
+                assertEquals(2, Probe.counter(t + ".startup").get(), "Tomcat retries init for the request");
+            }
+        }
+        assertEquals(0, Probe.counter(t + ".http").get(), "no request reached the application");
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            all.append(c).append('\n');
+        }
+        return all.toString();
+    }
+
     /** A chunked body decoded by hand, keeping the trailer fields that RawHttp drops. */
     record Chunked(String body, List<String> trailers) {
         static Chunked decode(byte[] raw) {

@@ -241,13 +241,22 @@ public final class TestApps {
         };
     }
 
-    /** Answers lifespan.startup with lifespan.startup.failed. */
-    public static final AsgiApplication FAILING_STARTUP = (scope, receive, send) -> {
-        if (scope instanceof LifespanScope) {
-            return receive.receive().thenCompose(startup -> send.send(new LifespanStartupFailed("no database")));
-        }
-        return SCOPE.handle(scope, receive, send);
-    };
+    /**
+     * Answers lifespan.startup with lifespan.startup.failed "no database"; counts startups in
+     * {@code token.startup} and HTTP calls in {@code token.http}.
+     */
+    public static AsgiApplication failingStartup(String token) {
+        return (scope, receive, send) -> {
+            if (scope instanceof LifespanScope) {
+                return receive.receive().thenCompose(startup -> {
+                    Probe.counter(token + ".startup").incrementAndGet();
+                    return send.send(new LifespanStartupFailed("no database"));
+                });
+            }
+            Probe.counter(token + ".http").incrementAndGet();
+            return SCOPE.handle(scope, receive, send);
+        };
+    }
 
     /** An HTTP application: fails the lifespan scope (so the servlet runs without lifespan). */
     interface HttpApp {
