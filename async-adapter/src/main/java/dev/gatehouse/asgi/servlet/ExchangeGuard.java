@@ -23,7 +23,11 @@ final class ExchangeGuard implements AsyncListener {
 
   /** What the exchange does when the container ends the request without it. */
   interface Owner {
-    /** The client went away (container error, or a completion the bridge did not ask for). */
+    /**
+     * The container ended the request: with {@code cause} for an error, or null for a
+     * completion (the bridge's own, or one it did not ask for, such as Tomcat's on a client
+     * disconnect; the owner tells them apart by its own state).
+     */
     void lost(Throwable cause);
 
     /**
@@ -79,7 +83,7 @@ final class ExchangeGuard implements AsyncListener {
   @Override
   public void onComplete(AsyncEvent event) {
     if (release()) {
-      owner.lost(new IOException("the container completed the request"));
+      owner.lost(null); // no exception built here: this runs once for every normal request
     }
   }
 

@@ -93,8 +93,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
 
   private void call(AsgiApplication application, HttpScope scope) {
     try {
-      // registered in the loop, so that a callback the container makes at once waits for the call
-      request.getInputStream().setReadListener(reader);
+      // registered in the loop, so that a callback the container makes at once waits for the call;
+      // the ReadListener only on the first receive(): an application that never reads the body
+      // (most GETs) saves the container a dispatch to onAllDataRead per request
       response.getOutputStream().setWriteListener(writer);
     } catch (IOException | RuntimeException e) {
       ioFailed(e);
@@ -177,7 +178,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
 
   @Override
   public void lost(Throwable cause) {
-    loop.execute(() -> ioFailed(cause));
+    if (running()) {
+      loop.execute(() -> ioFailed(cause != null ? cause
+          : new IOException("the container completed the request")));
+    }
   }
 
   /** On the container's thread, the guard released: answer 504 or abort; RUNNING → TIMED_OUT. */

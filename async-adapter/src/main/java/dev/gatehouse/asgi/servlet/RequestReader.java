@@ -35,6 +35,7 @@ final class RequestReader implements ReadListener {
   private final ServletInputStream in;
   private final byte[] buffer;
   private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
+  private boolean listening;
   private boolean bodyComplete;
   private volatile List<Header> trailers = List.of();
 
@@ -57,6 +58,18 @@ final class RequestReader implements ReadListener {
     }
     // after the last http.request, receive() waits for the response to end or the client to go
     waiting.add(event);
+    if (!listening && !bodyComplete) {
+      listening = true;
+      try {
+        guard.use(() -> {
+          in.setReadListener(this);
+          return null;
+        }, null);
+      } catch (IOException | RuntimeException e) {
+        exchange.ioFailed(e);
+        return;
+      }
+    }
     read();
   }
 

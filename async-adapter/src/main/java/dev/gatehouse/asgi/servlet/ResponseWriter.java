@@ -47,6 +47,7 @@ final class ResponseWriter implements WriteListener {
   private boolean headWritten;
   private Pending inFlight;
   private boolean flushOwed;
+  private boolean writable;
 
   ResponseWriter(HttpExchange exchange, ExchangeGuard guard, HttpServletResponse response,
       ServletOutputStream out) {
@@ -74,6 +75,9 @@ final class ResponseWriter implements WriteListener {
 
   /** In the loop: writes while the container takes bytes; stops at the first {@code !isReady()}. */
   void pump() {
+    if (!writable) {
+      return; // the container's first onWritePossible starts the writing, as the API intends
+    }
     try {
       while (exchange.running()) {
         if (inFlight != null) {
@@ -179,7 +183,10 @@ final class ResponseWriter implements WriteListener {
 
   @Override
   public void onWritePossible() {
-    exchange.loop().execute(this::pump);
+    exchange.loop().execute(() -> {
+      writable = true;
+      pump();
+    });
   }
 
   @Override
