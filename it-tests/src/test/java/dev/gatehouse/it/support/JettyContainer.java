@@ -48,7 +48,9 @@ final class JettyContainer implements ServletContainer {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));
         }
         for (ServletSpec spec : servlets) {
-            ServletHolder holder = new ServletHolder(spec.name(), spec.servletClass());
+            ServletHolder holder = spec.instance() != null
+                    ? new ServletHolder(spec.name(), spec.instance())
+                    : new ServletHolder(spec.name(), spec.servletClass());
             holder.setInitParameters(spec.initParams());
             holder.setAsyncSupported(true);
             holder.setInitOrder(1);

@@ -169,6 +169,7 @@ public final class RawHttp implements AutoCloseable {
     private static final class ChunkedInput extends InputStream {
         private final InputStream in;
         private long remaining;
+        private boolean crlfOwed;
         private boolean done;
 
         ChunkedInput(InputStream in) {
@@ -185,8 +186,21 @@ public final class RawHttp implements AutoCloseable {
         public int read(byte[] b, int off, int len) throws IOException {
             if (done) {
                 return -1;
+            } else if (len == 0) {
+                return 0; // InputStream.readNBytes asks for 0 bytes once it has enough: do not block on the next chunk
             }
             if (remaining == 0) {
+                // the CRLF after a chunk's data is read only now: Jetty sends it with the next
+                // chunk, so waiting for it would hold back data that has already arrived
+                if (crlfOwed) {
+                    String crlf = readLine(in);
+                    if (crlf == null) {
+                        throw new EOFException("response aborted: connection closed after a chunk");
+                    } else if (!crlf.isEmpty()) {
+                        throw new IOException("chunk not followed by CRLF");
+                    }
+                    crlfOwed = false;
+                }
                 String size = readLine(in);
                 if (size == null) {
                     throw new EOFException("response aborted: connection closed before the last chunk");
@@ -210,9 +224,7 @@ public final class RawHttp implements AutoCloseable {
                 throw new EOFException("response aborted: connection closed inside a chunk");
             }
             remaining -= n;
-            if (remaining == 0 && !"".equals(readLine(in))) {
-                throw new IOException("chunk not followed by CRLF");
-            }
+            crlfOwed = remaining == 0;
             return n;
         }
     }
@@ -237,6 +249,8 @@ public final class RawHttp implements AutoCloseable {
         public int read(byte[] b, int off, int len) throws IOException {
             if (remaining == 0) {
                 return -1;
+            } else if (len == 0) {
+                return 0;
             }
             int n = in.read(b, off, (int) Math.min(len, remaining));
             if (n < 0) {

@@ -51,6 +51,8 @@ final class TomcatContainer implements ServletContainer {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        // Tomcat drops request trailer fields unless named here; the ASGI contract checks one
+        connector.setProperty("allowedTrailerHeaders", "x-sum");
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         return tomcat;
@@ -83,7 +85,9 @@ final class TomcatContainer implements ServletContainer {
         Context context = tomcat.addContext(contextPath, base);
         context.setPrivileged(privileged);
         for (ServletSpec spec : servlets) {
-            Wrapper wrapper = Tomcat.addServlet(context, spec.name(), spec.servletClass().getName());
+            Wrapper wrapper = spec.instance() != null
+                    ? Tomcat.addServlet(context, spec.name(), spec.instance())
+                    : Tomcat.addServlet(context, spec.name(), spec.servletClass().getName());
             spec.initParams().forEach(wrapper::addInitParameter);
             wrapper.setAsyncSupported(true);
             wrapper.setLoadOnStartup(1);

@@ -1,0 +1,152 @@
+package dev.gatehouse.asgi.servlet;
+
+import dev.gatehouse.asgi.Header;
+import dev.gatehouse.asgi.HttpProtocol;
+import dev.gatehouse.asgi.HttpRequest;
+import dev.gatehouse.asgi.ReceiveEvent;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The receive side of one exchange: turns the request body into {@code http.request} events,
+ * reading only while the application waits in {@code receive()} (demand-driven), one buffer of at
+ * most {@code readBufferSize} bytes per event, so memory stays bounded whatever the body size.
+ * Reads only when {@code ServletInputStream.isReady()} says so; otherwise the container calls
+ * {@link #onDataAvailable} or {@link #onAllDataRead} and reading resumes. Confined to the
+ * exchange's {@link SerialLoop}; the listener methods only enqueue.
+ */
+final class RequestReader implements ReadListener {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final HttpExchange exchange;
+  private final HttpProtocol protocol;
+  private final ExchangeGuard guard;
+  private final HttpServletRequest request;
+  private final ServletInputStream in;
+  private final byte[] buffer;
+  private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
+  private boolean listening;
+  private boolean bodyComplete;
+  private volatile List<Header> trailers = List.of();
+
+  RequestReader(HttpExchange exchange, HttpProtocol protocol, ExchangeGuard guard,
+      HttpServletRequest request, ServletInputStream in, int readBufferSize) {
+    this.exchange = exchange;
+    this.protocol = protocol;
+    this.guard = guard;
+    this.request = request;
+    this.in = in;
+    this.buffer = new byte[readBufferSize];
+  }
+
+  /** In the loop: the application called {@code receive()}. */
+  void receive(CompletableFuture<ReceiveEvent> event) {
+    Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
+    if (finalEvent.isPresent()) {
+      event.complete(finalEvent.get());
+      return;
+    }
+    // after the last http.request, receive() waits for the response to end or the client to go
+    waiting.add(event);
+    if (!listening && !bodyComplete) {
+      listening = true;
+      try {
+        guard.use(() -> {
+          in.setReadListener(this);
+          return null;
+        }, null);
+      } catch (IOException | RuntimeException e) {
+        exchange.ioFailed(e);
+        return;
+      }
+    }
+    read();
+  }
+
+  /** In the loop: reads one chunk per waiting receive, as long as the container has data. */
+  void read() {
+    while (!bodyComplete && !waiting.isEmpty() && exchange.running()) {
+      HttpRequest chunk;
+      try {
+        chunk = guard.use(this::readChunk, null);
+      } catch (IOException | RuntimeException e) {
+        exchange.ioFailed(e);
+        return;
+      }
+      if (chunk == null) {
+        return; // not ready: onDataAvailable or onAllDataRead follows
+      }
+      protocol.deliver(chunk);
+      bodyComplete = !chunk.moreBody();
+      waiting.poll().complete(chunk);
+    }
+  }
+
+  /** In the loop: once no more input will come, every waiting receive gets the final event. */
+  void settle() {
+    Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
+    if (finalEvent.isPresent()) {
+      while (!waiting.isEmpty()) {
+        waiting.poll().complete(finalEvent.get());
+      }
+    }
+  }
+
+  List<Header> trailers() {
+    return trailers;
+  }
+
+  /** Under the guard: the next chunk, or null when the container has none ready yet. */
+  private HttpRequest readChunk() throws IOException {
+    if (in.isFinished()) {
+      return last(EMPTY);
+    }
+    while (in.isReady()) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        return last(EMPTY);
+      } else if (n > 0) {
+        // the event copies the bytes, so the one buffer is reused for the next chunk
+        byte[] body = n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
+        return in.isFinished() ? last(body) : new HttpRequest(body, true);
+      }
+    }
+    return null;
+  }
+
+  private HttpRequest last(byte[] body) {
+    if (request.isTrailerFieldsReady()) {
+      List<Header> fields = new ArrayList<>();
+      for (Map.Entry<String, String> field : request.getTrailerFields().entrySet()) {
+        fields.add(Header.of(field.getKey(), field.getValue()));
+      }
+      trailers = List.copyOf(fields);
+    }
+    return new HttpRequest(body, false);
+  }
+
+  @Override
+  public void onDataAvailable() {
+    exchange.loop().execute(this::read);
+  }
+
+  @Override
+  public void onAllDataRead() {
+    exchange.loop().execute(this::read);
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    exchange.loop().execute(() -> exchange.ioFailed(t));
+  }
+}

@@ -1,0 +1,34 @@
+package dev.gatehouse.asgi.servlet;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one exchange's tasks one at a time, in submission order, on whichever thread submits
+ * while the loop is idle (a drain loop, no thread of its own). A task submitted from inside a task
+ * runs after it, on the same thread: the application's continuations, which run inside tasks when
+ * a stage completes, can send and receive again without the stack growing and without a lock.
+ * Container callbacks never wait: if another thread is draining, they enqueue and return.
+ */
+final class SerialLoop {
+  private static final System.Logger LOG = System.getLogger(SerialLoop.class.getName());
+
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pending = new AtomicInteger();
+
+  void execute(Runnable task) {
+    tasks.add(task);
+    if (pending.getAndIncrement() != 0) {
+      return;
+    }
+    do {
+      Runnable next = tasks.poll();
+      try {
+        next.run();
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.ERROR, "an exchange task failed", e);
+      }
+    } while (pending.decrementAndGet() != 0);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.gatehouse.bench;
+
+import dev.gatehouse.asgi.AsgiApplication;
+import dev.gatehouse.asgi.Header;
+import dev.gatehouse.asgi.HttpResponseBody;
+import dev.gatehouse.asgi.HttpResponseStart;
+import dev.gatehouse.asgi.HttpScope;
+import dev.gatehouse.asgi.servlet.AsgiServlet;
+import dev.gatehouse.it.support.ServletContainer;
+import dev.gatehouse.it.support.ServletSpec;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The ASGI bridge's overhead: a hello-world application through {@link AsgiServlet} against a
+ * hand-written async servlet (startAsync + WriteListener) sending the same bytes (200,
+ * text/plain, Content-Length 13, "Hello, world\n"), both in one container, on Jetty 12 and
+ * Tomcat 11. wrk {@code --latency -t2 -c64} with keep-alive; one warm-up round per target, then
+ * {@code rounds} rounds in which the two servlets alternate which goes first. Prints each
+ * target's median req/s, p50 and p99, and ours/hand-written per container (goal ≥ 0.95).
+ *
+ * <p>Not a test: run it with {@code bench/asgi.sh [rounds=N] [duration=Ns] [warmup=Ns]}.
+ */
+public final class AsgiBenchmark {
+    private static final byte[] BODY = "Hello, world\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Logger QUIET = Logger.getLogger("");
+
+    /** The application: one start, one final body. */
+    static final AsgiApplication HELLO = (scope, receive, send) -> scope instanceof HttpScope
+            ? send.send(new HttpResponseStart(200, Header.list("content-type", "text/plain")))
+                    .thenCompose(v -> send.send(new HttpResponseBody(BODY)))
+            : CompletableFuture.failedFuture(new IllegalArgumentException("http only"));
+
+    /** The reference: what one would write by hand with the Servlet non-blocking API. */
+    public static final class HandWritten extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            AsyncContext async = request.startAsync();
+            response.setStatus(200);
+            response.setContentType("text/plain");
+            response.setContentLength(BODY.length);
+            ServletOutputStream out = response.getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                private boolean written;
+
+                @Override
+                public void onWritePossible() throws IOException {
+                    if (!written && out.isReady()) {
+                        written = true;
+                        out.write(BODY);
+                        async.complete();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    async.complete();
+                }
+            });
+        }
+    }
+
+    private record Target(String label, ServletContainer.Kind kind, boolean ours, URI url, List<Sample> samples) {}
+
+    private AsgiBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("rounds", "3", "duration", "10s", "warmup", "5s"));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            if (kv.length != 2 || !settings.containsKey(kv[0])) {
+                System.err.println("asgi benchmark: unknown setting '" + arg + "'; settings: " + settings);
+                System.exit(2);
+            }
+            settings.put(kv[0], kv[1]);
+        }
+        int rounds = Integer.parseInt(settings.get("rounds"));
+        Duration duration = Duration.ofSeconds(Long.parseLong(settings.get("duration").replace("s", "")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(settings.get("warmup").replace("s", "")));
+        Wrk wrk = new Wrk(Wrk.locate(), 2, 64);
+        QUIET.setLevel(Level.WARNING);
+        for (var handler : QUIET.getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+        int status = 0;
+        try {
+            status = run(wrk, rounds, duration, warmup);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static int run(Wrk wrk, int rounds, Duration duration, Duration warmup) throws Exception {
+        System.out.printf(Locale.ROOT, "%s, %d rounds of %ds after a %ds warm-up; Java %s, %d CPUs%n",
+                wrk.describe(), rounds, duration.toSeconds(), warmup.toSeconds(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        List<ServletContainer> containers = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (ServletContainer.Kind kind : ServletContainer.Kind.values()) {
+                ServletContainer c = ServletContainer.servlets(kind, "/bench", null, List.of(
+                        ServletSpec.instance("asgi", new AsgiServlet(HELLO), "/asgi"),
+                        ServletSpec.of("hand", HandWritten.class, "/hand")));
+                containers.add(c);
+                String name = kind == ServletContainer.Kind.JETTY ? "Jetty 12" : "Tomcat 11";
+                targets.add(new Target("AsgiServlet, " + name, kind, true, c.uri("asgi"), new ArrayList<>()));
+                targets.add(new Target("hand-written, " + name, kind, false, c.uri("hand"), new ArrayList<>()));
+            }
+            check(targets);
+            int errors = 0;
+            for (int round = 0; round <= rounds; round++) {
+                System.out.println(round == 0 ? "\nwarm-up (discarded)" : "\nround " + round + " of " + rounds);
+                for (int pair = 0; pair < targets.size(); pair += 2) {
+                    // alternate which of the pair runs first, so neither always gets the warmer JIT
+                    int first = round % 2 == 0 ? pair : pair + 1;
+                    for (int t : new int[] {first, first == pair ? pair + 1 : pair}) {
+                        Target target = targets.get(t);
+                        Sample s = wrk.run(target.url(), round == 0 ? warmup : duration);
+                        System.out.printf(Locale.ROOT, "  %-24s %9.0f req/s  p50 %6.2fms  p99 %6.2fms  errors %d%n",
+                                target.label(), s.requestsPerSecond(), s.p50Millis(), s.p99Millis(), s.errors());
+                        if (round > 0) {
+                            target.samples().add(s);
+                            errors += s.errors();
+                        }
+                    }
+                }
+            }
+            report(targets);
+            return errors == 0 ? 0 : 3;
+        } finally {
+            containers.forEach(ServletContainer::close);
+        }
+    }
+
+    private static void check(List<Target> targets) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        for (Target t : targets) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(t.url()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200 || !java.util.Arrays.equals(r.body(), BODY)
+                    || !r.headers().firstValue("content-length").equals(java.util.Optional.of("13"))) {
+                throw new IllegalStateException(t.label() + " answered " + r.statusCode() + " " + r.headers().map());
+            }
+        }
+    }
+
+    private static void report(List<Target> targets) {
+        System.out.printf(Locale.ROOT, "%n%-24s %9s %9s %9s  %-28s %s%n", "target", "req/s", "p50", "p99",
+                "req/s in each round", "ours/hand-written");
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            double rps = median(t.samples().stream().mapToDouble(Sample::requestsPerSecond).toArray());
+            String ratio = "";
+            if (t.ours()) {
+                double hand = median(targets.get(i + 1).samples().stream().mapToDouble(Sample::requestsPerSecond)
+                        .toArray());
+                ratio = String.format(Locale.ROOT, "%.3f", rps / hand);
+            }
+            StringBuilder each = new StringBuilder();
+            t.samples().forEach(s -> each.append(String.format(Locale.ROOT, "%.0f ", s.requestsPerSecond())));
+            System.out.printf(Locale.ROOT, "%-24s %9.0f %7.2fms %7.2fms  %-28s %s%n", t.label(), rps,
+                    median(t.samples().stream().mapToDouble(Sample::p50Millis).toArray()),
+                    median(t.samples().stream().mapToDouble(Sample::p99Millis).toArray()), each.toString().strip(),
+                    ratio);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
