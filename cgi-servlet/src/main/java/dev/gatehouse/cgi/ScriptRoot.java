@@ -15,11 +15,11 @@ import java.util.Set;
  * of the archive into the context's temp directory; any other value is an absolute file-system
  * path.
  */
-final class ScriptRoot {
+public final class ScriptRoot {
 
     private ScriptRoot() {}
 
-    static Path locate(ServletContext context, String root, Path copyTarget) throws IOException {
+    public static Path locate(ServletContext context, String root, Path copyTarget) throws IOException {
         if (isWebappResource(context, root)) {
             String real = context.getRealPath(root);
             if (real != null && Files.isDirectory(Path.of(real))) {
