@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.FastCgiProxyServlet;
+import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.MultipartBody;
-import dev.gatehouse.it.support.PhpFpm;
-import dev.gatehouse.it.support.PhpFpm.Pool;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
