@@ -152,6 +152,8 @@ abstract class FastCgiProxyContract {
                     echo 'out';
                     """),
             Map.entry("hugehead.php", "<?php header('X-Big: ' . str_repeat('a', 70000)); echo 'body';"),
+            Map.entry("docs/index.html", "<p>static index</p>"),
+            Map.entry("tiny/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
             Map.entry("uploads/evil.jpg", "<?php echo 'EXECUTED'; ?>\u00ff\u00d8 not an image"));
 
     abstract ServletContainer.Kind kind();
@@ -178,6 +180,7 @@ abstract class FastCgiProxyContract {
                     proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
                     proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
+                    proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
                     ServletSpec.of("default", defaultServlet(), "/__default/*"))));
             four.put(pool, ServletContainer.servlets(kind(), CTX, fpm4.documentRoot(), List.of(
@@ -392,6 +395,15 @@ abstract class FastCgiProxyContract {
 
     @ParameterizedTest
     @EnumSource(Pool.class)
+    void staticFileIsServedByTheDefaultServletButADirectoryTriesOnlyIndexPhp(Pool pool) throws Exception {
+        HttpResponse<String> file = get(main.get(pool).uri("docs/index.html"));
+        assertEquals(200, file.statusCode());
+        assertEquals("<p>static index</p>", file.body());
+        assertEquals(404, get(main.get(pool).uri("docs/")).statusCode()); // indexFile is index.php
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
     void missingScriptIs404AndHiddenFileIs403(Pool pool) throws Exception {
         assertEquals(404, get(main.get(pool).uri("missing.php")).statusCode());
         assertEquals(403, get(main.get(pool).uri(".env")).statusCode());
@@ -425,6 +437,21 @@ abstract class FastCgiProxyContract {
             assertTrue(messages.stream().anyMatch(m -> m.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
                     + " block from /ctx/hugehead.php: header block exceeds 65536 bytes")), messages.toString());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void noFreeConnectionAndNoQueueIs503WithRetryAfter(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        CompletableFuture<HttpResponse<String>> occupying = http.sendAsync(HttpRequest.newBuilder(
+                container.uri("tiny/sleep.php?ms=1500")).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("busy=1", awaitStats(container, "tiny", "busy=1"));
+        HttpResponse<String> refused = get(container.uri("tiny/sleep.php?ms=1"));
+        assertEquals(503, refused.statusCode());
+        assertEquals("60", refused.headers().firstValue("Retry-After").orElse(null)); // queueTimeout 60s
+        HttpResponse<String> first = occupying.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, first.statusCode());
+        assertEquals("slept", first.body());
     }
 
     @Test
