@@ -554,8 +554,9 @@ abstract class FastCgiProxyContract {
             assertEquals(200, r.statusCode());
             assertEquals("slept", r.body());
         }
-        // a thread per request would add 300; the containers' own pools move by a few dozen
-        assertTrue(peak - before <= 60, "threads grew from " + before + " to " + peak + " for 300 requests");
+        // a thread per request would add 300 (or exhaust a 200-thread pool); the containers' own
+        // pools move by a few dozen under bursts of completions (seen up to +64 on Jetty)
+        assertTrue(peak - before <= 100, "threads grew from " + before + " to " + peak + " for 300 requests");
     }
 
     private List<CompletableFuture<HttpResponse<String>>> fire(int count, String path) throws Exception {
