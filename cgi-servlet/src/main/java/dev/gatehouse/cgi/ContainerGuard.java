@@ -13,10 +13,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #use}, under a shared lock; the container's completion, error and timeout events take
  * the exclusive lock, so they wait for a use in progress, and no use starts after them.
  */
-final class ContainerGuard implements AsyncListener {
+public final class ContainerGuard implements AsyncListener {
 
     /** Something done with the request or response; it may throw I/O errors. */
-    interface Use {
+    public interface Use {
         void run() throws IOException;
     }
 
@@ -25,7 +25,7 @@ final class ContainerGuard implements AsyncListener {
     private boolean released;
 
     /** @param onLost called once when the container ends the request by error or timeout */
-    ContainerGuard(Runnable onLost) {
+    public ContainerGuard(Runnable onLost) {
         this.onLost = onLost;
     }
 
@@ -34,7 +34,7 @@ final class ContainerGuard implements AsyncListener {
      * without running it, once the container has finished with them. Never call it from within
      * another use, nor hold it across {@code AsyncContext.complete()} (see {@link #complete}).
      */
-    boolean use(Use use) throws IOException {
+    public boolean use(Use use) throws IOException {
         lock.readLock().lock();
         try {
             if (released) {
@@ -48,7 +48,7 @@ final class ContainerGuard implements AsyncListener {
     }
 
     /** Whether the container has finished with the request. */
-    boolean released() {
+    public boolean released() {
         lock.readLock().lock();
         try {
             return released;

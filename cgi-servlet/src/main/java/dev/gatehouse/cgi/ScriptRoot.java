@@ -12,17 +12,21 @@ import java.util.Set;
 /**
  * Finds the script root on the file system. A path that names a resource of the web
  * application ({@code /WEB-INF/cgi}) is used where the container unpacked it, or else copied out
- * of the archive into the context's temp directory; any other value is an absolute file-system
- * path.
+ * of the archive into the context's temp directory; {@code /} is always the application's root;
+ * any other value is an absolute file-system path.
  */
-final class ScriptRoot {
+public final class ScriptRoot {
 
     private ScriptRoot() {}
 
-    static Path locate(ServletContext context, String root, Path copyTarget) throws IOException {
-        if (isWebappResource(context, root)) {
+    public static Path locate(ServletContext context, String root, Path copyTarget) throws IOException {
+        // "/" is always the web application's root, never the file system's: some containers
+        // (Jetty, for a WAR served packed) answer getResource("/") with null
+        if (root.equals("/") || isWebappResource(context, root)) {
             String real = context.getRealPath(root);
-            if (real != null && Files.isDirectory(Path.of(real))) {
+            // a packed WAR's "real path" can be a path inside the archive (Jetty answers "/" for
+            // "/"), which names a different directory on the file system: trust only file: resources
+            if (real != null && Files.isDirectory(Path.of(real)) && isFileResource(context, root)) {
                 return Path.of(real);
             }
             copy(context, root.endsWith("/") ? root : root + "/", copyTarget);
@@ -34,6 +38,15 @@ final class ScriptRoot {
                     + "' is neither a directory of the web application nor an absolute directory path");
         }
         return path;
+    }
+
+    private static boolean isFileResource(ServletContext context, String root) {
+        try {
+            java.net.URL url = context.getResource(root);
+            return url != null && "file".equals(url.getProtocol());
+        } catch (MalformedURLException e) {
+            return false;
+        }
     }
 
     private static boolean isWebappResource(ServletContext context, String root) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.it.support.FastCgiProbe;
-import dev.gatehouse.it.support.PhpFpm;
-import dev.gatehouse.it.support.PhpFpm.Pool;
+import dev.gatehouse.fastcgi.testing.FastCgiProbe;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
+import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
 import dev.gatehouse.it.support.Processes;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;

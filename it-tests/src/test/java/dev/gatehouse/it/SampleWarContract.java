@@ -1,6 +1,7 @@
 package dev.gatehouse.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.it.support.ServletContainer;
@@ -45,6 +46,15 @@ abstract class SampleWarContract {
         HttpResponse<String> response = get("");
         assertEquals(200, response.statusCode());
         assertTrue(response.body().contains("cgi-bin/env.sh"), response.body());
+        assertTrue(response.body().contains("php/hello.php"), response.body());
+    }
+
+    @Test
+    void phpPageGoesToPhpFpmAndIsNeverServedAsSource() throws Exception {
+        // no php-fpm is started for the sample: 502 unless one listens at 127.0.0.1:9000
+        HttpResponse<String> response = get("php/hello.php");
+        assertFalse(response.body().contains("<?php"), response.body());
+        assertTrue(response.statusCode() == 200 || response.statusCode() == 502, "status " + response.statusCode());
     }
 
     @Test

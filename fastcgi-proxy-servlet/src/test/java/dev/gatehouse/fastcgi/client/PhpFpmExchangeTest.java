@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PhpFpmExchangeTest {
 
     @RegisterExtension
-    static final PhpFpmExtension FPM = new PhpFpmExtension();
+    static final PhpFpm FPM = FpmScripts.phpFpm();
 
     private static FastCgiClient client(Backend backend) {
         return new FastCgiClient(ClientConfig.defaults().withMaxConnectionsPerBackend(16),
@@ -32,7 +33,7 @@ class PhpFpmExchangeTest {
 
     private static Collector hello(FastCgiClient client, String name) {
         Collector collector = new Collector();
-        Exchange exchange = client.exchange(Collector.params(FPM.script("hello.php"), "GET", "",
+        Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "",
                 new NameValuePair("NAME", name)), collector);
         exchange.endBody();
         return collector;
@@ -40,7 +41,7 @@ class PhpFpmExchangeTest {
 
     @Test
     void roundTripOverTcp() throws Exception {
-        try (FastCgiClient client = client(FPM.tcp())) {
+        try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             Collector collector = hello(client, "tcp");
             EndRequest end = collector.await(10);
             assertEquals(new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE), end);
@@ -51,7 +52,7 @@ class PhpFpmExchangeTest {
 
     @Test
     void roundTripOverUnixSocket() throws Exception {
-        try (FastCgiClient client = client(FPM.unix())) {
+        try (FastCgiClient client = client(FpmScripts.unix(FPM))) {
             Collector collector = hello(client, "unix");
             assertEquals(ProtocolStatus.REQUEST_COMPLETE, collector.await(10).protocolStatus());
             assertEquals("hello unix", collector.body());
@@ -64,9 +65,9 @@ class PhpFpmExchangeTest {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) (i * 31 + i / 7);
         }
-        try (FastCgiClient client = client(FPM.tcp())) {
+        try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             Collector collector = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FPM.script("echo.php"), "POST",
+            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "echo.php"), "POST",
                     "", new NameValuePair("CONTENT_LENGTH", Integer.toString(body.length)),
                     new NameValuePair("CONTENT_TYPE", "application/octet-stream")), collector);
             for (int offset = 0; offset < body.length; offset += 100_000) {
@@ -77,7 +78,7 @@ class PhpFpmExchangeTest {
                 written.toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
             collector.await(10);
-            BackendStats stats = client.stats().of(FPM.tcp());
+            BackendStats stats = client.stats().of(FpmScripts.tcp(FPM));
             assertEquals(1, stats.idle(), "the body was sent in full: connection reused; " + stats);
             String text = collector.text();
             byte[] all = collector.stdout.toByteArray();
@@ -88,9 +89,9 @@ class PhpFpmExchangeTest {
 
     @Test
     void stderrReachesTheListenerApartFromStdout() throws Exception {
-        try (FastCgiClient client = client(FPM.tcp())) {
+        try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             Collector collector = new Collector();
-            client.exchange(Collector.params(FPM.script("stderr.php"), "GET", ""), collector)
+            client.exchange(Collector.params(FpmScripts.script(FPM, "stderr.php"), "GET", ""), collector)
                     .endBody();
             collector.await(10);
             assertEquals("out", collector.body());
@@ -101,7 +102,7 @@ class PhpFpmExchangeTest {
 
     @Test
     void keptAliveConnectionServesSequentialRequests() throws Exception {
-        try (FastCgiClient client = client(FPM.unix())) {
+        try (FastCgiClient client = client(FpmScripts.unix(FPM))) {
             Set<String> pids = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 Collector collector = hello(client, "n" + i);
@@ -109,7 +110,7 @@ class PhpFpmExchangeTest {
                 assertEquals("hello n" + i, collector.body());
                 pids.add(collector.headers().get("x-pid"));
             }
-            BackendStats stats = client.stats().of(FPM.unix());
+            BackendStats stats = client.stats().of(FpmScripts.unix(FPM));
             // one GET_VALUES probe, which php-fpm closes, and one connection for all 20
             assertEquals(2, stats.opened(), stats.toString());
             assertEquals(1, stats.open(), stats.toString());
@@ -126,9 +127,9 @@ class PhpFpmExchangeTest {
      */
     @Test
     void getValuesLearnsThatPhpFpmDoesNotMultiplex() throws Exception {
-        try (FastCgiClient client = client(FPM.tcp())) {
+        try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             hello(client, "probe").await(10);
-            BackendStats stats = client.stats().of(FPM.tcp());
+            BackendStats stats = client.stats().of(FpmScripts.tcp(FPM));
             assertEquals(Map.of(FastCgi.MPXS_CONNS, "0"), stats.managementValues());
             assertEquals(16, stats.maxConnections());
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PhpFpmFlowControlTest {
 
     @RegisterExtension
-    static final PhpFpmExtension FPM = new PhpFpmExtension();
+    static final PhpFpm FPM = FpmScripts.phpFpm();
 
     /** Pauses after every piece; another thread resumes it, as a servlet's onWritePossible. */
     private static final class PausingCollector extends Collector {
@@ -44,9 +45,9 @@ class PhpFpmFlowControlTest {
 
     @Test
     void pausedListenerHoldsTheResponseInTheBackendNotTheProxy() throws Exception {
-        try (FastCgiClient client = new FastCgiClient(ClientConfig.defaults(), List.of(FPM.tcp()))) {
+        try (FastCgiClient client = new FastCgiClient(ClientConfig.defaults(), List.of(FpmScripts.tcp(FPM)))) {
             PausingCollector collector = new PausingCollector();
-            Exchange exchange = client.exchange(Collector.params(FPM.script("big.php"), "GET",
+            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "big.php"), "GET",
                     ""), collector);
             exchange.endBody();
             assertTrue(collector.first.await(10, TimeUnit.SECONDS));
@@ -63,8 +64,8 @@ class PhpFpmFlowControlTest {
             collector.await(30);
             collector.resumer.shutdown();
             String body = collector.body();
-            assertEquals(PhpFpmExtension.BIG_OUTPUT_BYTES, body.length());
-            assertEquals("0123456789abcdef".repeat(PhpFpmExtension.BIG_OUTPUT_BYTES / 16), body);
+            assertEquals(FpmScripts.BIG_OUTPUT_BYTES, body.length());
+            assertEquals("0123456789abcdef".repeat(FpmScripts.BIG_OUTPUT_BYTES / 16), body);
             assertTrue(collector.pieces.get() > 100, collector.pieces + " pieces");
         }
     }
@@ -72,9 +73,9 @@ class PhpFpmFlowControlTest {
     @Test
     void abortSendsAbortRequestAndTheConnectionIsNotReused() throws Exception {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1);
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.unix()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.unix(FPM)))) {
             Collector aborted = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FPM.script("sleep.php"), "GET",
+            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET",
                     "ms=700"), aborted);
             exchange.endBody();
             awaitState(exchange, ExchangeState.STREAMING);
@@ -87,15 +88,15 @@ class PhpFpmFlowControlTest {
             assertTrue(waited >= 300, "the slot was held until END_REQUEST: " + waited + " ms");
             assertFalse(aborted.outcome.isDone(), "the listener hears nothing after abort");
             assertEquals("", aborted.text(), "the rest of the response was discarded");
-            BackendStats stats = client.stats().of(FPM.unix());
+            BackendStats stats = client.stats().of(FpmScripts.unix(FPM));
             assertEquals(0, stats.open(), "closed, not pooled: " + stats);
 
             Collector next = new Collector();
-            client.exchange(Collector.params(FPM.script("hello.php"), "GET", "",
+            client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "",
                     new NameValuePair("NAME", "after")), next).endBody();
             next.await(10);
             assertEquals("hello after", next.body());
-            assertEquals(3, client.stats().of(FPM.unix()).opened(), "probe, aborted, new");
+            assertEquals(3, client.stats().of(FpmScripts.unix(FPM)).opened(), "probe, aborted, new");
         }
     }
 
@@ -103,12 +104,12 @@ class PhpFpmFlowControlTest {
     void abortWhileQueuedLeavesTheQueueWithoutSendingAnything() throws Exception {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
                 .withQueueTimeout(Duration.ofSeconds(30));
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = new Collector();
-            client.exchange(Collector.params(FPM.script("sleep.php"), "GET", "ms=500"),
+            client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=500"),
                     sleeping).endBody();
             Collector queued = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FPM.script("hello.php"), "GET",
+            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET",
                     "", new NameValuePair("NAME", "q")), queued);
             awaitState(exchange, ExchangeState.QUEUED);
             assertEquals(1, client.stats().queued());
@@ -117,7 +118,7 @@ class PhpFpmFlowControlTest {
             assertEquals(0, client.stats().queued());
             sleeping.await(10);
             assertEquals("slept", sleeping.body());
-            assertEquals(1, client.stats().of(FPM.tcp()).idle(), "the sleeper's connection pooled");
+            assertEquals(1, client.stats().of(FpmScripts.tcp(FPM)).idle(), "the sleeper's connection pooled");
             assertFalse(queued.outcome.isDone());
             assertEquals("", queued.stderr.toString(StandardCharsets.UTF_8));
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PhpFpmPoolTest {
 
     @RegisterExtension
-    static final PhpFpmExtension FPM = new PhpFpmExtension();
+    static final PhpFpm FPM = FpmScripts.phpFpm();
 
     private static Collector run(FastCgiClient client, String script, String query,
             String name) {
         Collector collector = new Collector();
-        client.exchange(Collector.params(FPM.script(script), "GET", query,
+        client.exchange(Collector.params(FpmScripts.script(FPM, script), "GET", query,
                 new NameValuePair("NAME", name)), collector).endBody();
         return collector;
     }
@@ -34,7 +35,7 @@ class PhpFpmPoolTest {
     void twoHundredConcurrentRequestsShareFourConnections() throws Exception {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(4)
                 .withQueueTimeout(Duration.ofSeconds(30));
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.unix()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.unix(FPM)))) {
             List<Collector> collectors = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 collectors.add(run(client, "slowhello.php", "", "r" + i));
@@ -43,7 +44,7 @@ class PhpFpmPoolTest {
                 collectors.get(i).await(30);
                 assertEquals("hello r" + i, collectors.get(i).body());
             }
-            BackendStats stats = client.stats().of(FPM.unix());
+            BackendStats stats = client.stats().of(FpmScripts.unix(FPM));
             assertTrue(stats.peakOpen() <= 4, stats.toString());
             assertTrue(stats.opened() <= 5, "a probe and at most 4 connections: " + stats);
             assertEquals(4, stats.idle(), stats.toString());
@@ -54,7 +55,7 @@ class PhpFpmPoolTest {
     void waitPastTheQueueTimeoutIsPoolExhausted() throws Exception {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
                 .withQueueTimeout(Duration.ofMillis(200));
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = run(client, "sleep.php", "ms=1000", "");
             long start = System.nanoTime();
             FastCgiClientException failure = run(client, "hello.php", "", "late").failure(10);
@@ -70,7 +71,7 @@ class PhpFpmPoolTest {
     void fullQueueIsPoolExhaustedAtOnce() throws Exception {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
                 .withMaxQueued(0);
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = run(client, "sleep.php", "ms=500", "");
             long start = System.nanoTime();
             assertInstanceOf(PoolExhaustedException.class,
@@ -83,8 +84,8 @@ class PhpFpmPoolTest {
     @Test
     void backendDownIsUnavailableWithinTheConnectTimeout() throws Exception {
         ClientConfig config = ClientConfig.defaults().withConnectTimeout(Duration.ofSeconds(2));
-        List<Backend> down = List.of(Backend.parse("127.0.0.1:" + PhpFpmExtension.freePort()),
-                Backend.parse("unix:" + FPM.script("no-such.sock")));
+        List<Backend> down = List.of(Backend.parse("127.0.0.1:" + PhpFpm.freePort()),
+                Backend.parse("unix:" + FpmScripts.script(FPM, "no-such.sock")));
         for (Backend backend : down) {
             try (FastCgiClient client = new FastCgiClient(config, List.of(backend))) {
                 long start = System.nanoTime();
@@ -99,21 +100,21 @@ class PhpFpmPoolTest {
     @Test
     void silenceBeyondTheReadTimeoutIsBackendTimeout() throws Exception {
         ClientConfig config = ClientConfig.defaults().withReadTimeout(Duration.ofMillis(300));
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             long start = System.nanoTime();
             FastCgiClientException failure = run(client, "sleep.php", "ms=1500", "").failure(10);
             long waited = millisSince(start);
             assertInstanceOf(BackendTimeoutException.class, failure);
             assertTrue(waited >= 300 && waited < 1400, "waited " + waited + " ms");
-            assertEquals(0, client.stats().of(FPM.tcp()).open(), "the connection is closed");
+            assertEquals(0, client.stats().of(FpmScripts.tcp(FPM)).open(), "the connection is closed");
         }
     }
 
     @Test
     void refusedBackendIsSkippedAndRequestsGoToTheOther() throws Exception {
-        Backend dead = Backend.parse("127.0.0.1:" + PhpFpmExtension.freePort());
+        Backend dead = Backend.parse("127.0.0.1:" + PhpFpm.freePort());
         try (FastCgiClient client =
-                new FastCgiClient(ClientConfig.defaults(), List.of(dead, FPM.tcp()))) {
+                new FastCgiClient(ClientConfig.defaults(), List.of(dead, FpmScripts.tcp(FPM)))) {
             for (int i = 0; i < 6; i++) {
                 Collector collector = run(client, "hello.php", "", "f" + i);
                 collector.await(10);
@@ -128,22 +129,22 @@ class PhpFpmPoolTest {
     @Test
     void leastBusySendsRequestsAwayFromTheOccupiedBackend() throws Exception {
         ClientConfig config = ClientConfig.defaults().withBalancing(Balancing.LEAST_BUSY);
-        try (FastCgiClient client = new FastCgiClient(config, List.of(FPM.tcp(), FPM.unix()))) {
+        try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM), FpmScripts.unix(FPM)))) {
             Collector sleeping = new Collector();
-            Exchange occupied = client.exchange(Collector.params(FPM.script("sleep.php"), "GET",
+            Exchange occupied = client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET",
                     "ms=800"), sleeping);
             occupied.endBody();
             List<Backend> used = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 Collector collector = new Collector();
-                Exchange exchange = client.exchange(Collector.params(FPM.script("hello.php"),
+                Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"),
                         "GET", "", new NameValuePair("NAME", "b" + i)), collector);
                 exchange.endBody();
                 collector.await(10);
                 used.add(exchange.backend().orElseThrow());
             }
-            Backend other = occupied.backend().orElseThrow().equals(FPM.tcp()) ? FPM.unix()
-                    : FPM.tcp();
+            Backend other = occupied.backend().orElseThrow().equals(FpmScripts.tcp(FPM)) ? FpmScripts.unix(FPM)
+                    : FpmScripts.tcp(FPM);
             assertEquals(List.of(other, other, other), used);
             sleeping.await(10);
         }

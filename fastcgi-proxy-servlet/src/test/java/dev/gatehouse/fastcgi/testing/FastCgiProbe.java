@@ -1,4 +1,4 @@
-package dev.gatehouse.it.support;
+package dev.gatehouse.fastcgi.testing;
 
 import dev.gatehouse.fastcgi.protocol.BeginRequest;
 import dev.gatehouse.fastcgi.protocol.EndRequest;

@@ -1,4 +1,4 @@
-package dev.gatehouse.it.support;
+package dev.gatehouse.fastcgi.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,8 +30,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final PhpFpm fpm = new PhpFpm().maxChildren(2);
+ * static final PhpFpm fpm = new PhpFpm().maxChildren(2).script("hello.php", "<?php echo 'hello';");
  * }</pre>
+ *
+ * <p>The one php-fpm fixture of the project: the FastCGI client's tests use it, and
+ * {@code it-tests} through this module's test-jar (package {@code dev.gatehouse.fastcgi.testing}).
  *
  * <p>It runs in the foreground ({@code -F}) without php.ini ({@code -n}), with {@code -R} when
  * the tests run as root, from a generated configuration in a temporary directory: two pools of
@@ -68,6 +71,7 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
     }
 
     private int maxChildren = 4;
+    private final Map<String, String> scripts = new LinkedHashMap<>();
     private Path dir;
     private Path documentRoot;
     private Path socket;
@@ -80,6 +84,12 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
             throw new IllegalArgumentException("maxChildren must be at least 1: " + children);
         }
         this.maxChildren = children;
+        return this;
+    }
+
+    /** A script written under the document root at start, e.g. {@code script("sub/env.php", "<?php ...")}. */
+    public PhpFpm script(String relativePath, String source) {
+        scripts.put(relativePath, source);
         return this;
     }
 
@@ -114,6 +124,9 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
                 .start();
         awaitListening(address);
         awaitListening(UnixDomainSocketAddress.of(socket));
+        for (Map.Entry<String, String> script : scripts.entrySet()) {
+            writeScript(script.getKey(), script.getValue());
+        }
     }
 
     private String config() {
@@ -320,7 +333,8 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
         return binary;
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port on 127.0.0.1 that nothing listens on right now (for "backend down" tests). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,0 +1,166 @@
+package dev.gatehouse.fastcgi;
+
+import dev.gatehouse.cgi.ScriptRoot;
+import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.fastcgi.client.Backend;
+import dev.gatehouse.fastcgi.client.Balancing;
+import dev.gatehouse.fastcgi.client.ClientConfig;
+import dev.gatehouse.fastcgi.client.ClientStats;
+import dev.gatehouse.fastcgi.client.FastCgiClient;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Proxies requests to a FastCGI application such as php-fpm (FastCGI 1.0, Responder role), the
+ * way an nginx {@code location ~ \.php$ { fastcgi_pass …; }} block does, non-blocking from end
+ * to end: no thread is held while the application works or while a slow client reads.
+ *
+ * <p>Configured by init-params ({@link FastCgiConfig}, listed in the README); asynchronous
+ * support must be enabled ({@code <async-supported>true}). Map it to {@code /} (or a prefix
+ * such as {@code /app/*}): each request path under the context is mapped by
+ * {@link ScriptMapping} against the document root, and then
+ * <ul>
+ *   <li>{@link Route.NotFound} → 404, {@link Route.Forbidden} → 403, with a log line;
+ *   <li>{@link Route.Static} → forwarded to the container's default servlet
+ *       ({@code getNamedDispatcher("default")}, present in both Jetty and Tomcat web
+ *       applications), which serves it from the web application's resources with its own
+ *       caching, ranges and conditional requests: so a static file is never sent to the
+ *       application, and {@code documentRoot} should be the web application's root (the
+ *       default) or a directory of it for static files to be found;
+ *   <li>{@link Route.Script} → a {@link ProxyExchange} over the shared {@link FastCgiClient}.
+ * </ul>
+ *
+ * <p>The client's pool statistics are published for monitoring and tests as a
+ * {@code Supplier<ClientStats>} in the servlet-context attribute {@link #statsAttribute}.
+ */
+public class FastCgiProxyServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
+    private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
+
+    private transient ProxyRuntime runtime;
+    private transient ScriptMapping mapping;
+
+    /** The servlet-context attribute holding a {@code Supplier<ClientStats>} for a servlet name. */
+    public static String statsAttribute(String servletName) {
+        return FastCgiProxyServlet.class.getName() + ".stats." + servletName;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        FastCgiConfig config;
+        try {
+            config = FastCgiConfig.parse(this::getInitParameter);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+        }
+        ServletContext context = getServletContext();
+        Path tempDir = tempDir(context);
+        try {
+            Path root = ScriptRoot.locate(context, config.documentRoot(),
+                    tempDir.resolve("fastcgi-" + getServletName()));
+            mapping = ScriptMapping.of(root, config);
+        } catch (IOException e) {
+            throw new ServletException(getServletName() + ": init-param documentRoot='" + config.documentRoot()
+                    + "': " + e.getMessage(), e);
+        }
+        List<Backend> backends = config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
+        FastCgiClient client = new FastCgiClient(clientConfig(config), backends);
+        String software = "Gatehouse " + context.getServerInfo();
+        runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir);
+        context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
+        LOG.log(Level.INFO, "{0}: scripts under {1} to {2}", getServletName(), mapping.documentRoot(), backends);
+    }
+
+    static ClientConfig clientConfig(FastCgiConfig config) {
+        Balancing balancing = config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY
+                ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
+        return new ClientConfig(config.connectTimeout(), config.readTimeout(), config.idleTimeout(),
+                config.maxConnections(), config.maxQueued(), config.queueTimeout(), balancing, UNHEALTHY_FOR);
+    }
+
+    @Override
+    public void destroy() {
+        if (runtime != null) {
+            getServletContext().removeAttribute(statsAttribute(getServletName()));
+            runtime.client().close();
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(ServletEnd.ABORT) instanceof Throwable failure) {
+            request.removeAttribute(ServletEnd.ABORT);
+            throw new ServletException("response aborted after its head was sent: " + failure.getMessage(), failure);
+        }
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        Route route = mapping.map(request.getContextPath(), path);
+        if (route instanceof Route.NotFound notFound) {
+            LOG.log(Level.INFO, "{0}: 404, {1}", request.getRequestURI(), notFound.reason());
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        } else if (route instanceof Route.Forbidden forbidden) {
+            LOG.log(Level.INFO, "{0}: 403, {1}", request.getRequestURI(), forbidden.reason());
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+        } else if (route instanceof Route.Static file) {
+            serveStatic(request, response, file);
+        } else if (route instanceof Route.Script script) {
+            proxy(request, script.target());
+        }
+    }
+
+    private void serveStatic(HttpServletRequest request, HttpServletResponse response, Route.Static file)
+            throws ServletException, IOException {
+        RequestDispatcher dispatcher = getServletContext().getNamedDispatcher("default");
+        if (dispatcher == null) {
+            LOG.log(Level.WARNING, "{0}: 404, static file {1} but no servlet named default to serve it",
+                    request.getRequestURI(), file.path());
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        // the default servlet serves servlet path + path info: the file, also for a directory's index
+        dispatcher.forward(new HttpServletRequestWrapper(request) {
+            @Override
+            public String getServletPath() {
+                return file.path();
+            }
+
+            @Override
+            public String getPathInfo() {
+                return null;
+            }
+        }, response);
+    }
+
+    private void proxy(HttpServletRequest request, ScriptTarget target) throws ServletException, IOException {
+        if (!request.isAsyncSupported()) {
+            throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
+        }
+        CgiRequest cgiRequest = CgiRequest.from(request);
+        AsyncContext async = request.startAsync();
+        // no overall limit: the transport times out a silent application, the container a silent client
+        async.setTimeout(0);
+        new ProxyExchange(runtime, target, async).send(cgiRequest);
+    }
+
+    private static Path tempDir(ServletContext context) {
+        Object attr = context.getAttribute(ServletContext.TEMPDIR);
+        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+}

@@ -1,0 +1,209 @@
+package dev.gatehouse.fastcgi;
+
+import dev.gatehouse.cgi.ContainerGuard;
+import dev.gatehouse.cgi.meta.CgiHeaderException;
+import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.fastcgi.client.BackendOverloadedException;
+import dev.gatehouse.fastcgi.client.BackendTimeoutException;
+import dev.gatehouse.fastcgi.client.BackendUnavailableException;
+import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.FastCgiClientException;
+import dev.gatehouse.fastcgi.client.PoolExhaustedException;
+import dev.gatehouse.fastcgi.client.ResponseListener;
+import dev.gatehouse.fastcgi.protocol.EndRequest;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+
+/**
+ * One request proxied to a FastCGI application, from {@code startAsync} to its single end
+ * ({@link ServletEnd}): the request body goes out through {@link RequestBodyPump} (or
+ * {@link BodySpool} for a chunked body), the response comes back through
+ * {@link ResponseRelay}, STDERR goes to the log ({@link StderrLines}), and every failure is
+ * mapped here, once:
+ *
+ * <table>
+ *   <caption>Failures and what the client sees</caption>
+ *   <tr><th>failure</th><th>before the response head</th><th>after it</th></tr>
+ *   <tr><td>{@link BackendUnavailableException}, {@code BackendFailureException}, a malformed
+ *       or oversized CGI header block</td><td>502</td><td rowspan="3">the connection is
+ *       aborted</td></tr>
+ *   <tr><td>{@link BackendTimeoutException}</td><td>504</td></tr>
+ *   <tr><td>{@link PoolExhaustedException}, {@link BackendOverloadedException}</td>
+ *       <td>503 with Retry-After</td></tr>
+ *   <tr><td>the client went away</td><td colspan="2">the exchange is aborted
+ *       (ABORT_REQUEST) and its connection closed</td></tr>
+ * </table>
+ */
+final class ProxyExchange implements ResponseListener {
+
+    private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
+
+    private final ProxyRuntime runtime;
+    private final ScriptTarget target;
+    private final AsyncContext async;
+    private final String requestUri;
+    private final ContainerGuard guard;
+    private final ServletEnd end;
+    private final ResponseRelay relay;
+    private final StderrLines stderr;
+    private volatile Exchange exchange;
+    private volatile boolean gone;
+
+    /** Takes over an async request: registers the guard and the response's WriteListener. */
+    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async) throws IOException {
+        this.runtime = runtime;
+        this.target = target;
+        this.async = async;
+        this.requestUri = ((HttpServletRequest) async.getRequest()).getRequestURI();
+        this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
+        this.end = new ServletEnd(async, guard);
+        this.stderr = new StderrLines(target.scriptName());
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        this.relay = new ResponseRelay(runtime.config().maxHeaderBytes(), response, response.getOutputStream(),
+                guard, end, () -> clientGone("writing the response failed"));
+        async.addListener(guard);
+        response.getOutputStream().setWriteListener(relay);
+    }
+
+    /** Sends the request; its body, if any, streams as the client sends it. */
+    void send(CgiRequest request) throws IOException {
+        if (request.isChunked()) {
+            spoolThenSend(request);
+            return;
+        }
+        Exchange started = open(request);
+        if (started == null) {
+            return;
+        }
+        if (!request.hasBody()) {
+            started.endBody();
+            return;
+        }
+        ServletInputStream in = async.getRequest().getInputStream();
+        in.setReadListener(new RequestBodyPump(in, started, guard,
+                e -> clientGone("reading the request body failed: " + e.getMessage())));
+    }
+
+    private void spoolThenSend(CgiRequest request) throws IOException {
+        ServletInputStream in = async.getRequest().getInputStream();
+        BodySpool[] spool = new BodySpool[1];
+        spool[0] = new BodySpool(in, async, guard, runtime.tempDir(), runtime.config().maxSpoolBytes(),
+                length -> {
+                    Exchange started = open(request.withContentLength(length));
+                    if (started != null) {
+                        spool[0].feed(started);
+                    } else {
+                        spool[0].delete();
+                    }
+                },
+                e -> {
+                    if (e instanceof BodySpool.TooLargeException) {
+                        LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
+                        end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+                    } else {
+                        clientGone(e.getMessage());
+                    }
+                });
+        in.setReadListener(spool[0]);
+    }
+
+    private Exchange open(CgiRequest request) {
+        Exchange started;
+        try {
+            started = runtime.client().exchange(FastCgiParams.of(request, target, runtime.policy()), this);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the application: {1}", requestUri,
+                    e.getMessage());
+            end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+            return null;
+        }
+        relay.bind(started);
+        exchange = started;
+        if (gone) {
+            started.abort();
+        }
+        return started;
+    }
+
+    @Override
+    public boolean onStdout(Exchange source, ByteBuffer content) {
+        try {
+            return relay.onStdout(content);
+        } catch (CgiHeaderException e) {
+            source.abort();
+            badHeader(e);
+        } catch (ResponseRelay.ClientGoneException e) {
+            clientGone(e.getMessage());
+        }
+        return true;
+    }
+
+    @Override
+    public void onStderr(Exchange source, ByteBuffer content) {
+        stderr.accept(content);
+    }
+
+    @Override
+    public void onComplete(Exchange source, EndRequest endRequest) {
+        stderr.finish();
+        try {
+            relay.finish();
+        } catch (CgiHeaderException e) {
+            badHeader(e);
+        } catch (ResponseRelay.ClientGoneException e) {
+            LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
+            end.complete();
+        }
+    }
+
+    @Override
+    public void onFailure(Exchange source, FastCgiClientException failure) {
+        stderr.finish();
+        int status = status(failure);
+        if (relay.headSent()) {
+            LOG.log(Level.WARNING, "{0}: aborting the response after {1} bytes from {2}: {3}", requestUri,
+                    failure.responseBytes(), target.scriptName(), failure.getMessage());
+            end.abort(failure);
+        } else {
+            LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
+            end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
+        }
+    }
+
+    /** The one mapping of transport failures to HTTP statuses. */
+    static int status(FastCgiClientException failure) {
+        if (failure instanceof BackendTimeoutException) {
+            return HttpServletResponse.SC_GATEWAY_TIMEOUT;
+        }
+        if (failure instanceof PoolExhaustedException || failure instanceof BackendOverloadedException) {
+            return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        }
+        return HttpServletResponse.SC_BAD_GATEWAY; // unavailable, or failed
+    }
+
+    private void badHeader(CgiHeaderException e) {
+        LOG.log(Level.WARNING, "{0}: 502, bad CGI response header block from {1}: {2}", requestUri,
+                target.scriptName(), e.getMessage());
+        end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+    }
+
+    /** The client went away or its connection broke: abort the exchange and let go. */
+    private void clientGone(String why) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(Level.INFO, "{0}: client gone ({1}); aborting the exchange with {2}", requestUri, why,
+                target.scriptName());
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        end.complete();
+    }
+}

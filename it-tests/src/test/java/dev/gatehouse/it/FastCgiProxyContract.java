@@ -1,0 +1,620 @@
+package dev.gatehouse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.fastcgi.FastCgiProxyServlet;
+import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
+import dev.gatehouse.it.support.FastCgiStatsServlet;
+import dev.gatehouse.it.support.FullDuplexPost;
+import dev.gatehouse.it.support.LogCapture;
+import dev.gatehouse.it.support.MultipartBody;
+import dev.gatehouse.it.support.RawHttp;
+import dev.gatehouse.it.support.ServletContainer;
+import dev.gatehouse.it.support.ServletSpec;
+import jakarta.servlet.Servlet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link FastCgiProxyServlet} in front of a real php-fpm, over TCP and over the Unix socket:
+ * what PHP sees in $_SERVER, request and response bodies, static files and the fix_pathinfo
+ * attack, the front controller, failures before and after the response head, client aborts,
+ * concurrency against a small pool and thread use.
+ *
+ * <p>Three php-fpm instances keep the tests apart: {@code fpm} (8 workers) behind one container
+ * per pool with the servlets {@code php} at {@code /}, {@code fc} (front controller), {@code slow}
+ * (1 s read timeout) and {@code down} (a closed port); {@code fpm4} with {@code pm.max_children =
+ * 4} for the concurrency test; {@code wide} (64 workers) for the thread test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FastCgiProxyContract {
+
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final int BIG_BLOCKS = 3200; // 16 KiB each: 50 MiB
+    private static final String CTX = "/ctx";
+
+    @RegisterExtension
+    static final PhpFpm fpm = new PhpFpm().maxChildren(8);
+
+    @RegisterExtension
+    static final PhpFpm fpm4 = new PhpFpm().maxChildren(4);
+
+    @RegisterExtension
+    static final PhpFpm wide = new PhpFpm().maxChildren(64);
+
+    private static final String ENV = """
+            <?php
+            header('Content-Type: text/plain');
+            foreach (['SCRIPT_NAME', 'SCRIPT_FILENAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI',
+                    'DOCUMENT_URI', 'REQUEST_METHOD', 'CONTENT_TYPE', 'CONTENT_LENGTH', 'HTTPS',
+                    'HTTP_X_CUSTOM', 'HTTP_PROXY', 'HTTP_X_UNDER', 'HTTP_AUTHORIZATION'] as $k) {
+                echo $k, '=', array_key_exists($k, $_SERVER) ? $_SERVER[$k] : '<unset>', "\\n";
+            }
+            """;
+
+    private static final Map<String, String> SCRIPTS = Map.ofEntries(
+            Map.entry("env.php", ENV),
+            Map.entry("sub/env.php", ENV),
+            Map.entry("sub/index.php", ENV),
+            Map.entry("fc/index.php", ENV),
+            Map.entry("form.php", """
+                    <?php
+                    echo 'a=', $_POST['a'], ' b=', $_POST['b'], ' length=', $_SERVER['CONTENT_LENGTH'];
+                    """),
+            Map.entry("upload.php", """
+                    <?php
+                    $f = $_FILES['f'];
+                    echo 'name=', $f['name'], ' size=', $f['size'], ' sha1=', sha1_file($f['tmp_name']),
+                        ' note=', $_POST['note'];
+                    """),
+            Map.entry("rawsha.php", """
+                    <?php
+                    echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
+                    """),
+            Map.entry("status.php", """
+                    <?php
+                    http_response_code(201);
+                    header('X-Custom: yes');
+                    setcookie('a', '1');
+                    setcookie('b', '2');
+                    setcookie('c', '3');
+                    echo 'created';
+                    """),
+            Map.entry("big.php", """
+                    <?php
+                    header('Content-Type: application/octet-stream');
+                    $block = str_repeat('0123456789abcdef', 1024);
+                    $progress = __DIR__ . '/progress-' . preg_replace('/[^0-9]/', '', $_GET['id']);
+                    for ($i = 1; $i <= %d; $i++) {
+                        echo $block;
+                        flush();
+                        if ($i %% 16 == 0) { file_put_contents($progress, $i * 16384); }
+                    }
+                    """.formatted(BIG_BLOCKS)),
+            Map.entry("sleep.php", """
+                    <?php
+                    usleep((int) $_GET['ms'] * 1000);
+                    echo 'slept';
+                    """),
+            Map.entry("slow/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
+            Map.entry("down/env.php", ENV),
+            Map.entry("stream.php", """
+                    <?php
+                    header('X-Pid: ' . getmypid());
+                    for ($i = 0; $i < (int) $_GET['n']; $i++) {
+                        echo str_repeat('x', 999), "\\n";
+                        flush();
+                        usleep(100000);
+                    }
+                    """),
+            Map.entry("stderr.php", """
+                    <?php
+                    error_log("first line\nsecond line");
+                    echo 'out';
+                    """),
+            Map.entry("hugehead.php", "<?php header('X-Big: ' . str_repeat('a', 70000)); echo 'body';"),
+            Map.entry("docs/index.html", "<p>static index</p>"),
+            Map.entry("tiny/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
+            Map.entry("uploads/evil.jpg", "<?php echo 'EXECUTED'; ?>\u00ff\u00d8 not an image"));
+
+    abstract ServletContainer.Kind kind();
+
+    private final Map<Pool, ServletContainer> main = new EnumMap<>(Pool.class);
+    private final Map<Pool, ServletContainer> four = new EnumMap<>(Pool.class);
+    private ServletContainer wideContainer;
+    private final ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(clientThreads).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start() throws IOException {
+        for (PhpFpm f : List.of(fpm, fpm4, wide)) {
+            for (Map.Entry<String, String> script : SCRIPTS.entrySet()) {
+                f.writeScript(script.getKey(), script.getValue());
+            }
+        }
+        String dead = "127.0.0.1:" + freePort();
+        for (Pool pool : Pool.values()) {
+            String backend = backend(fpm, pool);
+            main.put(pool, ServletContainer.servlets(kind(), CTX, fpm.documentRoot(), List.of(
+                    proxy("php", "/", backend(fpm, pool), 4).param("maxSpoolBytes", "1048576"),
+                    proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
+                    proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
+                    proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
+                    proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
+                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
+                    ServletSpec.of("default", defaultServlet(), "/__default/*"))));
+            four.put(pool, ServletContainer.servlets(kind(), CTX, fpm4.documentRoot(), List.of(
+                    proxy("php", "/", backend(fpm4, pool), 4),
+                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"))));
+        }
+        wideContainer = ServletContainer.servlets(kind(), CTX, wide.documentRoot(), List.of(
+                proxy("php", "/", backend(wide, Pool.TCP), 64),
+                ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*")));
+    }
+
+    @AfterAll
+    void stop() {
+        Stream.concat(Stream.concat(main.values().stream(), four.values().stream()), Stream.ofNullable(wideContainer))
+                .forEach(ServletContainer::close);
+        clientThreads.shutdownNow();
+    }
+
+    private static ServletSpec proxy(String name, String mapping, String backend, int maxConnections) {
+        return ServletSpec.of(name, FastCgiProxyServlet.class, mapping)
+                .param("backend", backend)
+                .param("maxConnections", Integer.toString(maxConnections))
+                .param("maxQueued", "1000")
+                .param("queueTimeout", "60s")
+                .param("idleTimeout", "2s");
+    }
+
+    private static String backend(PhpFpm f, Pool pool) {
+        return pool == Pool.TCP ? "127.0.0.1:" + f.address().getPort() : "unix:" + f.socketPath();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Class<? extends Servlet> defaultServlet() {
+        String name = kind() == ServletContainer.Kind.JETTY
+                ? "org.eclipse.jetty.ee10.servlet.DefaultServlet"
+                : "org.apache.catalina.servlets.DefaultServlet";
+        try {
+            return (Class<? extends Servlet>) Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- $_SERVER -------------------------------------------------------------------------
+
+    /** One request as sent on the wire, and the $_SERVER values PHP must see ({root}: the document root). */
+    record ServerCase(String name, String requestHead, String body, Map<String, String> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Map<String, String> vars(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    static Stream<Arguments> serverCases() {
+        List<ServerCase> cases = List.of(
+                new ServerCase("query string as sent", "GET /ctx/env.php?a=1&b=%20x%2F&c HTTP/1.1\r\n", "", vars(
+                        "SCRIPT_NAME", "/ctx/env.php", "SCRIPT_FILENAME", "{root}/env.php", "PATH_INFO", "<unset>",
+                        "QUERY_STRING", "a=1&b=%20x%2F&c", "REQUEST_URI", "/ctx/env.php?a=1&b=%20x%2F&c",
+                        "DOCUMENT_URI", "/ctx/env.php", "REQUEST_METHOD", "GET", "CONTENT_TYPE", "<unset>",
+                        "HTTPS", "<unset>")),
+                new ServerCase("path info", "GET /ctx/sub/env.php/extra/a%20b HTTP/1.1\r\n", "", vars(
+                        "SCRIPT_NAME", "/ctx/sub/env.php", "SCRIPT_FILENAME", "{root}/sub/env.php",
+                        "PATH_INFO", "/extra/a b", "QUERY_STRING", "", "REQUEST_URI", "/ctx/sub/env.php/extra/a%20b",
+                        "DOCUMENT_URI", "/ctx/sub/env.php/extra/a b")),
+                new ServerCase("directory index", "GET /ctx/sub/?x=1 HTTP/1.1\r\n", "", vars(
+                        "SCRIPT_NAME", "/ctx/sub/index.php", "SCRIPT_FILENAME", "{root}/sub/index.php",
+                        "PATH_INFO", "<unset>", "REQUEST_URI", "/ctx/sub/?x=1", "DOCUMENT_URI", "/ctx/sub/index.php")),
+                new ServerCase("post body", "POST /ctx/env.php HTTP/1.1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: 5\r\n", "hello", vars(
+                        "REQUEST_METHOD", "POST", "CONTENT_TYPE", "text/plain; charset=utf-8", "CONTENT_LENGTH", "5")),
+                new ServerCase("headers", "GET /ctx/env.php HTTP/1.1\r\nX-Custom: v1\r\nProxy: http://evil:1/\r\n"
+                        + "X_Under: u\r\nAuthorization: Basic YTpi\r\n", "", vars(
+                        "HTTP_X_CUSTOM", "v1", "HTTP_PROXY", "<unset>", "HTTP_X_UNDER", "<unset>",
+                        "HTTP_AUTHORIZATION", "<unset>")),
+                new ServerCase("front controller", "GET /ctx/fc/pretty/url?p=2 HTTP/1.1\r\n", "", vars(
+                        "SCRIPT_NAME", "/ctx/fc/index.php", "SCRIPT_FILENAME", "{root}/fc/index.php",
+                        "PATH_INFO", "/fc/pretty/url", "QUERY_STRING", "p=2", "REQUEST_URI", "/ctx/fc/pretty/url?p=2",
+                        "DOCUMENT_URI", "/ctx/fc/index.php")));
+        List<Arguments> arguments = new ArrayList<>();
+        for (Pool pool : Pool.values()) {
+            for (ServerCase c : cases) {
+                arguments.add(Arguments.of(pool, c));
+            }
+        }
+        return arguments.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("serverCases")
+    void phpSeesTheMetaVariables(Pool pool, ServerCase c) throws IOException {
+        URI base = main.get(pool).base();
+        byte[] request = (c.requestHead() + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n" + c.body())
+                .getBytes(StandardCharsets.ISO_8859_1);
+        RawHttp.Response response = RawHttp.exchange(base, request, false, LIMIT);
+        assertEquals(200, response.head().status(), response.text());
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String line : response.text().split("\n")) {
+            int eq = line.indexOf('=');
+            seen.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        c.expected().forEach((k, v) -> expected.put(k, v.replace("{root}", fpm.documentRoot().toString())));
+        Map<String, String> actual = new LinkedHashMap<>();
+        expected.keySet().forEach(k -> actual.put(k, seen.get(k)));
+        assertEquals(expected, actual, response.text());
+    }
+
+    // ---- bodies ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void formPost(Pool pool) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(main.get(pool).uri("form.php"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=1&b=x+y%26z")).timeout(LIMIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("a=1 b=x y&z length=13", response.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void multipartUpload(Pool pool) throws Exception {
+        byte[] file = random(300_000, 7);
+        MultipartBody body = new MultipartBody("gatehouse-boundary").field("note", "hi").file("f", "pic.bin",
+                "application/octet-stream", file);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(main.get(pool).uri("upload.php"))
+                .header("Content-Type", body.contentType()).POST(body.publisher(false)).timeout(LIMIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("name=pic.bin size=300000 sha1=" + sha1(file) + " note=hi", response.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void chunkedPostIsSpooledSoPhpGetsContentLength(Pool pool) throws Exception {
+        byte[] body = random(700_000, 11);
+        FullDuplexPost.Result result = FullDuplexPost.post(main.get(pool).uri("rawsha.php"), body, true);
+        assertEquals(200, result.status());
+        String expected = "length=700000 sha1=" + sha1(body);
+        assertEquals(FullDuplexPost.sha256(expected.getBytes(StandardCharsets.US_ASCII)), result.bodySha256());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void chunkedPostBeyondTheSpoolLimitIs413(Pool pool) throws Exception {
+        FullDuplexPost.Result result = FullDuplexPost.post(main.get(pool).uri("rawsha.php"),
+                random(1_200_000, 3), true);
+        assertEquals(413, result.status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void bigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
+        String id = Long.toString(System.nanoTime());
+        Path progress = fpm.documentRoot().resolve("progress-" + id);
+        MessageDigest sha = MessageDigest.getInstance("SHA-1");
+        try (RawHttp client = RawHttp.connect(main.get(pool).base(), LIMIT)) {
+            client.write(("GET /ctx/big.php?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Head head = client.readHead();
+            assertEquals(200, head.status());
+            InputStream body = client.body(head);
+            long read = copy(body, sha, 1 << 20);
+            Thread.sleep(1500); // a slow client: the script must stall, not run ahead into memory
+            long produced = Long.parseLong(Files.readString(progress));
+            assertTrue(produced - read < 24L << 20, "php wrote " + produced + " bytes while the client read "
+                    + read + ": the proxy buffers instead of pausing");
+            read += copy(body, sha, Long.MAX_VALUE);
+            assertEquals((long) BIG_BLOCKS * 16384, read);
+        }
+        MessageDigest expected = MessageDigest.getInstance("SHA-1");
+        byte[] block = "0123456789abcdef".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < BIG_BLOCKS; i++) {
+            expected.update(block);
+        }
+        assertEquals(HexFormat.of().formatHex(expected.digest()), HexFormat.of().formatHex(sha.digest()));
+    }
+
+    // ---- response head, static files, routing ---------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void statusHeadersAndSeveralCookies(Pool pool) throws Exception {
+        HttpResponse<String> response = get(main.get(pool).uri("status.php"));
+        assertEquals(201, response.statusCode());
+        assertEquals("yes", response.headers().firstValue("X-Custom").orElse(null));
+        assertEquals(List.of("a=1", "b=2", "c=3"), response.headers().allValues("Set-Cookie"));
+        assertEquals("created", response.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void fixPathinfoAttackIsRefusedWhileTheUploadIsServedAsBytes(Pool pool) throws Exception {
+        HttpResponse<String> attack = get(main.get(pool).uri("uploads/evil.jpg/x.php"));
+        assertEquals(404, attack.statusCode());
+        assertFalse(attack.body().contains("EXECUTED"));
+        HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(main.get(pool).uri("uploads/evil.jpg"))
+                .timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, file.statusCode());
+        assertEquals(HexFormat.of().formatHex(Files.readAllBytes(fpm.documentRoot().resolve("uploads/evil.jpg"))),
+                HexFormat.of().formatHex(file.body()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void staticFileIsServedByTheDefaultServletButADirectoryTriesOnlyIndexPhp(Pool pool) throws Exception {
+        HttpResponse<String> file = get(main.get(pool).uri("docs/index.html"));
+        assertEquals(200, file.statusCode());
+        assertEquals("<p>static index</p>", file.body());
+        assertEquals(404, get(main.get(pool).uri("docs/")).statusCode()); // indexFile is index.php
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void missingScriptIs404AndHiddenFileIs403(Pool pool) throws Exception {
+        assertEquals(404, get(main.get(pool).uri("missing.php")).statusCode());
+        assertEquals(403, get(main.get(pool).uri(".env")).statusCode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void stderrIsLoggedLineByLineWithTheScriptName(Pool pool) throws Exception {
+        try (LogCapture log = LogCapture.install("dev.gatehouse.fastcgi.stderr")) {
+            HttpResponse<String> response = get(main.get(pool).uri("stderr.php"));
+            assertEquals(200, response.statusCode());
+            assertEquals("out", response.body());
+            List<String> lines = log.await(m -> m.size() >= 2, Duration.ofSeconds(5));
+            // php-fpm prefixes an error_log() message with "PHP message: " (and joins several with "; ")
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("/ctx/stderr.php: ") && lines.get(0).endsWith("first line"), lines.toString());
+            assertTrue(lines.get(1).equals("/ctx/stderr.php: second line"), lines.toString());
+        }
+    }
+
+    // ---- failures -------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void oversizedHeaderBlockIs502WithALogLine(Pool pool) throws Exception {
+        try (LogCapture log = LogCapture.install(FastCgiProxyServlet.class.getName())) {
+            HttpResponse<String> response = get(main.get(pool).uri("hugehead.php"));
+            assertEquals(502, response.statusCode());
+            assertFalse(response.headers().firstValue("X-Big").isPresent());
+            List<String> messages = log.await(m -> !m.isEmpty(), Duration.ofSeconds(5));
+            assertTrue(messages.stream().anyMatch(m -> m.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
+                    + " block from /ctx/hugehead.php: header block exceeds 65536 bytes")), messages.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void noFreeConnectionAndNoQueueIs503WithRetryAfter(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        CompletableFuture<HttpResponse<String>> occupying = http.sendAsync(HttpRequest.newBuilder(
+                container.uri("tiny/sleep.php?ms=1500")).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("busy=1", awaitStats(container, "tiny", "busy=1"));
+        HttpResponse<String> refused = get(container.uri("tiny/sleep.php?ms=1"));
+        assertEquals(503, refused.statusCode());
+        assertEquals("60", refused.headers().firstValue("Retry-After").orElse(null)); // queueTimeout 60s
+        HttpResponse<String> first = occupying.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, first.statusCode());
+        assertEquals("slept", first.body());
+    }
+
+    @Test
+    void backendDownIs502WithinTheConnectTimeout() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = get(main.get(Pool.TCP).uri("down/env.php"));
+        assertEquals(502, response.statusCode());
+        assertTrue(System.nanoTime() - start < Duration.ofMillis(1500).toNanos());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void scriptSilentPastTheReadTimeoutIs504(Pool pool) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = get(main.get(pool).uri("slow/sleep.php?ms=4000"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, response.statusCode());
+        assertTrue(millis >= 900 && millis < 3500, millis + " ms");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void workerKilledMidResponseAbortsTheClientConnection(Pool pool) throws Exception {
+        try (RawHttp client = RawHttp.connect(main.get(pool).base(), LIMIT)) {
+            client.write("GET /ctx/stream.php?n=100 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Head head = client.readHead();
+            assertEquals(200, head.status());
+            InputStream body = client.body(head);
+            assertEquals(3000, body.readNBytes(3000).length);
+            long pid = Long.parseLong(head.header("X-Pid"));
+            assertTrue(fpm.pids().contains(pid), "X-Pid is a php-fpm worker: " + pid);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            // the connection ends inside the chunked body (EOF or reset), never with the last chunk
+            assertThrows(IOException.class, body::readAllBytes, "the response must not end as if complete");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void clientAbortAbortsTheExchangeAndFreesTheConnection(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        try (LogCapture log = LogCapture.install(FastCgiProxyServlet.class.getName())) {
+            try (RawHttp client = RawHttp.connect(container.base(), LIMIT)) {
+                client.write("GET /ctx/stream.php?n=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertEquals(200, client.readHead().status());
+                assertEquals("busy=1", awaitStats(container, "php", "busy=1"));
+            }
+            List<String> messages = log.await(m -> m.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")),
+                    Duration.ofSeconds(10));
+            assertTrue(messages.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), messages.toString());
+        }
+        assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+        assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
+    }
+
+    // ---- concurrency and threads ----------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void manyConcurrentRequestsShareFourConnections(Pool pool) throws Exception {
+        ServletContainer container = four.get(pool);
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            responses.add(http.sendAsync(HttpRequest.newBuilder(container.uri("env.php?i=" + i)).timeout(LIMIT)
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> response = responses.get(i).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("QUERY_STRING=i=" + i + "\n"), response.body());
+        }
+        String stats = get(container.uri("__stats/php")).body();
+        int peak = Integer.parseInt(stats.replaceAll(".*peakOpen=(\\d+).*", "$1"));
+        assertTrue(peak >= 1 && peak <= 4, stats);
+        // kept-alive connections pin the workers: the status request must wait until they close
+        assertEquals("open=0", awaitStats(container, "php", "open=0"));
+        PhpFpm.Status status = fpm4.status(pool);
+        assertEquals(0, status.count("max listen queue"), "connections waited in php-fpm's backlog: " + status);
+    }
+
+    @Test
+    void threadCountStaysFlatUnderManySlowRequests() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // warm-up with the same shape of load: the container's own pools grow to their working size
+        for (CompletableFuture<HttpResponse<String>> r : fire(300, "sleep.php?ms=300")) {
+            assertEquals(200, r.get(LIMIT.toSeconds(), TimeUnit.SECONDS).statusCode());
+        }
+        int before = threads.getThreadCount();
+        List<CompletableFuture<HttpResponse<String>>> slow = fire(300, "sleep.php?ms=1000");
+        int peak = before;
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!slow.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() < deadline) {
+            peak = Math.max(peak, threads.getThreadCount());
+            Thread.sleep(50);
+        }
+        for (CompletableFuture<HttpResponse<String>> response : slow) {
+            HttpResponse<String> r = response.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals("slept", r.body());
+        }
+        // a thread per request would add 300 (or exhaust a 200-thread pool); the containers' own
+        // pools move by a few dozen under bursts of completions (seen up to +64 on Jetty)
+        assertTrue(peak - before <= 100, "threads grew from " + before + " to " + peak + " for 300 requests");
+    }
+
+    private List<CompletableFuture<HttpResponse<String>>> fire(int count, String path) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            responses.add(http.sendAsync(HttpRequest.newBuilder(wideContainer.uri(path)).timeout(LIMIT).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        return responses;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls the stats servlet until its answer contains {@code wanted} (bounded); returns that part or all. */
+    private String awaitStats(ServletContainer container, String servlet, String wanted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String stats = "";
+        while (System.nanoTime() < deadline) {
+            stats = get(container.uri("__stats/" + servlet)).body();
+            if ((" " + stats + " ").contains(" " + wanted + " ")) {
+                return wanted;
+            }
+            Thread.sleep(50);
+        }
+        return stats;
+    }
+
+    private static long copy(InputStream in, MessageDigest sha, long limit) throws IOException {
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        while (total < limit) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
+            if (n < 0) {
+                break;
+            }
+            sha.update(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha1(byte[] data) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
