@@ -74,7 +74,7 @@ public class CgiServlet extends HttpServlet {
         } catch (IOException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
-        String docRoot = context.getRealPath("/");
+        String docRoot = ScriptRoot.realPath(context, "/");
         documentRoot = docRoot == null || docRoot.length() <= 1 ? docRoot : docRoot.replaceAll("/+$", "");
         MetaVariablePolicy policy = new MetaVariablePolicy(PRODUCT + " " + context.getServerInfo(),
                 config.passAuthorization(), config.passEnv(), config.environment());
@@ -177,7 +177,7 @@ public class CgiServlet extends HttpServlet {
         String pathInfo = script.pathInfo();
         String translated = null;
         if (!pathInfo.isEmpty()) {
-            translated = getServletContext().getRealPath(pathInfo);
+            translated = documentRoot != null ? getServletContext().getRealPath(pathInfo) : null;
             if (translated == null && documentRoot != null) {
                 translated = new File(documentRoot, pathInfo).getPath();
             }

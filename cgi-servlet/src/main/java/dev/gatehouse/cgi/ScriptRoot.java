@@ -40,6 +40,15 @@ public final class ScriptRoot {
         return path;
     }
 
+    /**
+     * {@code context.getRealPath(path)} where the resource really is that file-system path, else
+     * null: a WAR served packed has no real paths, though some containers answer one.
+     */
+    public static String realPath(ServletContext context, String path) {
+        String real = context.getRealPath(path);
+        return real != null && isFileResource(context, path) ? real : null;
+    }
+
     private static boolean isFileResource(ServletContext context, String root) {
         try {
             java.net.URL url = context.getResource(root);
