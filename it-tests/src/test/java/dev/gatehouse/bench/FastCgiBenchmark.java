@@ -1,10 +1,7 @@
 package dev.gatehouse.bench;
 
 import dev.gatehouse.bench.BenchSettings.Setting;
-import dev.gatehouse.fastcgi.FastCgiProxyServlet;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
-import dev.gatehouse.it.support.ServletContainer;
-import dev.gatehouse.it.support.ServletSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
