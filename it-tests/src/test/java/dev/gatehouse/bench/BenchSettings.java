@@ -61,23 +61,7 @@ record BenchSettings(
             new Setting("scripts", "sh,pl", "which scripts to run"));
 
     static BenchSettings parse(String[] args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String arg : args) {
-            String a = arg.startsWith("--") ? arg.substring(2) : arg;
-            int eq = a.indexOf('=');
-            String name = eq < 0 ? a : a.substring(0, eq);
-            if (eq < 0 || SETTINGS.stream().noneMatch(setting -> setting.name().equals(name))) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
-            }
-            given.put(name, a.substring(eq + 1));
-        }
-        Function<String, String> value = name -> {
-            String v = given.get(name);
-            if (v == null) {
-                v = System.getProperty("bench." + name);
-            }
-            return v == null || v.isBlank() ? defaultOf(name) : v.strip();
-        };
+        Function<String, String> value = values(args, SETTINGS);
         BenchSettings s = new BenchSettings(
                 positive(value, "rounds"),
                 seconds(value, "duration"),
@@ -99,19 +83,47 @@ record BenchSettings(
     }
 
     static String usage() {
+        return usage(SETTINGS);
+    }
+
+    /**
+     * The value of each setting by name: the argument {@code name=value} (or {@code --name=value}),
+     * else the system property {@code bench.name}, else its default. Shared by every benchmark.
+     *
+     * @throws IllegalArgumentException for an argument naming no setting, with the usage text
+     */
+    static Function<String, String> values(String[] args, List<Setting> settings) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String arg : args) {
+            String a = arg.startsWith("--") ? arg.substring(2) : arg;
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            if (eq < 0 || settings.stream().noneMatch(setting -> setting.name().equals(name))) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage(settings));
+            }
+            given.put(name, a.substring(eq + 1));
+        }
+        return name -> {
+            String v = given.get(name);
+            if (v == null) {
+                v = System.getProperty("bench." + name);
+            }
+            return v == null || v.isBlank()
+                    ? settings.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().defaultValue()
+                    : v.strip();
+        };
+    }
+
+    static String usage(List<Setting> settings) {
         StringBuilder b = new StringBuilder("settings (name=value argument, or -Dbench.name=value):\n");
-        for (Setting setting : SETTINGS) {
+        for (Setting setting : settings) {
             b.append(String.format(Locale.ROOT, "  %-17s %s (default %s)%n",
                     setting.name(), setting.meaning(), setting.defaultValue()));
         }
         return b.toString();
     }
 
-    private static String defaultOf(String name) {
-        return SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().defaultValue();
-    }
-
-    private static int positive(Function<String, String> value, String name) {
+    static int positive(Function<String, String> value, String name) {
         String v = value.apply(name);
         try {
             int n = Integer.parseInt(v);
@@ -124,7 +136,7 @@ record BenchSettings(
         throw new IllegalArgumentException(name + "=" + v + ": expected a whole number of at least 1");
     }
 
-    private static Duration seconds(Function<String, String> value, String name) {
+    static Duration seconds(Function<String, String> value, String name) {
         Duration d = duration(value.apply(name), name);
         if (d.toMillis() % 1000 != 0 || d.isZero()) {
             throw new IllegalArgumentException(name + "=" + value.apply(name) + ": wrk takes whole seconds");
@@ -133,7 +145,7 @@ record BenchSettings(
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 1m}, or a bare number of seconds. */
-    private static Duration duration(String v, String name) {
+    static Duration duration(String v, String name) {
         String s = v.toLowerCase(Locale.ROOT);
         try {
             if (s.endsWith("ms")) {
@@ -149,7 +161,7 @@ record BenchSettings(
         }
     }
 
-    private static Set<String> names(Function<String, String> value, String name, List<String> allowed) {
+    static Set<String> names(Function<String, String> value, String name, List<String> allowed) {
         Set<String> names = new LinkedHashSet<>();
         for (String n : value.apply(name).split(",")) {
             String item = n.strip();

@@ -26,7 +26,12 @@ final class Report {
 
     /** The median of a figure over the target's rounds (NaN where it has none). */
     double median(Target target, ToDoubleFunction<Sample> figure) {
-        double[] values = samples.getOrDefault(target, List.of()).stream().mapToDouble(figure).sorted().toArray();
+        return median(samples.getOrDefault(target, List.of()), figure);
+    }
+
+    /** The median of a figure over some rounds (NaN for none); shared by every benchmark's report. */
+    static double median(List<Sample> rounds, ToDoubleFunction<Sample> figure) {
+        double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
         if (values.length == 0) {
             return Double.NaN;
         }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# FastCGI benchmark: Gatehouse FastCgiProxyServlet on Jetty 12 and Tomcat 11 vs nginx's
+# fastcgi_pass (when installed), each in front of its own php-fpm pool of the same size, on
+# hello.php at 16 and 64 connections and a 10 MiB response. See bench/README.md.
+#
+#   bench/fastcgi.sh [name=value ...]     e.g. bench/fastcgi.sh rounds=5 duration=10s
+#   bench/fastcgi.sh help                 lists the settings
+#
+# Environment: MVN_OFFLINE=1 adds -o to Maven; JAVA (default: $JAVA_HOME/bin/java or java);
+# JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=bench.jfr).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "bench/fastcgi.sh: wrk is not installed; install it with: apt-get install wrk" >&2
+    exit 2
+fi
+if ! compgen -G "/usr/sbin/php-fpm*" >/dev/null; then
+    echo "bench/fastcgi.sh: php-fpm is not installed; install it with: apt-get install php-fpm" >&2
+    exit 2
+fi
+
+mvn_flags=(-B -q)
+if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
+    mvn_flags+=(-o)
+fi
+
+# Compiles the servlets and the test classes (the benchmark and the php-fpm fixture live there)
+# and writes the test classpath; no tests run, nothing is installed into ~/.m2. The fixture
+# comes from fastcgi-proxy-servlet's test-jar, which the reactor resolves to its test-classes.
+mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+
+classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
+
+if [[ -n "${JAVA:-}" ]]; then
+    java="$JAVA"
+elif [[ -n "${JAVA_HOME:-}" ]]; then
+    java="$JAVA_HOME/bin/java"
+else
+    java=java
+fi
+
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+exec "$java" -Xmx512m ${JAVA_OPTS:-} -cp "$classpath" dev.gatehouse.bench.FastCgiBenchmark "$@"
