@@ -95,7 +95,16 @@ public record Header(byte[] name, byte[] value) {
 
   /** True when the name equals {@code lowercaseName} (compared as ASCII). */
   public boolean hasName(String lowercaseName) {
-    return Arrays.equals(name, lowercaseName.getBytes(StandardCharsets.US_ASCII));
+    // compared in place: the servlet bridge asks this for every response header it writes
+    if (name.length != lowercaseName.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (name[i] != lowercaseName.charAt(i)) {
+        return false; // a char above 0x7F never equals a byte, which is at most 0x7F here
+      }
+    }
+    return true;
   }
 
   private static boolean isLowercaseTokenChar(byte b) {

@@ -47,7 +47,7 @@ public record HttpScope(
     if (!HTTP_VERSIONS.contains(httpVersion)) {
       throw new IllegalArgumentException("http_version " + httpVersion + " is not 1.0, 1.1 or 2");
     }
-    if (method == null || method.isEmpty() || !method.chars().allMatch(HttpScope::isMethodChar)) {
+    if (method == null || method.isEmpty() || !isToken(method)) {
       throw new IllegalArgumentException("method " + method + " is not an uppercase token");
     }
     if (scheme == null || scheme.isEmpty()) {
@@ -112,6 +112,16 @@ public record HttpScope(
         + ", query_string=" + Bytes.render(queryString) + ", root_path=" + rootPath
         + ", headers=" + headers + ", client=" + client + ", server=" + server
         + ", state=" + state.keySet() + "}";
+  }
+
+  /** A plain loop, not a stream: this runs for every request the servlet bridge serves. */
+  private static boolean isToken(String method) {
+    for (int i = 0; i < method.length(); i++) {
+      if (!isMethodChar(method.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isMethodChar(int c) {

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Records holding byte[]: equal by content, copied in and out, rendered like ASGI byte strings. */
@@ -65,6 +66,23 @@ class ByteStringsTest {
     source[0] = 'z';
     h.read().apply(value)[1] = 'z';
     assertArrayEquals(new byte[] {'a', 'b'}, h.read().apply(value));
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void hasNameComparesTheWholeName(String asked, boolean expected) {
+    assertEquals(expected, Header.of("Content-Length", "13").hasName(asked), asked);
+  }
+
+  static Stream<Arguments> names() {
+    return Stream.of(
+        Arguments.of("content-length", true),
+        Arguments.of("Content-Length", false),
+        Arguments.of("content-lengt", false),
+        Arguments.of("content-lengths", false),
+        Arguments.of("", false),
+        Arguments.of("content-lengt\u00e9", false),
+        Arguments.of("content-lengt\u0174", false));
   }
 
   @Test

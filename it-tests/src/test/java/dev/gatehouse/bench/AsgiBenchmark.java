@@ -43,6 +43,14 @@ import java.util.logging.Logger;
 public final class AsgiBenchmark {
     private static final byte[] BODY = "Hello, world\n".getBytes(StandardCharsets.US_ASCII);
     private static final Logger QUIET = Logger.getLogger("");
+    /**
+     * This JVM's CPU time: both containers run in it and only one target is loaded at a time, so
+     * its growth during a wrk run is that target's cost (container, bridge, JIT and GC), a figure
+     * that other load on the machine disturbs far less than req/s.
+     */
+    private static final com.sun.management.OperatingSystemMXBean SERVER_CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
 
     /** The application: one start, one final body. */
     static final AsgiApplication HELLO = (scope, receive, send) -> scope instanceof HttpScope
@@ -138,9 +146,13 @@ public final class AsgiBenchmark {
                     int first = round % 2 == 0 ? pair : pair + 1;
                     for (int t : new int[] {first, first == pair ? pair + 1 : pair}) {
                         Target target = targets.get(t);
-                        Sample s = wrk.run(target.url(), round == 0 ? warmup : duration);
-                        System.out.printf(Locale.ROOT, "  %-24s %9.0f req/s  p50 %6.2fms  p99 %6.2fms  errors %d%n",
-                                target.label(), s.requestsPerSecond(), s.p50Millis(), s.p99Millis(), s.errors());
+                        long cpuBefore = SERVER_CPU.getProcessCpuTime();
+                        Sample s = wrk.run(target.url(), round == 0 ? warmup : duration)
+                                .withGatewayCpu(SERVER_CPU.getProcessCpuTime() - cpuBefore);
+                        System.out.printf(Locale.ROOT,
+                                "  %-24s %9.0f req/s  p50 %6.2fms  p99 %6.2fms  %5.1fµs CPU/req  errors %d%n",
+                                target.label(), s.requestsPerSecond(), s.p50Millis(), s.p99Millis(),
+                                s.gatewayCpuMillis() * 1000, s.errors());
                         if (round > 0) {
                             target.samples().add(s);
                             errors += s.errors();
@@ -168,23 +180,25 @@ public final class AsgiBenchmark {
     }
 
     private static void report(List<Target> targets) {
-        System.out.printf(Locale.ROOT, "%n%-24s %9s %9s %9s  %-28s %s%n", "target", "req/s", "p50", "p99",
-                "req/s in each round", "ours/hand-written");
+        System.out.printf(Locale.ROOT, "%n%-24s %9s %9s %9s %11s  %-28s %s%n", "target", "req/s", "p50", "p99",
+                "CPU/req", "req/s in each round", "ours/hand-written (req/s; CPU/req)");
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             double rps = median(t.samples().stream().mapToDouble(Sample::requestsPerSecond).toArray());
+            double cpu = median(t.samples().stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
             String ratio = "";
             if (t.ours()) {
-                double hand = median(targets.get(i + 1).samples().stream().mapToDouble(Sample::requestsPerSecond)
-                        .toArray());
-                ratio = String.format(Locale.ROOT, "%.3f", rps / hand);
+                List<Sample> hand = targets.get(i + 1).samples();
+                double handRps = median(hand.stream().mapToDouble(Sample::requestsPerSecond).toArray());
+                double handCpu = median(hand.stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
+                ratio = String.format(Locale.ROOT, "%.3f; %.3f", rps / handRps, cpu / handCpu);
             }
             StringBuilder each = new StringBuilder();
             t.samples().forEach(s -> each.append(String.format(Locale.ROOT, "%.0f ", s.requestsPerSecond())));
-            System.out.printf(Locale.ROOT, "%-24s %9.0f %7.2fms %7.2fms  %-28s %s%n", t.label(), rps,
+            System.out.printf(Locale.ROOT, "%-24s %9.0f %7.2fms %7.2fms %9.1fµs  %-28s %s%n", t.label(), rps,
                     median(t.samples().stream().mapToDouble(Sample::p50Millis).toArray()),
-                    median(t.samples().stream().mapToDouble(Sample::p99Millis).toArray()), each.toString().strip(),
-                    ratio);
+                    median(t.samples().stream().mapToDouble(Sample::p99Millis).toArray()), cpu * 1000,
+                    each.toString().strip(), ratio);
         }
     }
 

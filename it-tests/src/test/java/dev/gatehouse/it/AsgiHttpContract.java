@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * AsgiServlet on a real container: the ASGI HTTP and lifespan behaviour the bridge promises, with
@@ -126,6 +128,21 @@ abstract class AsgiHttpContract {
         assertEquals(body.length, result.bodyBytes());
         assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
         assertTrue(Probe.counter(t + ".max").get() <= 65536, "largest chunk " + Probe.counter(t + ".max").get());
+    }
+
+    /**
+     * Bodies with a declared length below readBufferSize: the bridge reads them into a buffer of
+     * exactly that size (at least one byte), so the last read must still end the body.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 13, 65535})
+    void echoesASmallDeclaredBody(int length) throws Exception {
+        byte[] body = new byte[length];
+        new Random(length).nextBytes(body);
+        FullDuplexPost.Result result = FullDuplexPost.post(container.uri("echo?t=" + token()), body, false);
+        assertEquals(200, result.status());
+        assertEquals(length, result.bodyBytes());
+        assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
     }
 
     @Test

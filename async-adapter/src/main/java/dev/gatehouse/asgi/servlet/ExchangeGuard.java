@@ -39,7 +39,7 @@ final class ExchangeGuard implements AsyncListener {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Owner owner;
-  private boolean released;
+  private volatile boolean released;
 
   ExchangeGuard(Owner owner) {
     this.owner = owner;
@@ -60,13 +60,13 @@ final class ExchangeGuard implements AsyncListener {
     }
   }
 
+  /**
+   * Whether the container has finished with the request; a plain read, as a hint (written under
+   * the exclusive lock, volatile so that it is seen at once): a caller that acts on false must
+   * still tolerate the container ending the request meanwhile.
+   */
   boolean released() {
-    lock.readLock().lock();
-    try {
-      return released;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return released;
   }
 
   private boolean release() {

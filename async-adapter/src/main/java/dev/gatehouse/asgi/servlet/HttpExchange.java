@@ -65,7 +65,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
   private final SerialLoop loop = new SerialLoop();
   private final ExchangeGuard guard = new ExchangeGuard(this);
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-  private final String name;
+  private final String method;
+  private final String uri;
   private RequestReader reader;
   private ResponseWriter writer;
 
@@ -73,7 +74,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     this.async = async;
     this.request = (HttpServletRequest) async.getRequest();
     this.response = (HttpServletResponse) async.getResponse();
-    this.name = request.getMethod() + " " + request.getRequestURI();
+    // kept for log lines, which may come after the container recycled the request; joined only
+    // when one is written
+    this.method = request.getMethod();
+    this.uri = request.getRequestURI();
   }
 
   /**
@@ -170,7 +174,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
   /** In the loop: a read or write failed, or a listener reported an error; RUNNING → LOST. */
   void ioFailed(Throwable cause) {
     if (state.compareAndSet(State.RUNNING, State.LOST)) {
-      LOG.log(Level.DEBUG, "{0}: client gone: {1}", name, cause.toString());
+      LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
       disconnect();
       completeAsync();
     }
@@ -191,7 +195,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
       return;
     }
     LOG.log(Level.WARNING, "{0}: the application did not finish within asyncTimeout ({1} ms)",
-        name, async.getTimeout());
+        this, async.getTimeout());
     try {
       if (response.isCommitted()) {
         dispatchAbort(new IOException("asyncTimeout expired after the response started"));
@@ -200,7 +204,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         async.complete();
       }
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot end the timed-out response: {1}", name, e.toString());
+      LOG.log(Level.DEBUG, "{0}: cannot end the timed-out response: {1}", this, e.toString());
     }
     loop.execute(this::disconnect);
   }
@@ -220,7 +224,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     }
     if (!running()) {
       LOG.log(Level.DEBUG, "{0}: the application ended after the exchange ({1}): {2}",
-          name, state.get(), cause.toString());
+          this, state.get(), cause.toString());
     } else if (!writer.headWritten()) {
       failBeforeCommit(cause);
     } else {
@@ -232,7 +236,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     if (!state.compareAndSet(State.RUNNING, State.ANSWERED_500)) {
       return;
     }
-    LOG.log(Level.ERROR, name + ": the application failed before the response started; 500",
+    LOG.log(Level.ERROR, this + ": the application failed before the response started; 500",
         cause);
     disconnect();
     try {
@@ -241,7 +245,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         return null;
       }, null);
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot send the 500: {1}", name, e.toString());
+      LOG.log(Level.DEBUG, "{0}: cannot send the 500: {1}", this, e.toString());
     }
     completeAsync();
   }
@@ -250,7 +254,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     if (!state.compareAndSet(State.RUNNING, State.ABORTED)) {
       return;
     }
-    LOG.log(Level.ERROR, name + ": the application failed after the response started;"
+    LOG.log(Level.ERROR, this + ": the application failed after the response started;"
         + " aborting the connection", cause);
     disconnect();
     try {
@@ -259,7 +263,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         return null;
       }, null);
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", name, e.toString());
+      LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
     }
   }
 
@@ -307,6 +311,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
 
   @Override
   public String toString() {
-    return name;
+    return method + " " + uri;
   }
 }

@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.MappingMatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 
@@ -63,10 +63,12 @@ final class HttpScopes {
 
   /** The request headers in received order, names lowercased, repeated fields kept. */
   static List<Header> headers(HttpServletRequest request) {
+    // walks the enumerations rather than copying each into a list: this runs for every request
     List<Header> headers = new ArrayList<>();
-    for (String name : Collections.list(request.getHeaderNames())) {
-      for (String value : Collections.list(request.getHeaders(name))) {
-        headers.add(Header.of(name, value));
+    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+        headers.add(Header.of(name, values.nextElement()));
       }
     }
     return headers;

@@ -33,7 +33,8 @@ final class RequestReader implements ReadListener {
   private final ExchangeGuard guard;
   private final HttpServletRequest request;
   private final ServletInputStream in;
-  private final byte[] buffer;
+  private final int readBufferSize;
+  private byte[] buffer;
   private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
   private boolean listening;
   private boolean bodyComplete;
@@ -46,7 +47,7 @@ final class RequestReader implements ReadListener {
     this.guard = guard;
     this.request = request;
     this.in = in;
-    this.buffer = new byte[readBufferSize];
+    this.readBufferSize = readBufferSize;
   }
 
   /** In the loop: the application called {@code receive()}. */
@@ -111,6 +112,9 @@ final class RequestReader implements ReadListener {
     if (in.isFinished()) {
       return last(EMPTY);
     }
+    if (buffer == null) {
+      buffer = new byte[bufferSize()];
+    }
     while (in.isReady()) {
       int n = in.read(buffer);
       if (n < 0) {
@@ -122,6 +126,18 @@ final class RequestReader implements ReadListener {
       }
     }
     return null;
+  }
+
+  /**
+   * Allocated on the first read, not per exchange: most requests (GETs) have no body, and 64 KiB
+   * per request was the bridge's largest allocation. A declared shorter body gets a buffer of its
+   * size (at least one byte, so that a read can report the end).
+   */
+  private int bufferSize() {
+    long declared = request.getContentLengthLong();
+    return declared >= 0 && declared < readBufferSize
+        ? (int) Math.max(declared, 1)
+        : readBufferSize;
   }
 
   private HttpRequest last(byte[] body) {
