@@ -90,7 +90,8 @@ public record AuthorizerConfig(
 
     /** The transport settings for the filter's own client. */
     ClientConfig clientConfig() {
-        Balancing chosen = balancing == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
+        Balancing chosen = balancing == FastCgiConfig.Balancing.LEAST_BUSY
+                ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
         return new ClientConfig(connectTimeout, readTimeout, idleTimeout, maxConnections, maxQueued, queueTimeout,
                 chosen, UNHEALTHY_FOR);
     }

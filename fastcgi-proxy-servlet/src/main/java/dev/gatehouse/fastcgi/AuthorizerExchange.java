@@ -16,13 +16,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * One request put to a FastCGI authorizer (FastCGI 1.0 §6.3), from {@code startAsync} to its
  * single end ({@link ServletEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
- * arrives; then, by its status:
+ * arrives (STDERR goes to the log as the proxy's does, {@link StderrLines}); then, by its status:
  * <ul>
  *   <li><b>200</b>: the body is discarded; at END_REQUEST each {@code Variable-NAME} field becomes
  *       the request attribute prefix+NAME, the request is marked as authorized and dispatched
@@ -51,6 +50,7 @@ final class AuthorizerExchange implements ResponseListener {
     private final ContainerGuard guard;
     private final ServletEnd end;
     private final CgiHeaderParser parser;
+    private final StderrLines stderr;
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
     private State state = State.HEAD;
     private CgiResponseHead head;
@@ -70,6 +70,7 @@ final class AuthorizerExchange implements ResponseListener {
         this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
         this.end = new ServletEnd(async, guard);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
+        this.stderr = new StderrLines("authorizer for " + requestUri);
         async.addListener(guard);
     }
 
@@ -83,7 +84,8 @@ final class AuthorizerExchange implements ResponseListener {
 
     /** The exchange could not be started (params too large, client closed): 502. */
     void notStarted(RuntimeException e) {
-        LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri, e.getMessage());
+        LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri,
+                e.getMessage());
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
@@ -128,12 +130,12 @@ final class AuthorizerExchange implements ResponseListener {
 
     @Override
     public void onStderr(Exchange source, ByteBuffer content) {
-        LOG.log(Level.WARNING, "{0}: authorizer stderr: {1}", requestUri,
-                StandardCharsets.UTF_8.decode(content).toString().stripTrailing());
+        stderr.accept(content);
     }
 
     @Override
     public void onComplete(Exchange source, EndRequest endRequest) {
+        stderr.finish();
         if (state == State.DONE) {
             return;
         }
@@ -161,7 +163,8 @@ final class AuthorizerExchange implements ResponseListener {
                 for (CgiResponseHead.Field field : head.headers()) {
                     String name = field.name();
                     if (name.length() > VARIABLE.length() && name.toLowerCase(Locale.ROOT).startsWith(VARIABLE)) {
-                        request.setAttribute(config.attributePrefix() + name.substring(VARIABLE.length()), field.value());
+                        String attribute = config.attributePrefix() + name.substring(VARIABLE.length());
+                        request.setAttribute(attribute, field.value());
                     }
                 }
                 mark.mark(request);
@@ -200,6 +203,7 @@ final class AuthorizerExchange implements ResponseListener {
 
     @Override
     public void onFailure(Exchange source, FastCgiClientException failure) {
+        stderr.finish();
         if (state == State.DONE) {
             return;
         }
