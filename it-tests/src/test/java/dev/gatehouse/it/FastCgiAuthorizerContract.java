@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.gatehouse.fastcgi.FastCgiAuthorizerFilter;
 import dev.gatehouse.it.support.AttributeEchoServlet;
+import dev.gatehouse.it.support.AttributeForgingFilter;
 import dev.gatehouse.it.support.FilterSpec;
 import dev.gatehouse.it.support.PerlAuthorizer;
 import dev.gatehouse.it.support.Processes;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@link FastCgiAuthorizerFilter} in front of a real FastCGI authorizer ({@link PerlAuthorizer},
- * Perl's FCGI module): filter {@code auth} guards {@code /protected/*}, filter {@code down}
+ * Perl's FCGI module): filter {@code forge} ({@link AttributeForgingFilter}) runs first on
+ * every path, filter {@code auth} guards {@code /protected/*}, filter {@code down}
  * guards {@code /down/*} with an authorizer that is not there, and {@link AttributeEchoServlet}
  * answers every path with the attributes and body it got.
  */
@@ -52,7 +54,8 @@ abstract class FastCgiAuthorizerContract {
         authorizer = PerlAuthorizer.start();
         container = ServletContainer.servlets(kind(), CTX, null,
                 List.of(ServletSpec.of("echo", AttributeEchoServlet.class, "/*")),
-                List.of(FilterSpec.of("auth", FastCgiAuthorizerFilter.class, "/protected/*")
+                List.of(FilterSpec.of("forge", AttributeForgingFilter.class, "/*"),
+                        FilterSpec.of("auth", FastCgiAuthorizerFilter.class, "/protected/*")
                                 .param("backend", authorizer.backend()),
                         FilterSpec.of("down", FastCgiAuthorizerFilter.class, "/down/*")
                                 .param("backend", "unix:" + authorizer.backend().substring(5) + ".absent")));
@@ -142,6 +145,15 @@ abstract class FastCgiAuthorizerContract {
                 .header(MARK, "true"));
 
         assertDenied(response, "GET", "/ctx/protected/page?" + MARK + "=1&USER=alice");
+    }
+
+    @Test
+    void anAttributeOfTheMarksNameSetByAnotherComponentDoesNotBypass() throws Exception {
+        HttpResponse<String> response = send(get("protected/page")
+                .header("X-Forge-Name", MARK)
+                .header("X-Forge-Value", "true"));
+
+        assertDenied(response, "GET", "/ctx/protected/page");
     }
 
     @Test
