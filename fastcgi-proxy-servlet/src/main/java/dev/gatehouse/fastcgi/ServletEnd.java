@@ -8,7 +8,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The three ways one proxied request ends, at most one of them, each through the
+ * The ways one proxied or authorized request ends, at most one of them, each through the
  * {@link ContainerGuard} so nothing touches a request the container has recycled: complete
  * normally, answer an error status (before the response head went out), or abort the
  * connection (after it, so that a truncated body never looks complete).
@@ -73,6 +73,21 @@ final class ServletEnd {
         if (!aborted[0]) {
             // outside the guard: a container may run onComplete before complete() returns
             completeNow();
+        }
+    }
+
+    /**
+     * Hands the request back to the container: an async dispatch to its own URI, as the
+     * authorizer filter does once access is granted.
+     */
+    void dispatch() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            guard.use(async::dispatch);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot dispatch: {0}", e.getMessage());
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.gatehouse.it.support;
 
+import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -43,6 +46,11 @@ final class JettyContainer implements ServletContainer {
     }
 
     static JettyContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets) {
+        return servlets(contextPath, docBase, servlets, List.of());
+    }
+
+    static JettyContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
+            List<FilterSpec> filters) {
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         if (docBase != null) {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));
@@ -57,6 +65,13 @@ final class JettyContainer implements ServletContainer {
             for (String mapping : spec.mappings()) {
                 context.addServlet(holder, mapping);
             }
+        }
+        for (FilterSpec spec : filters) {
+            FilterHolder holder = new FilterHolder(spec.filterClass());
+            holder.setName(spec.name());
+            holder.setInitParameters(spec.initParams());
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, spec.urlPattern(), EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         }
         return new JettyContainer(context, contextPath);
     }

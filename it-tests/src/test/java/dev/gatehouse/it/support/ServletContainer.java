@@ -53,6 +53,14 @@ public interface ServletContainer extends AutoCloseable {
                 : TomcatContainer.servlets(contextPath, docBase, servlets);
     }
 
+    /** Starts a container of {@code kind} with {@code servlets} behind {@code filters}, in that order. */
+    static ServletContainer servlets(Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets,
+            List<FilterSpec> filters) {
+        return kind == Kind.JETTY
+                ? JettyContainer.servlets(contextPath, docBase, servlets, filters)
+                : TomcatContainer.servlets(contextPath, docBase, servlets, filters, false);
+    }
+
     /**
      * Starts Tomcat with {@code servlets} in a privileged context: Tomcat's own container
      * servlets, such as {@code org.apache.catalina.servlets.CGIServlet}, refuse to start in any

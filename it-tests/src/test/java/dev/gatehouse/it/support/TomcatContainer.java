@@ -1,5 +1,6 @@
 package dev.gatehouse.it.support;
 
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +16,8 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /** Embedded Tomcat 11. */
 final class TomcatContainer implements ServletContainer {
@@ -75,6 +78,11 @@ final class TomcatContainer implements ServletContainer {
      */
     static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
             boolean privileged) {
+        return servlets(contextPath, docBase, servlets, List.of(), privileged);
+    }
+
+    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
+            List<FilterSpec> filters, boolean privileged) {
         Tomcat tomcat = newTomcat();
         String base;
         try {
@@ -94,6 +102,20 @@ final class TomcatContainer implements ServletContainer {
             for (String mapping : spec.mappings()) {
                 context.addServletMapping(mapping, spec.name());
             }
+        }
+        for (FilterSpec spec : filters) {
+            FilterDef def = new FilterDef();
+            def.setFilterName(spec.name());
+            def.setFilterClass(spec.filterClass().getName());
+            def.setAsyncSupported("true");
+            spec.initParams().forEach(def::addInitParameter);
+            context.addFilterDef(def);
+            FilterMap map = new FilterMap();
+            map.setFilterName(spec.name());
+            map.addURLPattern(spec.urlPattern());
+            map.setDispatcher(DispatcherType.REQUEST.name());
+            map.setDispatcher(DispatcherType.ASYNC.name());
+            context.addFilterMap(map);
         }
         return new TomcatContainer(tomcat, context, contextPath);
     }

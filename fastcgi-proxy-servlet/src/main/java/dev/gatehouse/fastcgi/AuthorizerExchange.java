@@ -1,0 +1,235 @@
+package dev.gatehouse.fastcgi;
+
+import dev.gatehouse.cgi.ContainerGuard;
+import dev.gatehouse.cgi.meta.CgiHeaderException;
+import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.cgi.meta.CgiResponseHead;
+import dev.gatehouse.cgi.meta.ResponseHeadWriter;
+import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.FastCgiClientException;
+import dev.gatehouse.fastcgi.client.ResponseListener;
+import dev.gatehouse.fastcgi.protocol.EndRequest;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * One request put to a FastCGI authorizer (FastCGI 1.0 §6.3), from {@code startAsync} to its
+ * single end ({@link ServletEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
+ * arrives (STDERR goes to the log as the proxy's does, {@link StderrLines}); then, by its status:
+ * <ul>
+ *   <li><b>200</b>: the body is discarded; at END_REQUEST each {@code Variable-NAME} field becomes
+ *       the request attribute prefix+NAME, the request is marked as authorized and dispatched
+ *       back to its own URI ({@link ServletEnd#dispatch()}), where the filter lets it through;
+ *   <li><b>anything else</b>: access is denied and the answer goes to the client as the
+ *       authorizer sent it: status, every field (Variable-* included), body. The body is held
+ *       (up to maxDenialBytes) until END_REQUEST, so that a failure half-way still becomes a
+ *       clean 502, and then written in non-blocking mode by {@link DenialWriter}.
+ * </ul>
+ * Failures map as in the proxy ({@link ProxyExchange#status}): 502, 503 with Retry-After, 504,
+ * each with a log line; a malformed header block or a denial body over the limit is 502. The
+ * listener methods run on the transport thread and never block.
+ */
+final class AuthorizerExchange implements ResponseListener {
+
+    private static final System.Logger LOG = System.getLogger(FastCgiAuthorizerFilter.class.getName());
+    private static final String VARIABLE = "variable-";
+
+    /** Where the answer stands; changed only on the transport thread. */
+    private enum State { HEAD, ALLOWING, DENYING, DONE }
+
+    private final AsyncContext async;
+    private final AuthorizerConfig config;
+    private final Authorized mark;
+    private final String requestUri;
+    private final ContainerGuard guard;
+    private final ServletEnd end;
+    private final CgiHeaderParser parser;
+    private final StderrLines stderr;
+    private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
+    private State state = State.HEAD;
+    private CgiResponseHead head;
+    private volatile Exchange exchange;
+    private volatile boolean gone;
+
+    /** What the filter marks an authorized request with; see {@link FastCgiAuthorizerFilter}. */
+    interface Authorized {
+        void mark(ServletRequest request);
+    }
+
+    AuthorizerExchange(AsyncContext async, AuthorizerConfig config, Authorized mark, String requestUri) {
+        this.async = async;
+        this.config = config;
+        this.mark = mark;
+        this.requestUri = requestUri;
+        this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
+        this.end = new ServletEnd(async, guard);
+        this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
+        this.stderr = new StderrLines("authorizer for " + requestUri);
+        async.addListener(guard);
+    }
+
+    /** Records the running exchange, to abort it if the client goes away. */
+    void started(Exchange started) {
+        exchange = started;
+        if (gone) {
+            started.abort();
+        }
+    }
+
+    /** The exchange could not be started (params too large, client closed): 502. */
+    void notStarted(RuntimeException e) {
+        LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri,
+                e.getMessage());
+        end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+    }
+
+    @Override
+    public boolean onStdout(Exchange source, ByteBuffer content) {
+        try {
+            if (state == State.HEAD) {
+                byte[] bytes = new byte[content.remaining()];
+                content.duplicate().get(bytes);
+                int used = parser.feed(bytes, 0, bytes.length);
+                content.position(content.position() + used);
+                if (!parser.isComplete()) {
+                    return true;
+                }
+                decide(parser.finish());
+            }
+            if (state == State.DENYING) {
+                keep(content);
+            }
+        } catch (CgiHeaderException e) {
+            source.abort();
+            fail(e.getMessage());
+        }
+        content.position(content.limit()); // a 200's body is discarded
+        return true;
+    }
+
+    private void decide(CgiResponseHead parsed) {
+        head = parsed;
+        state = parsed.kind() == CgiResponseHead.Kind.DOCUMENT && parsed.status() == HttpServletResponse.SC_OK
+                ? State.ALLOWING : State.DENYING;
+    }
+
+    private void keep(ByteBuffer content) throws CgiHeaderException {
+        if (denialBody.size() + content.remaining() > config.maxDenialBytes()) {
+            throw new CgiHeaderException("the denial body exceeds maxDenialBytes=" + config.maxDenialBytes());
+        }
+        byte[] bytes = new byte[content.remaining()];
+        content.get(bytes);
+        denialBody.writeBytes(bytes);
+    }
+
+    @Override
+    public void onStderr(Exchange source, ByteBuffer content) {
+        stderr.accept(content);
+    }
+
+    @Override
+    public void onComplete(Exchange source, EndRequest endRequest) {
+        stderr.finish();
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.HEAD) {
+            try {
+                decide(parser.finish()); // throws: STDOUT ended inside or before the header block
+            } catch (CgiHeaderException e) {
+                fail(e.getMessage());
+                return;
+            }
+        }
+        if (state == State.ALLOWING) {
+            state = State.DONE;
+            allow();
+        } else {
+            state = State.DONE;
+            deny();
+        }
+    }
+
+    private void allow() {
+        try {
+            boolean used = guard.use(() -> {
+                ServletRequest request = async.getRequest();
+                for (CgiResponseHead.Field field : head.headers()) {
+                    String name = field.name();
+                    if (name.length() > VARIABLE.length() && name.toLowerCase(Locale.ROOT).startsWith(VARIABLE)) {
+                        String attribute = config.attributePrefix() + name.substring(VARIABLE.length());
+                        request.setAttribute(attribute, field.value());
+                    }
+                }
+                mark.mark(request);
+            });
+            if (used) {
+                LOG.log(Level.DEBUG, "{0}: authorized", requestUri);
+                end.dispatch();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "{0}: cannot continue an authorized request: {1}", requestUri, e.getMessage());
+            end.complete();
+        }
+    }
+
+    private void deny() {
+        CgiResponseHead applied = head.kind() == CgiResponseHead.Kind.LOCAL_REDIRECT
+                ? new CgiResponseHead(CgiResponseHead.Kind.CLIENT_REDIRECT, 302, head.location(), head.headers())
+                : head;
+        LOG.log(Level.INFO, "{0}: denied by the authorizer, {1}", requestUri, applied.status());
+        DenialWriter[] writer = new DenialWriter[1];
+        try {
+            guard.use(() -> {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                ResponseHeadWriter.apply(applied, response);
+                writer[0] = new DenialWriter(response.getOutputStream(), denialBody.toByteArray(), end);
+                response.getOutputStream().setWriteListener(writer[0]);
+            });
+            if (writer[0] != null) {
+                writer[0].registered();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.INFO, "{0}: cannot send the denial: {1}", requestUri, e.getMessage());
+            end.complete();
+        }
+    }
+
+    @Override
+    public void onFailure(Exchange source, FastCgiClientException failure) {
+        stderr.finish();
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        int status = ProxyExchange.status(failure);
+        LOG.log(Level.WARNING, "{0}: {1}, authorizer: {2}", requestUri, status, failure.getMessage());
+        end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? config.retryAfter() : null);
+    }
+
+    private void fail(String why) {
+        state = State.DONE;
+        LOG.log(Level.WARNING, "{0}: 502, bad answer from the authorizer: {1}", requestUri, why);
+        end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+    }
+
+    /** The client went away: abort the exchange and let go. */
+    private void clientGone(String why) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(Level.INFO, "{0}: client gone ({1}); aborting the authorizer exchange", requestUri, why);
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        end.complete();
+    }
+}
