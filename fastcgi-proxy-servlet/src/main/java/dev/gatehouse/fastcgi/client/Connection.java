@@ -57,6 +57,9 @@ final class Connection implements EventLoop.Handler {
     private final RecordParser parser = RecordParser.forRequests(
             id -> this.state == State.ACTIVE && id == Exchange.REQUEST_ID);
     private final Outbound outbound = new Outbound();
+    /** How long GET_VALUES may take before the configured connection limit is kept as is. */
+    static final long PROBE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private final boolean probe;
 
     private State state = State.CONNECTING;
@@ -364,7 +367,9 @@ final class Connection implements EventLoop.Handler {
                 }
             }
             case PROBING -> {
-                if (elapsed > timeouts.read()) {
+                // a live backend answers GET_VALUES at once; some (libfcgi programs) never do,
+                // and the first request waits for this probe
+                if (elapsed > Math.min(timeouts.read(), PROBE_TIMEOUT_NANOS)) {
                     lost("timed out", null);
                 }
             }
