@@ -14,5 +14,5 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface AsgiApplication {
 
-  CompletionStage<Void> handle(Scope scope, Receive receive, Send send);
+    CompletionStage<Void> handle(Scope scope, Receive receive, Send send);
 }

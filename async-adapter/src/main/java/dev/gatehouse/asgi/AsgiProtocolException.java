@@ -10,30 +10,30 @@ package dev.gatehouse.asgi;
  * rule returns a stage failed with this exception; the exchange's state is left unchanged.
  */
 public final class AsgiProtocolException extends IllegalStateException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * The pseudo event type naming the application's return (completing its stage) when it left the
-   * exchange incomplete.
-   */
-  public static final String APPLICATION_RETURN = "application return";
+    /**
+     * The pseudo event type naming the application's return (completing its stage) when it left the
+     * exchange incomplete.
+     */
+    public static final String APPLICATION_RETURN = "application return";
 
-  private final String eventType;
-  private final String state;
+    private final String eventType;
+    private final String state;
 
-  public AsgiProtocolException(String eventType, Enum<?> state, String rule) {
-    super(eventType + " in state " + state.name() + ": " + rule);
-    this.eventType = eventType;
-    this.state = state.name();
-  }
+    public AsgiProtocolException(String eventType, Enum<?> state, String rule) {
+        super(eventType + " in state " + state.name() + ": " + rule);
+        this.eventType = eventType;
+        this.state = state.name();
+    }
 
-  /** The ASGI type of the offending event, e.g. {@code "http.response.body"}. */
-  public String eventType() {
-    return eventType;
-  }
+    /** The ASGI type of the offending event, e.g. {@code "http.response.body"}. */
+    public String eventType() {
+        return eventType;
+    }
 
-  /** The name of the state the exchange was in when the event arrived. */
-  public String state() {
-    return state;
-  }
+    /** The name of the state the exchange was in when the event arrived. */
+    public String state() {
+        return state;
+    }
 }

@@ -9,17 +9,17 @@ import java.io.IOException;
  * must not log it as an error.
  */
 public final class ClientDisconnectedException extends IOException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String eventType;
+    private final String eventType;
 
-  public ClientDisconnectedException(String eventType) {
-    super(eventType + " after the client disconnected");
-    this.eventType = eventType;
-  }
+    public ClientDisconnectedException(String eventType) {
+        super(eventType + " after the client disconnected");
+        this.eventType = eventType;
+    }
 
-  /** The ASGI type of the event that could not be sent. */
-  public String eventType() {
-    return eventType;
-  }
+    /** The ASGI type of the event that could not be sent. */
+    public String eventType() {
+        return eventType;
+    }
 }

@@ -10,21 +10,21 @@ import java.util.OptionalInt;
  */
 public record Endpoint(String host, OptionalInt port) {
 
-  public Endpoint {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(port, "port");
-    if (port.isPresent() && (port.getAsInt() < 0 || port.getAsInt() > 65535)) {
-      throw new IllegalArgumentException("port " + port.getAsInt() + " is not in 0-65535");
+    public Endpoint {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(port, "port");
+        if (port.isPresent() && (port.getAsInt() < 0 || port.getAsInt() > 65535)) {
+            throw new IllegalArgumentException("port " + port.getAsInt() + " is not in 0-65535");
+        }
     }
-  }
 
-  /** {@code [host, port]}. */
-  public static Endpoint of(String host, int port) {
-    return new Endpoint(host, OptionalInt.of(port));
-  }
+    /** {@code [host, port]}. */
+    public static Endpoint of(String host, int port) {
+        return new Endpoint(host, OptionalInt.of(port));
+    }
 
-  /** {@code [path, None]}: a server listening on a unix domain socket. */
-  public static Endpoint unixSocket(String path) {
-    return new Endpoint(path, OptionalInt.empty());
-  }
+    /** {@code [path, None]}: a server listening on a unix domain socket. */
+    public static Endpoint unixSocket(String path) {
+        return new Endpoint(path, OptionalInt.empty());
+    }
 }

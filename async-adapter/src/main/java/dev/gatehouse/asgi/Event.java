@@ -6,9 +6,8 @@ package dev.gatehouse.asgi;
  * WebSocketEvent}, {@link LifespanEvent}) and by direction ({@link ReceiveEvent} from the server to
  * the application, {@link SendEvent} from the application to the server).
  */
-public sealed interface Event
-    permits HttpEvent, WebSocketEvent, LifespanEvent, ReceiveEvent, SendEvent {
+public sealed interface Event permits HttpEvent, WebSocketEvent, LifespanEvent, ReceiveEvent, SendEvent {
 
-  /** The ASGI {@code type} of this event, e.g. {@code "http.response.start"}. */
-  String asgiType();
+    /** The ASGI {@code type} of this event, e.g. {@code "http.response.start"}. */
+    String asgiType();
 }

@@ -14,49 +14,49 @@ import java.util.Optional;
  */
 public sealed interface ExchangeProtocol permits HttpProtocol, WebSocketProtocol, LifespanProtocol {
 
-  /** A new state machine for the protocol of {@code scope}. */
-  static ExchangeProtocol forScope(Scope scope) {
-    if (scope instanceof HttpScope) {
-      return new HttpProtocol();
-    } else if (scope instanceof WebSocketScope ws) {
-      return new WebSocketProtocol(ws.subprotocols());
-    } else if (scope instanceof LifespanScope) {
-      return new LifespanProtocol();
+    /** A new state machine for the protocol of {@code scope}. */
+    static ExchangeProtocol forScope(Scope scope) {
+        if (scope instanceof HttpScope) {
+            return new HttpProtocol();
+        } else if (scope instanceof WebSocketScope ws) {
+            return new WebSocketProtocol(ws.subprotocols());
+        } else if (scope instanceof LifespanScope) {
+            return new LifespanProtocol();
+        }
+        throw new IllegalArgumentException("unknown scope " + scope);
     }
-    throw new IllegalArgumentException("unknown scope " + scope);
-  }
 
-  /**
-   * Checks an event the application sends, and moves to the next state. Call it before writing
-   * anything: if it throws, the event must not reach the client.
-   *
-   * @throws AsgiProtocolException if the event is not allowed now
-   * @throws ClientDisconnectedException if the client has gone
-   */
-  void send(SendEvent event) throws ClientDisconnectedException;
+    /**
+     * Checks an event the application sends, and moves to the next state. Call it before writing
+     * anything: if it throws, the event must not reach the client.
+     *
+     * @throws AsgiProtocolException if the event is not allowed now
+     * @throws ClientDisconnectedException if the client has gone
+     */
+    void send(SendEvent event) throws ClientDisconnectedException;
 
-  /**
-   * Checks an event the server is about to hand to the application, and records its effect (a
-   * disconnect, the end of the request body, the lifespan phase).
-   *
-   * @throws AsgiProtocolException if a server produced the event out of order
-   */
-  void deliver(ReceiveEvent event);
+    /**
+     * Checks an event the server is about to hand to the application, and records its effect (a
+     * disconnect, the end of the request body, the lifespan phase).
+     *
+     * @throws AsgiProtocolException if a server produced the event out of order
+     */
+    void deliver(ReceiveEvent event);
 
-  /**
-   * The event {@code receive()} returns, immediately and repeatedly, once no more input will come
-   * (after a disconnect; for HTTP also once the response is complete); empty before that.
-   */
-  Optional<ReceiveEvent> finalEvent();
+    /**
+     * The event {@code receive()} returns, immediately and repeatedly, once no more input will come
+     * (after a disconnect; for HTTP also once the response is complete); empty before that.
+     */
+    Optional<ReceiveEvent> finalEvent();
 
-  /**
-   * Checks that the application may complete now, i.e. that it did not leave the exchange half
-   * done (no response, an unfinished body, an unanswered lifespan event).
-   *
-   * @throws AsgiProtocolException naming what is missing
-   */
-  void applicationReturned();
+    /**
+     * Checks that the application may complete now, i.e. that it did not leave the exchange half
+     * done (no response, an unfinished body, an unanswered lifespan event).
+     *
+     * @throws AsgiProtocolException naming what is missing
+     */
+    void applicationReturned();
 
-  /** The name of the current state, for logs and messages. */
-  String stateName();
+    /** The name of the current state, for logs and messages. */
+    String stateName();
 }

@@ -16,100 +16,97 @@ import java.util.Locale;
  */
 public record Header(byte[] name, byte[] value) {
 
-  public Header {
-    name = Bytes.copy(name, "name");
-    value = Bytes.copy(value, "value");
-    if (name.length == 0) {
-      throw new IllegalArgumentException("header name is empty");
+    public Header {
+        name = Bytes.copy(name, "name");
+        value = Bytes.copy(value, "value");
+        if (name.length == 0) {
+            throw new IllegalArgumentException("header name is empty");
+        }
+        for (byte b : name) {
+            if (!isLowercaseTokenChar(b)) {
+                throw new IllegalArgumentException(
+                        "header name " + Bytes.render(name) + " is not a lowercase token (RFC 9110 §5.6.2)");
+            }
+        }
+        for (byte b : value) {
+            if (b == '\r' || b == '\n' || b == 0) {
+                throw new IllegalArgumentException("header value of " + Bytes.render(name) + " contains CR, LF or NUL");
+            }
+        }
     }
-    for (byte b : name) {
-      if (!isLowercaseTokenChar(b)) {
-        throw new IllegalArgumentException(
-            "header name " + Bytes.render(name) + " is not a lowercase token (RFC 9110 §5.6.2)");
-      }
+
+    /**
+     * A header from strings: the name is lowercased ({@link Locale#ROOT}) and both are encoded as
+     * ISO-8859-1, the historic charset of HTTP field values.
+     */
+    public static Header of(String name, String value) {
+        return new Header(
+                name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1),
+                value.getBytes(StandardCharsets.ISO_8859_1));
     }
-    for (byte b : value) {
-      if (b == '\r' || b == '\n' || b == 0) {
-        throw new IllegalArgumentException(
-            "header value of " + Bytes.render(name) + " contains CR, LF or NUL");
-      }
+
+    /** An immutable header list from alternating names and values: {@code list("a", "1")}. */
+    public static List<Header> list(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must alternate; got an odd count");
+        }
+        List<Header> headers = new ArrayList<>(namesAndValues.length / 2);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            headers.add(of(namesAndValues[i], namesAndValues[i + 1]));
+        }
+        return List.copyOf(headers);
     }
-  }
 
-  /**
-   * A header from strings: the name is lowercased ({@link Locale#ROOT}) and both are encoded as
-   * ISO-8859-1, the historic charset of HTTP field values.
-   */
-  public static Header of(String name, String value) {
-    return new Header(
-        name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1),
-        value.getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  /** An immutable header list from alternating names and values: {@code list("a", "1")}. */
-  public static List<Header> list(String... namesAndValues) {
-    if (namesAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("names and values must alternate; got an odd count");
+    /** The name as a string (it is ASCII by construction). */
+    public String nameString() {
+        return new String(name, StandardCharsets.US_ASCII);
     }
-    List<Header> headers = new ArrayList<>(namesAndValues.length / 2);
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      headers.add(of(namesAndValues[i], namesAndValues[i + 1]));
+
+    /** The value decoded as ISO-8859-1. */
+    public String valueString() {
+        return new String(value, StandardCharsets.ISO_8859_1);
     }
-    return List.copyOf(headers);
-  }
 
-  /** The name as a string (it is ASCII by construction). */
-  public String nameString() {
-    return new String(name, StandardCharsets.US_ASCII);
-  }
-
-  /** The value decoded as ISO-8859-1. */
-  public String valueString() {
-    return new String(value, StandardCharsets.ISO_8859_1);
-  }
-
-  @Override
-  public byte[] name() {
-    return name.clone();
-  }
-
-  @Override
-  public byte[] value() {
-    return value.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Header h && Arrays.equals(name, h.name) && Arrays.equals(value, h.value);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(name) + Arrays.hashCode(value);
-  }
-
-  @Override
-  public String toString() {
-    return "[" + Bytes.render(name) + ", " + Bytes.render(value) + "]";
-  }
-
-  /** True when the name equals {@code lowercaseName} (compared as ASCII). */
-  public boolean hasName(String lowercaseName) {
-    // compared in place: the servlet bridge asks this for every response header it writes
-    if (name.length != lowercaseName.length()) {
-      return false;
+    @Override
+    public byte[] name() {
+        return name.clone();
     }
-    for (int i = 0; i < name.length; i++) {
-      if (name[i] != lowercaseName.charAt(i)) {
-        return false; // a char above 0x7F never equals a byte, which is at most 0x7F here
-      }
-    }
-    return true;
-  }
 
-  private static boolean isLowercaseTokenChar(byte b) {
-    return (b >= 'a' && b <= 'z')
-        || (b >= '0' && b <= '9')
-        || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
-  }
+    @Override
+    public byte[] value() {
+        return value.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Header h && Arrays.equals(name, h.name) && Arrays.equals(value, h.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(name) + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return "[" + Bytes.render(name) + ", " + Bytes.render(value) + "]";
+    }
+
+    /** True when the name equals {@code lowercaseName} (compared as ASCII). */
+    public boolean hasName(String lowercaseName) {
+        // compared in place: the servlet bridge asks this for every response header it writes
+        if (name.length != lowercaseName.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (name[i] != lowercaseName.charAt(i)) {
+                return false; // a char above 0x7F never equals a byte, which is at most 0x7F here
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLowercaseTokenChar(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+    }
 }

@@ -5,10 +5,10 @@ package dev.gatehouse.asgi;
  * delivered, every further {@link Receive#receive()} returns it again.
  */
 public record HttpDisconnect() implements HttpEvent, ReceiveEvent {
-  public static final String TYPE = "http.disconnect";
+    public static final String TYPE = "http.disconnect";
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

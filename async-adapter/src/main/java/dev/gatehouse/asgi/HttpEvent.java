@@ -4,8 +4,4 @@ package dev.gatehouse.asgi;
  * (ASGI HTTP spec; trailers from the HTTP Trailers extension).
  */
 public sealed interface HttpEvent extends Event
-    permits HttpRequest,
-        HttpResponseStart,
-        HttpResponseBody,
-        HttpResponseTrailers,
-        HttpDisconnect {}
+        permits HttpRequest, HttpResponseStart, HttpResponseBody, HttpResponseTrailers, HttpDisconnect {}

@@ -9,44 +9,44 @@ import java.util.Arrays;
  * with an empty body.
  */
 public record HttpRequest(byte[] body, boolean moreBody) implements HttpEvent, ReceiveEvent {
-  public static final String TYPE = "http.request";
+    public static final String TYPE = "http.request";
 
-  public HttpRequest {
-    body = Bytes.copy(body, "body");
-  }
+    public HttpRequest {
+        body = Bytes.copy(body, "body");
+    }
 
-  /** The final (or only) chunk. */
-  public HttpRequest(byte[] body) {
-    this(body, false);
-  }
+    /** The final (or only) chunk. */
+    public HttpRequest(byte[] body) {
+        this(body, false);
+    }
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 
-  @Override
-  public byte[] body() {
-    return body.clone();
-  }
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
 
-  /** The body as a read-only view, without copying. */
-  public ByteBuffer bodyBuffer() {
-    return ByteBuffer.wrap(body).asReadOnlyBuffer();
-  }
+    /** The body as a read-only view, without copying. */
+    public ByteBuffer bodyBuffer() {
+        return ByteBuffer.wrap(body).asReadOnlyBuffer();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof HttpRequest r && moreBody == r.moreBody && Arrays.equals(body, r.body);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HttpRequest r && moreBody == r.moreBody && Arrays.equals(body, r.body);
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(body) + Boolean.hashCode(moreBody);
-  }
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(body) + Boolean.hashCode(moreBody);
+    }
 
-  @Override
-  public String toString() {
-    return TYPE + "{body=" + Bytes.render(body) + ", more_body=" + moreBody + "}";
-  }
+    @Override
+    public String toString() {
+        return TYPE + "{body=" + Bytes.render(body) + ", more_body=" + moreBody + "}";
+    }
 }

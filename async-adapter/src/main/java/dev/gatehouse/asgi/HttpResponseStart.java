@@ -11,28 +11,27 @@ import java.util.List;
  * @param headers lowercased names, in the order they are to be sent
  * @param trailers whether {@code http.response.trailers} will follow the body
  */
-public record HttpResponseStart(int status, List<Header> headers, boolean trailers)
-    implements HttpEvent, SendEvent {
-  public static final String TYPE = "http.response.start";
+public record HttpResponseStart(int status, List<Header> headers, boolean trailers) implements HttpEvent, SendEvent {
+    public static final String TYPE = "http.response.start";
 
-  public HttpResponseStart {
-    checkStatus(status);
-    headers = List.copyOf(headers);
-  }
-
-  /** A start without trailers. */
-  public HttpResponseStart(int status, List<Header> headers) {
-    this(status, headers, false);
-  }
-
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
-
-  static void checkStatus(int status) {
-    if (status < 100 || status > 599) {
-      throw new IllegalArgumentException("status " + status + " is not in 100-599 (RFC 9110 §15)");
+    public HttpResponseStart {
+        checkStatus(status);
+        headers = List.copyOf(headers);
     }
-  }
+
+    /** A start without trailers. */
+    public HttpResponseStart(int status, List<Header> headers) {
+        this(status, headers, false);
+    }
+
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
+
+    static void checkStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status " + status + " is not in 100-599 (RFC 9110 §15)");
+        }
+    }
 }

@@ -16,25 +16,25 @@ import java.util.concurrent.ConcurrentMap;
  * @param state the shared namespace; starts empty
  */
 public record LifespanScope(ConcurrentMap<String, Object> state) implements Scope {
-  public static final String TYPE = "lifespan";
-  public static final String SPEC_VERSION = "2.0";
+    public static final String TYPE = "lifespan";
+    public static final String SPEC_VERSION = "2.0";
 
-  public LifespanScope {
-    Objects.requireNonNull(state, "state");
-  }
+    public LifespanScope {
+        Objects.requireNonNull(state, "state");
+    }
 
-  /** A scope with a new, empty state. */
-  public LifespanScope() {
-    this(new ConcurrentHashMap<>());
-  }
+    /** A scope with a new, empty state. */
+    public LifespanScope() {
+        this(new ConcurrentHashMap<>());
+    }
 
-  @Override
-  public String type() {
-    return TYPE;
-  }
+    @Override
+    public String type() {
+        return TYPE;
+    }
 
-  @Override
-  public String specVersion() {
-    return SPEC_VERSION;
-  }
+    @Override
+    public String specVersion() {
+        return SPEC_VERSION;
+    }
 }

@@ -5,10 +5,10 @@ package dev.gatehouse.asgi;
  * answers {@code lifespan.shutdown.complete} or {@code .failed}.
  */
 public record LifespanShutdown() implements LifespanEvent, ReceiveEvent {
-  public static final String TYPE = "lifespan.shutdown";
+    public static final String TYPE = "lifespan.shutdown";
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

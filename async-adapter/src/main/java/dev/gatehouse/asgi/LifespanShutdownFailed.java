@@ -8,14 +8,14 @@ import java.util.Objects;
  * @param message why, for the server's log; may be empty
  */
 public record LifespanShutdownFailed(String message) implements LifespanEvent, SendEvent {
-  public static final String TYPE = "lifespan.shutdown.failed";
+    public static final String TYPE = "lifespan.shutdown.failed";
 
-  public LifespanShutdownFailed {
-    Objects.requireNonNull(message, "message");
-  }
+    public LifespanShutdownFailed {
+        Objects.requireNonNull(message, "message");
+    }
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

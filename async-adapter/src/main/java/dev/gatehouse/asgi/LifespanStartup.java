@@ -5,10 +5,10 @@ package dev.gatehouse.asgi;
  * {@code lifespan.startup.complete} or {@code .failed}.
  */
 public record LifespanStartup() implements LifespanEvent, ReceiveEvent {
-  public static final String TYPE = "lifespan.startup";
+    public static final String TYPE = "lifespan.startup";
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

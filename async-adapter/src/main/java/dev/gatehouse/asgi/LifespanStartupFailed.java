@@ -9,14 +9,14 @@ import java.util.Objects;
  * @param message why, for the server's log; may be empty
  */
 public record LifespanStartupFailed(String message) implements LifespanEvent, SendEvent {
-  public static final String TYPE = "lifespan.startup.failed";
+    public static final String TYPE = "lifespan.startup.failed";
 
-  public LifespanStartupFailed {
-    Objects.requireNonNull(message, "message");
-  }
+    public LifespanStartupFailed {
+        Objects.requireNonNull(message, "message");
+    }
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

@@ -6,10 +6,10 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Receive {
 
-  /**
-   * A stage that completes with the next event, in the order the server produced them. It never
-   * fails for a gone client: after disconnect (and, for HTTP, after the response is complete) it
-   * completes at once with the disconnect event, every time it is called.
-   */
-  CompletionStage<ReceiveEvent> receive();
+    /**
+     * A stage that completes with the next event, in the order the server produced them. It never
+     * fails for a gone client: after disconnect (and, for HTTP, after the response is complete) it
+     * completes at once with the disconnect event, every time it is called.
+     */
+    CompletionStage<ReceiveEvent> receive();
 }

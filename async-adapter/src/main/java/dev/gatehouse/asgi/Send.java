@@ -6,15 +6,15 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Send {
 
-  /**
-   * Hands {@code event} to the server. The returned stage is the backpressure: it completes when
-   * the server can take more, so an application that chains its next send on it never buffers
-   * more than one event. Sends are ordered; a send issued before the previous stage completed is
-   * queued behind it.
-   *
-   * <p>The stage fails with {@link AsgiProtocolException} if the event breaks the protocol's order
-   * (checked before anything is written; the exchange's state is unchanged), and with {@link
-   * ClientDisconnectedException} if the client is gone.
-   */
-  CompletionStage<Void> send(SendEvent event);
+    /**
+     * Hands {@code event} to the server. The returned stage is the backpressure: it completes when
+     * the server can take more, so an application that chains its next send on it never buffers
+     * more than one event. Sends are ordered; a send issued before the previous stage completed is
+     * queued behind it.
+     *
+     * <p>The stage fails with {@link AsgiProtocolException} if the event breaks the protocol's order
+     * (checked before anything is written; the exchange's state is unchanged), and with {@link
+     * ClientDisconnectedException} if the client is gone.
+     */
+    CompletionStage<Void> send(SendEvent event);
 }

@@ -6,10 +6,10 @@ package dev.gatehouse.asgi;
  * denial response ({@link WebSocketHttpResponseStart}).
  */
 public record WebSocketConnect() implements WebSocketEvent, ReceiveEvent {
-  public static final String TYPE = "websocket.connect";
+    public static final String TYPE = "websocket.connect";
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

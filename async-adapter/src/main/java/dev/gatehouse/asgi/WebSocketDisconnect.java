@@ -12,21 +12,21 @@ import java.util.Objects;
  *     here anyway)
  */
 public record WebSocketDisconnect(int code, String reason) implements WebSocketEvent, ReceiveEvent {
-  public static final String TYPE = "websocket.disconnect";
+    public static final String TYPE = "websocket.disconnect";
 
-  public WebSocketDisconnect {
-    if (!CloseCodes.isReportable(code)) {
-      throw new IllegalArgumentException("close code " + code + " is not valid (RFC 6455 §7.4)");
+    public WebSocketDisconnect {
+        if (!CloseCodes.isReportable(code)) {
+            throw new IllegalArgumentException("close code " + code + " is not valid (RFC 6455 §7.4)");
+        }
+        Objects.requireNonNull(reason, "reason");
     }
-    Objects.requireNonNull(reason, "reason");
-  }
 
-  public WebSocketDisconnect(int code) {
-    this(code, "");
-  }
+    public WebSocketDisconnect(int code) {
+        this(code, "");
+    }
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

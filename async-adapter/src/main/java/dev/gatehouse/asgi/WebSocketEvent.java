@@ -5,11 +5,11 @@ package dev.gatehouse.asgi;
  * websocket.http.response.*} pair from the WebSocket Denial Response extension).
  */
 public sealed interface WebSocketEvent extends Event
-    permits WebSocketConnect,
-        WebSocketAccept,
-        WebSocketReceive,
-        WebSocketSend,
-        WebSocketDisconnect,
-        WebSocketClose,
-        WebSocketHttpResponseStart,
-        WebSocketHttpResponseBody {}
+        permits WebSocketConnect,
+                WebSocketAccept,
+                WebSocketReceive,
+                WebSocketSend,
+                WebSocketDisconnect,
+                WebSocketClose,
+                WebSocketHttpResponseStart,
+                WebSocketHttpResponseBody {}

@@ -9,20 +9,19 @@ import java.util.List;
  *
  * @param status 100–599 except 101 (to switch protocols, send {@code websocket.accept})
  */
-public record WebSocketHttpResponseStart(int status, List<Header> headers)
-    implements WebSocketEvent, SendEvent {
-  public static final String TYPE = "websocket.http.response.start";
+public record WebSocketHttpResponseStart(int status, List<Header> headers) implements WebSocketEvent, SendEvent {
+    public static final String TYPE = "websocket.http.response.start";
 
-  public WebSocketHttpResponseStart {
-    HttpResponseStart.checkStatus(status);
-    if (status == 101) {
-      throw new IllegalArgumentException("a denial response cannot be 101; send websocket.accept");
+    public WebSocketHttpResponseStart {
+        HttpResponseStart.checkStatus(status);
+        if (status == 101) {
+            throw new IllegalArgumentException("a denial response cannot be 101; send websocket.accept");
+        }
+        headers = List.copyOf(headers);
     }
-    headers = List.copyOf(headers);
-  }
 
-  @Override
-  public String asgiType() {
-    return TYPE;
-  }
+    @Override
+    public String asgiType() {
+        return TYPE;
+    }
 }

@@ -87,7 +87,10 @@ public record CgiConfig(
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
-                p.parse("chunkedBody", "spool", v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
+                p.parse(
+                        "chunkedBody",
+                        "spool",
+                        v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
                 p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
                 p.bool("queryArguments", false),
                 p.atLeast("maxStderrLines", 200, 0),

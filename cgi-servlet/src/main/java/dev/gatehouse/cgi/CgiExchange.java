@@ -52,8 +52,13 @@ final class CgiExchange implements ScriptGate.Admission {
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
 
-    CgiExchange(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, CgiRequest cgiRequest,
-            ResolvedScript script, ScriptLocation location) {
+    CgiExchange(
+            CgiRuntime runtime,
+            AsyncContext async,
+            CgiRequestWrapper request,
+            CgiRequest cgiRequest,
+            ResolvedScript script,
+            ScriptLocation location) {
         this.runtime = runtime;
         this.servlet = new ServletSide(runtime, async, request, guard);
         this.script = script;
@@ -80,7 +85,8 @@ final class CgiExchange implements ScriptGate.Admission {
     @Override
     public void rejected(String why) {
         runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
-        servlet.error(503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
+        servlet.error(
+                503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
     private void run() {
@@ -106,22 +112,29 @@ final class CgiExchange implements ScriptGate.Admission {
     }
 
     private RequestBodySpool spool() throws IOException {
-        return RequestBodySpool.spool(servlet.requestBody(), runtime.tempDir(), runtime.config().maxSpoolBytes());
+        return RequestBodySpool.spool(
+                servlet.requestBody(), runtime.tempDir(), runtime.config().maxSpoolBytes());
     }
 
     private void start(Map<String, String> env) throws GatewayFailure {
-        List<String> argv = CommandArguments.append(script.command(), cgiRequest.queryString(),
-                runtime.config().queryArguments());
+        List<String> argv = CommandArguments.append(
+                script.command(), cgiRequest.queryString(), runtime.config().queryArguments());
         try {
-            process = ScriptProcess.start(argv, env, script.file().getParent(), location.scriptName(),
+            process = ScriptProcess.start(
+                    argv,
+                    env,
+                    script.file().getParent(),
+                    location.scriptName(),
                     runtime.config().processGroup());
         } catch (IOException e) {
             throw new GatewayFailure(500, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
-        timeout = runtime.timer().schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        stderr = new StderrLog(process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
+        timeout = runtime.timer()
+                .schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        stderr = new StderrLog(
+                process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
         runtime.stderr().add(stderr);
     }
 
@@ -156,7 +169,8 @@ final class CgiExchange implements ScriptGate.Admission {
             body(buf, 0, n, stdout);
         }
         if (timedOut) {
-            throw new GatewayFailure(504, "timed out after " + runtime.config().timeout().toMillis() + " ms");
+            throw new GatewayFailure(
+                    504, "timed out after " + runtime.config().timeout().toMillis() + " ms");
         }
         completeWhenDone = true;
     }
@@ -171,8 +185,9 @@ final class CgiExchange implements ScriptGate.Admission {
 
     private GatewayFailure endedEarly(CgiHeaderParser parser) throws InterruptedException {
         if (timedOut) {
-            return new GatewayFailure(504, "timed out after " + runtime.config().timeout().toMillis()
-                    + " ms before a complete header block");
+            return new GatewayFailure(
+                    504,
+                    "timed out after " + runtime.config().timeout().toMillis() + " ms before a complete header block");
         }
         Integer exit = process.waitFor(1, TimeUnit.SECONDS);
         String why;
@@ -182,8 +197,10 @@ final class CgiExchange implements ScriptGate.Admission {
         } catch (CgiHeaderException e) {
             why = e.getMessage();
         }
-        return new GatewayFailure(502, "script " + (exit == null ? "closed its output" : "exited with status " + exit)
-                + " before a valid response: " + why);
+        return new GatewayFailure(
+                502,
+                "script " + (exit == null ? "closed its output" : "exited with status " + exit)
+                        + " before a valid response: " + why);
     }
 
     /** Sends the head; false when it was a local redirect, dispatched instead. */
@@ -201,8 +218,12 @@ final class CgiExchange implements ScriptGate.Admission {
         timedOut = true;
         ScriptProcess p = process;
         if (p != null) {
-            runtime.log(Level.WARNING, "{0}: killing process tree of pid {1}, timeout {2} ms reached",
-                    location.scriptName(), p.pid(), runtime.config().timeout().toMillis());
+            runtime.log(
+                    Level.WARNING,
+                    "{0}: killing process tree of pid {1}, timeout {2} ms reached",
+                    location.scriptName(),
+                    p.pid(),
+                    runtime.config().timeout().toMillis());
             p.killTree();
         }
     }

@@ -1,13 +1,13 @@
 package dev.gatehouse.cgi;
 
+import dev.gatehouse.cgi.exec.ScriptProcess;
+import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.StderrPump;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +33,7 @@ record CgiRuntime(
     static final String ABORT = "dev.gatehouse.cgi.abort";
     /** Request attribute: how many local redirects this request has followed. */
     static final String REDIRECTS = "dev.gatehouse.cgi.redirects";
+
     static final int MAX_REDIRECTS = 10;
 
     private static final Logger LOG = System.getLogger(CgiServlet.class.getName());
@@ -64,8 +65,10 @@ record CgiRuntime(
         }
         ServletContext other = context.getContext(target);
         if (other == null) {
-            throw new GatewayFailure(502, scriptName + " redirected to " + target
-                    + ", outside this web application and not reachable by cross-context dispatch");
+            throw new GatewayFailure(
+                    502,
+                    scriptName + " redirected to " + target
+                            + ", outside this web application and not reachable by cross-context dispatch");
         }
         async.dispatch(other, target.substring(other.getContextPath().length()));
     }

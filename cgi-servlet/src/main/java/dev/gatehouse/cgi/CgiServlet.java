@@ -76,16 +76,30 @@ public class CgiServlet extends HttpServlet {
         }
         String docRoot = ScriptRoot.realPath(context, "/");
         documentRoot = docRoot == null || docRoot.length() <= 1 ? docRoot : docRoot.replaceAll("/+$", "");
-        MetaVariablePolicy policy = new MetaVariablePolicy(PRODUCT + " " + context.getServerInfo(),
-                config.passAuthorization(), config.passEnv(), config.environment());
+        MetaVariablePolicy policy = new MetaVariablePolicy(
+                PRODUCT + " " + context.getServerInfo(),
+                config.passAuthorization(),
+                config.passEnv(),
+                config.environment());
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("timer"));
         timer.setRemoveOnCancelPolicy(true);
-        ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), threads("exec"));
+        ExecutorService executor = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
-        runtime = new CgiRuntime(config, policy, executor, timer, gate, tempDir, context,
-                ConcurrentHashMap.newKeySet(), new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"));
-        runtime.log(Level.INFO, "{0}: serving {1}", getServletName(),
+        runtime = new CgiRuntime(
+                config,
+                policy,
+                executor,
+                timer,
+                gate,
+                tempDir,
+                context,
+                ConcurrentHashMap.newKeySet(),
+                new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"));
+        runtime.log(
+                Level.INFO,
+                "{0}: serving {1}",
+                getServletName(),
                 program != null ? "program " + program.file() : "scripts under " + resolver.root());
     }
 
@@ -148,7 +162,8 @@ public class CgiServlet extends HttpServlet {
         CgiRequestWrapper wrapper = new CgiRequestWrapper(request);
         AsyncContext async = request.startAsync(wrapper, response);
         // a backstop only: the exchange enforces the script timeout itself
-        async.setTimeout(runtime.config().timeout().plus(runtime.config().queueTimeout()).toMillis() + 30_000);
+        async.setTimeout(
+                runtime.config().timeout().plus(runtime.config().queueTimeout()).toMillis() + 30_000);
         CgiExchange exchange = new CgiExchange(runtime, async, wrapper, cgiRequest, script, location(request, script));
         async.addListener(exchange.guard());
         runtime.gate().enter(exchange);
@@ -182,8 +197,8 @@ public class CgiServlet extends HttpServlet {
                 translated = new File(documentRoot, pathInfo).getPath();
             }
         }
-        return new ScriptLocation(base + script.scriptPath(), pathInfo, translated, script.file().toString(),
-                documentRoot);
+        return new ScriptLocation(
+                base + script.scriptPath(), pathInfo, translated, script.file().toString(), documentRoot);
     }
 
     private ResolvedScript program(String path) throws IOException {

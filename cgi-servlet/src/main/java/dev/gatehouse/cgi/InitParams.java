@@ -31,7 +31,8 @@ public final class InitParams {
         try {
             return parser.apply(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("init-param " + name + "='" + value + "' is invalid: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "init-param " + name + "='" + value + "' is invalid: " + e.getMessage(), e);
         }
     }
 

@@ -25,7 +25,8 @@ final class StdinFeeder implements Runnable {
     @Override
     public void run() {
         // the request's own stream is left to the container to close
-        try (OutputStream out = stdin; InputStream in = spool != null ? spool.open() : servlet.requestBody()) {
+        try (OutputStream out = stdin;
+                InputStream in = spool != null ? spool.open() : servlet.requestBody()) {
             in.transferTo(out);
         } catch (IOException e) {
             // the script exited without reading all of its input, or the client went away:

@@ -73,14 +73,23 @@ class CgiConfigTest {
     static Stream<Accepted> accepted() {
         return Stream.of(
                 new Accepted("scriptRoot", " /srv/cgi ", CgiConfig::scriptRoot, "/srv/cgi"),
-                new Accepted("program", "/usr/lib/git-core/git-http-backend", CgiConfig::program,
+                new Accepted(
+                        "program",
+                        "/usr/lib/git-core/git-http-backend",
+                        CgiConfig::program,
                         "/usr/lib/git-core/git-http-backend"),
                 new Accepted("passEnv", "PATH, HOME,,", CgiConfig::passEnv, List.of("PATH", "HOME")),
-                new Accepted("environment", "A=1\nB = two words\r\n\n  C=\nD=x=y", CgiConfig::environment,
+                new Accepted(
+                        "environment",
+                        "A=1\nB = two words\r\n\n  C=\nD=x=y",
+                        CgiConfig::environment,
                         Map.of("A", "1", "B", "two words", "C", "", "D", "x=y")),
                 new Accepted("passAuthorization", "TRUE", CgiConfig::passAuthorization, true),
                 new Accepted("passAuthorization", "false", CgiConfig::passAuthorization, false),
-                new Accepted("allowedMethods", "GET, PUT,PROPFIND", CgiConfig::allowedMethods,
+                new Accepted(
+                        "allowedMethods",
+                        "GET, PUT,PROPFIND",
+                        CgiConfig::allowedMethods,
                         Set.of("GET", "PUT", "PROPFIND")),
                 new Accepted("timeout", "500ms", CgiConfig::timeout, Duration.ofMillis(500)),
                 new Accepted("timeout", "30s", CgiConfig::timeout, Duration.ofSeconds(30)),
@@ -96,7 +105,10 @@ class CgiConfigTest {
                 new Accepted("maxSpoolBytes", "1048576", CgiConfig::maxSpoolBytes, 1048576L),
                 new Accepted("queryArguments", "true", CgiConfig::queryArguments, true),
                 new Accepted("maxStderrLines", "0", CgiConfig::maxStderrLines, 0),
-                new Accepted("interpreters", ".cgi=perl -T", c -> c.interpreters().forExtension(Path.of("x.cgi")),
+                new Accepted(
+                        "interpreters",
+                        ".cgi=perl -T",
+                        c -> c.interpreters().forExtension(Path.of("x.cgi")),
                         List.of("perl", "-T")));
     }
 
@@ -150,25 +162,24 @@ class CgiConfigTest {
 
     @Test
     void environmentLineWithoutEqualsIsQuotedInTheMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse("environment", "A=1\nNOEQUALS"));
-        assertEquals("init-param environment='A=1\nNOEQUALS' is invalid: expected NAME=value lines, got 'NOEQUALS'",
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse("environment", "A=1\nNOEQUALS"));
+        assertEquals(
+                "init-param environment='A=1\nNOEQUALS' is invalid: expected NAME=value lines, got 'NOEQUALS'",
                 e.getMessage());
     }
 
     @Test
     void negativeSpoolLimitIsRejected() {
         // -1 would make every chunked request, even an empty one, exceed the spool limit (413)
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse("maxSpoolBytes", "-1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("maxSpoolBytes", "-1"));
         assertTrue(e.getMessage().startsWith("init-param maxSpoolBytes='-1' is invalid: "), e.getMessage());
     }
 
     @Test
     void headerLimitBelowWhatTheParserAcceptsIsRejectedAtInit() {
         // CgiHeaderParser refuses maxBytes < 16; accepted here, every request would fail with 500
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse("maxHeaderBytes", "8"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("maxHeaderBytes", "8"));
         assertTrue(e.getMessage().startsWith("init-param maxHeaderBytes='8' is invalid: "), e.getMessage());
     }
 }

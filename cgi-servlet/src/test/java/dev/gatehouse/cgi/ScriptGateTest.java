@@ -73,8 +73,8 @@ class ScriptGateTest {
         enter(gate, "a");
         enter(gate, "b");
         enter(gate, "c");
-        assertEquals(List.of("a admitted", "b admitted", "c rejected: all 2 script slots busy and 0 requests queued"),
-                log);
+        assertEquals(
+                List.of("a admitted", "b admitted", "c rejected: all 2 script slots busy and 0 requests queued"), log);
         assertEquals(2, gate.running());
         assertEquals(0, gate.queued());
 

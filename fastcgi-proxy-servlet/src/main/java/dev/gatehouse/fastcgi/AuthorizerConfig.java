@@ -90,10 +90,17 @@ public record AuthorizerConfig(
 
     /** The transport settings for the filter's own client. */
     ClientConfig clientConfig() {
-        Balancing chosen = balancing == FastCgiConfig.Balancing.LEAST_BUSY
-                ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout, maxConnections, maxQueued, queueTimeout,
-                chosen, UNHEALTHY_FOR);
+        Balancing chosen =
+                balancing == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                idleTimeout,
+                maxConnections,
+                maxQueued,
+                queueTimeout,
+                chosen,
+                UNHEALTHY_FOR);
     }
 
     /** Retry-After for a 503: the queue timeout, in whole seconds, at least 1. */

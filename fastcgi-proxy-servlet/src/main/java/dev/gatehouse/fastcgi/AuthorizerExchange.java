@@ -41,7 +41,12 @@ final class AuthorizerExchange implements ResponseListener {
     private static final String VARIABLE = "variable-";
 
     /** Where the answer stands; changed only on the transport thread. */
-    private enum State { HEAD, ALLOWING, DENYING, DONE }
+    private enum State {
+        HEAD,
+        ALLOWING,
+        DENYING,
+        DONE
+    }
 
     private final AsyncContext async;
     private final AuthorizerConfig config;
@@ -84,8 +89,7 @@ final class AuthorizerExchange implements ResponseListener {
 
     /** The exchange could not be started (params too large, client closed): 502. */
     void notStarted(RuntimeException e) {
-        LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri,
-                e.getMessage());
+        LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri, e.getMessage());
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
@@ -116,7 +120,8 @@ final class AuthorizerExchange implements ResponseListener {
     private void decide(CgiResponseHead parsed) {
         head = parsed;
         state = parsed.kind() == CgiResponseHead.Kind.DOCUMENT && parsed.status() == HttpServletResponse.SC_OK
-                ? State.ALLOWING : State.DENYING;
+                ? State.ALLOWING
+                : State.DENYING;
     }
 
     private void keep(ByteBuffer content) throws CgiHeaderException {
@@ -162,7 +167,8 @@ final class AuthorizerExchange implements ResponseListener {
                 ServletRequest request = async.getRequest();
                 for (CgiResponseHead.Field field : head.headers()) {
                     String name = field.name();
-                    if (name.length() > VARIABLE.length() && name.toLowerCase(Locale.ROOT).startsWith(VARIABLE)) {
+                    if (name.length() > VARIABLE.length()
+                            && name.toLowerCase(Locale.ROOT).startsWith(VARIABLE)) {
                         String attribute = config.attributePrefix() + name.substring(VARIABLE.length());
                         request.setAttribute(attribute, field.value());
                     }

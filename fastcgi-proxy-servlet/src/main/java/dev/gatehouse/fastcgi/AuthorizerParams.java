@@ -22,8 +22,7 @@ import java.util.Map;
 final class AuthorizerParams {
 
     /** Left out for an authorizer, FastCGI 1.0 §6.3. */
-    static final List<String> NOT_SENT =
-            List.of("CONTENT_LENGTH", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME");
+    static final List<String> NOT_SENT = List.of("CONTENT_LENGTH", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME");
 
     private AuthorizerParams() {}
 

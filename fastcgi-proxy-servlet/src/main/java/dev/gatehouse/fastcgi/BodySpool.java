@@ -52,8 +52,15 @@ final class BodySpool implements ReadListener {
      * @param onError told once if the body cannot be spooled ({@link TooLargeException}, or the
      *     client went away)
      */
-    BodySpool(ServletInputStream in, AsyncContext async, ContainerGuard guard, Path directory, long limit,
-            LongConsumer onSpooled, Consumer<IOException> onError) throws IOException {
+    BodySpool(
+            ServletInputStream in,
+            AsyncContext async,
+            ContainerGuard guard,
+            Path directory,
+            long limit,
+            LongConsumer onSpooled,
+            Consumer<IOException> onError)
+            throws IOException {
         this.in = in;
         this.async = async;
         this.guard = guard;

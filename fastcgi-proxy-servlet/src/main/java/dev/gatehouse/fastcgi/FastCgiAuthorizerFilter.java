@@ -57,6 +57,7 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
 
     /** The mark's value: compared by identity, never exposed. */
     private final transient Object authorized = new Object();
+
     private transient String markName;
     private transient AuthorizerConfig config;
     private transient MetaVariablePolicy policy;
@@ -73,7 +74,8 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
         markName = FastCgiAuthorizerFilter.class.getName() + ".authorized." + filterConfig.getFilterName();
         String software = "Gatehouse " + getServletContext().getServerInfo();
         policy = new MetaVariablePolicy(software, config.passAuthorization(), List.of(), config.params());
-        List<Backend> backends = config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
+        List<Backend> backends =
+                config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
         client = new FastCgiClient(config.clientConfig(), backends);
         LOG.log(Level.INFO, "{0}: authorizing with {1}", getFilterName(), backends);
     }
@@ -104,8 +106,8 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent authorizer (readTimeout)
         async.setTimeout(0);
-        AuthorizerExchange answer = new AuthorizerExchange(async, config,
-                marked -> marked.setAttribute(markName, authorized), http.getRequestURI());
+        AuthorizerExchange answer = new AuthorizerExchange(
+                async, config, marked -> marked.setAttribute(markName, authorized), http.getRequestURI());
         try {
             answer.started(client.exchange(Role.AUTHORIZER, params, answer));
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -116,7 +118,8 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
 
     /** The decoded request path, context path included. */
     private static String path(HttpServletRequest request) {
-        return request.getContextPath() + request.getServletPath()
+        return request.getContextPath()
+                + request.getServletPath()
                 + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 }

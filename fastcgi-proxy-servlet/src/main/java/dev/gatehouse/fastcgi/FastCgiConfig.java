@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.InitParams;
+import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -177,8 +177,7 @@ public record FastCgiConfig(
     }
 
     private static void plainSegment(String segment) {
-        if (segment.isEmpty() || segment.startsWith(".") || segment.indexOf('\\') >= 0
-                || segment.indexOf('\0') >= 0) {
+        if (segment.isEmpty() || segment.startsWith(".") || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path segments must be non-empty, not start with '.', and hold"
                     + " no backslash or NUL: '" + segment + "'");
         }

@@ -72,14 +72,16 @@ public class FastCgiProxyServlet extends HttpServlet {
         ServletContext context = getServletContext();
         Path tempDir = tempDir(context);
         try {
-            Path root = ScriptRoot.locate(context, config.documentRoot(),
-                    tempDir.resolve("fastcgi-" + getServletName()));
+            Path root =
+                    ScriptRoot.locate(context, config.documentRoot(), tempDir.resolve("fastcgi-" + getServletName()));
             mapping = ScriptMapping.of(root, config);
         } catch (IOException e) {
-            throw new ServletException(getServletName() + ": init-param documentRoot='" + config.documentRoot()
-                    + "': " + e.getMessage(), e);
+            throw new ServletException(
+                    getServletName() + ": init-param documentRoot='" + config.documentRoot() + "': " + e.getMessage(),
+                    e);
         }
-        List<Backend> backends = config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
+        List<Backend> backends =
+                config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
         FastCgiClient client = new FastCgiClient(clientConfig(config), backends);
         String software = "Gatehouse " + context.getServerInfo();
         runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir);
@@ -88,10 +90,17 @@ public class FastCgiProxyServlet extends HttpServlet {
     }
 
     static ClientConfig clientConfig(FastCgiConfig config) {
-        Balancing balancing = config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY
-                ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
-        return new ClientConfig(config.connectTimeout(), config.readTimeout(), config.idleTimeout(),
-                config.maxConnections(), config.maxQueued(), config.queueTimeout(), balancing, UNHEALTHY_FOR);
+        Balancing balancing =
+                config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
+        return new ClientConfig(
+                config.connectTimeout(),
+                config.readTimeout(),
+                config.idleTimeout(),
+                config.maxConnections(),
+                config.maxQueued(),
+                config.queueTimeout(),
+                balancing,
+                UNHEALTHY_FOR);
     }
 
     @Override
@@ -129,23 +138,28 @@ public class FastCgiProxyServlet extends HttpServlet {
             throws ServletException, IOException {
         RequestDispatcher dispatcher = getServletContext().getNamedDispatcher("default");
         if (dispatcher == null) {
-            LOG.log(Level.WARNING, "{0}: 404, static file {1} but no servlet named default to serve it",
-                    request.getRequestURI(), file.path());
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: 404, static file {1} but no servlet named default to serve it",
+                    request.getRequestURI(),
+                    file.path());
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
         // the default servlet serves servlet path + path info: the file, also for a directory's index
-        dispatcher.forward(new HttpServletRequestWrapper(request) {
-            @Override
-            public String getServletPath() {
-                return file.path();
-            }
+        dispatcher.forward(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public String getServletPath() {
+                        return file.path();
+                    }
 
-            @Override
-            public String getPathInfo() {
-                return null;
-            }
-        }, response);
+                    @Override
+                    public String getPathInfo() {
+                        return null;
+                    }
+                },
+                response);
     }
 
     private void proxy(HttpServletRequest request, ScriptTarget target) throws ServletException, IOException {

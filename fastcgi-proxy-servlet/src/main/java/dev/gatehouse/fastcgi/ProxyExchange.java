@@ -64,8 +64,13 @@ final class ProxyExchange implements ResponseListener {
         this.end = new ServletEnd(async, guard);
         this.stderr = new StderrLines(target.scriptName());
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        this.relay = new ResponseRelay(runtime.config().maxHeaderBytes(), response, response.getOutputStream(),
-                guard, end, () -> clientGone("writing the response failed"));
+        this.relay = new ResponseRelay(
+                runtime.config().maxHeaderBytes(),
+                response,
+                response.getOutputStream(),
+                guard,
+                end,
+                () -> clientGone("writing the response failed"));
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
     }
@@ -85,14 +90,19 @@ final class ProxyExchange implements ResponseListener {
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
-        in.setReadListener(new RequestBodyPump(in, started, guard,
-                e -> clientGone("reading the request body failed: " + e.getMessage())));
+        in.setReadListener(new RequestBodyPump(
+                in, started, guard, e -> clientGone("reading the request body failed: " + e.getMessage())));
     }
 
     private void spoolThenSend(CgiRequest request) throws IOException {
         ServletInputStream in = async.getRequest().getInputStream();
         BodySpool[] spool = new BodySpool[1];
-        spool[0] = new BodySpool(in, async, guard, runtime.tempDir(), runtime.config().maxSpoolBytes(),
+        spool[0] = new BodySpool(
+                in,
+                async,
+                guard,
+                runtime.tempDir(),
+                runtime.config().maxSpoolBytes(),
                 length -> {
                     Exchange started = open(request.withContentLength(length));
                     if (started != null) {
@@ -117,7 +127,10 @@ final class ProxyExchange implements ResponseListener {
         try {
             started = runtime.client().exchange(FastCgiParams.of(request, target, runtime.policy()), this);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the application: {1}", requestUri,
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: 502, cannot send the request to the application: {1}",
+                    requestUri,
                     e.getMessage());
             end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
             return null;
@@ -166,8 +179,13 @@ final class ProxyExchange implements ResponseListener {
         stderr.finish();
         int status = status(failure);
         if (relay.headSent()) {
-            LOG.log(Level.WARNING, "{0}: aborting the response after {1} bytes from {2}: {3}", requestUri,
-                    failure.responseBytes(), target.scriptName(), failure.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: aborting the response after {1} bytes from {2}: {3}",
+                    requestUri,
+                    failure.responseBytes(),
+                    target.scriptName(),
+                    failure.getMessage());
             end.abort(failure);
         } else {
             LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
@@ -187,8 +205,12 @@ final class ProxyExchange implements ResponseListener {
     }
 
     private void badHeader(CgiHeaderException e) {
-        LOG.log(Level.WARNING, "{0}: 502, bad CGI response header block from {1}: {2}", requestUri,
-                target.scriptName(), e.getMessage());
+        LOG.log(
+                Level.WARNING,
+                "{0}: 502, bad CGI response header block from {1}: {2}",
+                requestUri,
+                target.scriptName(),
+                e.getMessage());
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
@@ -198,7 +220,11 @@ final class ProxyExchange implements ResponseListener {
             return;
         }
         gone = true;
-        LOG.log(Level.INFO, "{0}: client gone ({1}); aborting the exchange with {2}", requestUri, why,
+        LOG.log(
+                Level.INFO,
+                "{0}: client gone ({1}); aborting the exchange with {2}",
+                requestUri,
+                why,
                 target.scriptName());
         Exchange current = exchange;
         if (current != null) {

@@ -47,8 +47,13 @@ final class ResponseRelay implements WriteListener {
     private boolean headSent;
     private boolean finishing;
 
-    ResponseRelay(int maxHeaderBytes, HttpServletResponse response, ServletOutputStream out,
-            ContainerGuard guard, ServletEnd end, Runnable onWriteError) {
+    ResponseRelay(
+            int maxHeaderBytes,
+            HttpServletResponse response,
+            ServletOutputStream out,
+            ContainerGuard guard,
+            ServletEnd end,
+            Runnable onWriteError) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;
         this.out = out;

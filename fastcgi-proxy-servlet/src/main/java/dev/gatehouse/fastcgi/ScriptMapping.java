@@ -202,7 +202,8 @@ public final class ScriptMapping {
             requireScriptFile(indexPath, index.file);
             return script(context, indexPath, index.file, "", context + indexPath);
         }
-        return frontControllerOr(context, path, "directory without " + indexFile + ": " + (dirPath.isEmpty() ? "/" : dirPath));
+        return frontControllerOr(
+                context, path, "directory without " + indexFile + ": " + (dirPath.isEmpty() ? "/" : dirPath));
     }
 
     private Route frontControllerOr(String context, String path, String reason) throws IOException, Refusal {
@@ -225,8 +226,8 @@ public final class ScriptMapping {
 
     private Route script(String context, String scriptPath, Path file, String pathInfo, String documentUri) {
         String translated = pathInfo.isEmpty() ? null : root + pathInfo;
-        return new Route.Script(new ScriptTarget(context + scriptPath, file.toString(), pathInfo, translated,
-                root.toString(), documentUri));
+        return new Route.Script(new ScriptTarget(
+                context + scriptPath, file.toString(), pathInfo, translated, root.toString(), documentUri));
     }
 
     /**
@@ -234,7 +235,8 @@ public final class ScriptMapping {
      * {@code x.php} link to {@code uploads/evil.jpg} is not run.
      */
     private void requireScriptFile(String scriptPath, Path file) throws Refusal {
-        String real = "/" + root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        String real = "/"
+                + root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         if (!isScript(real)) {
             throw new Refusal(new Route.Forbidden("script " + scriptPath + " is a link to a non-script file " + real));
         }

@@ -19,8 +19,12 @@ import java.util.Objects;
  *     controller
  */
 public record ScriptTarget(
-        String scriptName, String scriptFilename, String pathInfo, String pathTranslated,
-        String documentRoot, String documentUri) {
+        String scriptName,
+        String scriptFilename,
+        String pathInfo,
+        String pathTranslated,
+        String documentRoot,
+        String documentUri) {
 
     public ScriptTarget {
         Objects.requireNonNull(scriptName, "scriptName");

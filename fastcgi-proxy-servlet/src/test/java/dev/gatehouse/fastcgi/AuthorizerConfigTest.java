@@ -82,8 +82,8 @@ class AuthorizerConfigTest {
     @ParameterizedTest
     @MethodSource
     void invalid(Invalid row) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse(Map.of(row.param(), row.value())));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(row.param(), row.value())));
         assertTrue(e.getMessage().contains(row.message()), e.getMessage());
     }
 }

@@ -63,9 +63,13 @@ class FastCgiConfigTest {
                 Map.entry("balancing", "leastbusy"),
                 Map.entry("maxSpoolBytes", "0"),
                 Map.entry("maxHeaderBytes", "1024")));
-        assertEquals(List.of(new BackendAddress.Tcp("10.0.0.1", 9000),
-                new BackendAddress.Unix(Path.of("/run/php/php8.2-fpm.sock")),
-                new BackendAddress.Tcp("::1", 9001), new BackendAddress.Tcp("php", 9002)), c.backends());
+        assertEquals(
+                List.of(
+                        new BackendAddress.Tcp("10.0.0.1", 9000),
+                        new BackendAddress.Unix(Path.of("/run/php/php8.2-fpm.sock")),
+                        new BackendAddress.Tcp("::1", 9001),
+                        new BackendAddress.Tcp("php", 9002)),
+                c.backends());
         assertEquals("/srv/www/public", c.documentRoot());
         assertTrue(c.scriptPattern().matcher("/a.phtml").matches());
         assertEquals("/index.php", c.frontController());
@@ -87,8 +91,11 @@ class FastCgiConfigTest {
     void backendAddressesAndTheirSocketAddresses() {
         assertEquals("[::1]:9001", new BackendAddress.Tcp("::1", 9001).toString());
         assertEquals("unix:/run/x.sock", new BackendAddress.Unix(Path.of("/run/x.sock")).toString());
-        assertEquals(UnixDomainSocketAddress.of("/run/x.sock"), new BackendAddress.Unix(Path.of("/run/x.sock")).socketAddress());
-        assertEquals(new InetSocketAddress("127.0.0.1", 9000), new BackendAddress.Tcp("127.0.0.1", 9000).socketAddress());
+        assertEquals(
+                UnixDomainSocketAddress.of("/run/x.sock"),
+                new BackendAddress.Unix(Path.of("/run/x.sock")).socketAddress());
+        assertEquals(
+                new InetSocketAddress("127.0.0.1", 9000), new BackendAddress.Tcp("127.0.0.1", 9000).socketAddress());
     }
 
     record Invalid(String param, String value, String message) {
@@ -132,9 +139,11 @@ class FastCgiConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidValueFailsNamingTheParameter(Invalid i) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse(Map.of(i.param(), i.value())));
-        assertTrue(e.getMessage().startsWith("init-param " + i.param() + "='" + i.value().strip() + "' is invalid: "),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(i.param(), i.value())));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("init-param " + i.param() + "='" + i.value().strip() + "' is invalid: "),
                 e.getMessage());
         assertTrue(e.getMessage().contains(i.message()), e.getMessage());
     }

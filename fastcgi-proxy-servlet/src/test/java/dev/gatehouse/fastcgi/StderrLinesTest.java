@@ -33,15 +33,23 @@ class StderrLinesTest {
         many.add("/s.php: 5 more stderr lines not logged");
         return Stream.of(
                 new Case("one line", List.of("hello\n"), List.of("/s.php: hello")),
-                new Case("split across pieces", List.of("hel", "lo\nwor", "ld\n"),
+                new Case(
+                        "split across pieces",
+                        List.of("hel", "lo\nwor", "ld\n"),
                         List.of("/s.php: hello", "/s.php: world")),
                 new Case("CR LF", List.of("a\r\nb\r\n"), List.of("/s.php: a", "/s.php: b")),
                 new Case("last line without newline", List.of("a\nb"), List.of("/s.php: a", "/s.php: b")),
                 new Case("empty line kept", List.of("a\n\nb\n"), List.of("/s.php: a", "/s.php: ", "/s.php: b")),
                 new Case("UTF-8 split inside a character", List.of("caf\u00c3", "\u00a9\n"), List.of("/s.php: café")),
-                new Case("over-long line cut", List.of(longLine + "yz\n"), List.of("/s.php: " + longLine, "/s.php: yz")),
-                new Case("line limit", Stream.iterate(0, i -> i + 1).limit(StderrLines.MAX_LINES + 5)
-                        .map(i -> i + "\n").toList(), many));
+                new Case(
+                        "over-long line cut", List.of(longLine + "yz\n"), List.of("/s.php: " + longLine, "/s.php: yz")),
+                new Case(
+                        "line limit",
+                        Stream.iterate(0, i -> i + 1)
+                                .limit(StderrLines.MAX_LINES + 5)
+                                .map(i -> i + "\n")
+                                .toList(),
+                        many));
     }
 
     @ParameterizedTest

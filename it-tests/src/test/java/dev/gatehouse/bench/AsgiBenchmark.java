@@ -49,8 +49,8 @@ public final class AsgiBenchmark {
      * that other load on the machine disturbs far less than req/s.
      */
     private static final com.sun.management.OperatingSystemMXBean SERVER_CPU =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean();
+            (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /** The application: one start, one final body. */
     static final AsgiApplication HELLO = (scope, receive, send) -> scope instanceof HttpScope
@@ -104,8 +104,10 @@ public final class AsgiBenchmark {
             settings.put(kv[0], kv[1]);
         }
         int rounds = Integer.parseInt(settings.get("rounds"));
-        Duration duration = Duration.ofSeconds(Long.parseLong(settings.get("duration").replace("s", "")));
-        Duration warmup = Duration.ofSeconds(Long.parseLong(settings.get("warmup").replace("s", "")));
+        Duration duration =
+                Duration.ofSeconds(Long.parseLong(settings.get("duration").replace("s", "")));
+        Duration warmup =
+                Duration.ofSeconds(Long.parseLong(settings.get("warmup").replace("s", "")));
         Wrk wrk = new Wrk(Wrk.locate(), 2, 64);
         QUIET.setLevel(Level.WARNING);
         for (var handler : QUIET.getHandlers()) {
@@ -122,16 +124,26 @@ public final class AsgiBenchmark {
     }
 
     private static int run(Wrk wrk, int rounds, Duration duration, Duration warmup) throws Exception {
-        System.out.printf(Locale.ROOT, "%s, %d rounds of %ds after a %ds warm-up; Java %s, %d CPUs%n",
-                wrk.describe(), rounds, duration.toSeconds(), warmup.toSeconds(), Runtime.version(),
+        System.out.printf(
+                Locale.ROOT,
+                "%s, %d rounds of %ds after a %ds warm-up; Java %s, %d CPUs%n",
+                wrk.describe(),
+                rounds,
+                duration.toSeconds(),
+                warmup.toSeconds(),
+                Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         List<ServletContainer> containers = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
         try {
             for (ServletContainer.Kind kind : ServletContainer.Kind.values()) {
-                ServletContainer c = ServletContainer.servlets(kind, "/bench", null, List.of(
-                        ServletSpec.instance("asgi", new AsgiServlet(HELLO), "/asgi"),
-                        ServletSpec.of("hand", HandWritten.class, "/hand")));
+                ServletContainer c = ServletContainer.servlets(
+                        kind,
+                        "/bench",
+                        null,
+                        List.of(
+                                ServletSpec.instance("asgi", new AsgiServlet(HELLO), "/asgi"),
+                                ServletSpec.of("hand", HandWritten.class, "/hand")));
                 containers.add(c);
                 String name = kind == ServletContainer.Kind.JETTY ? "Jetty 12" : "Tomcat 11";
                 targets.add(new Target("AsgiServlet, " + name, kind, true, c.uri("asgi"), new ArrayList<>()));
@@ -149,10 +161,15 @@ public final class AsgiBenchmark {
                         long cpuBefore = SERVER_CPU.getProcessCpuTime();
                         Sample s = wrk.run(target.url(), round == 0 ? warmup : duration)
                                 .withGatewayCpu(SERVER_CPU.getProcessCpuTime() - cpuBefore);
-                        System.out.printf(Locale.ROOT,
+                        System.out.printf(
+                                Locale.ROOT,
                                 "  %-24s %9.0f req/s  p50 %6.2fms  p99 %6.2fms  %5.1fµs CPU/req  errors %d%n",
-                                target.label(), s.requestsPerSecond(), s.p50Millis(), s.p99Millis(),
-                                s.gatewayCpuMillis() * 1000, s.errors());
+                                target.label(),
+                                s.requestsPerSecond(),
+                                s.p50Millis(),
+                                s.p99Millis(),
+                                s.gatewayCpuMillis() * 1000,
+                                s.errors());
                         if (round > 0) {
                             target.samples().add(s);
                             errors += s.errors();
@@ -170,35 +187,58 @@ public final class AsgiBenchmark {
     private static void check(List<Target> targets) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         for (Target t : targets) {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(t.url()).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(t.url())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200 || !java.util.Arrays.equals(r.body(), BODY)
+            if (r.statusCode() != 200
+                    || !java.util.Arrays.equals(r.body(), BODY)
                     || !r.headers().firstValue("content-length").equals(java.util.Optional.of("13"))) {
-                throw new IllegalStateException(t.label() + " answered " + r.statusCode() + " " + r.headers().map());
+                throw new IllegalStateException(t.label() + " answered " + r.statusCode() + " "
+                        + r.headers().map());
             }
         }
     }
 
     private static void report(List<Target> targets) {
-        System.out.printf(Locale.ROOT, "%n%-24s %9s %9s %9s %11s  %-28s %s%n", "target", "req/s", "p50", "p99",
-                "CPU/req", "req/s in each round", "ours/hand-written (req/s; CPU/req)");
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-24s %9s %9s %9s %11s  %-28s %s%n",
+                "target",
+                "req/s",
+                "p50",
+                "p99",
+                "CPU/req",
+                "req/s in each round",
+                "ours/hand-written (req/s; CPU/req)");
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
-            double rps = median(t.samples().stream().mapToDouble(Sample::requestsPerSecond).toArray());
-            double cpu = median(t.samples().stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
+            double rps = median(
+                    t.samples().stream().mapToDouble(Sample::requestsPerSecond).toArray());
+            double cpu = median(
+                    t.samples().stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
             String ratio = "";
             if (t.ours()) {
                 List<Sample> hand = targets.get(i + 1).samples();
-                double handRps = median(hand.stream().mapToDouble(Sample::requestsPerSecond).toArray());
-                double handCpu = median(hand.stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
+                double handRps = median(
+                        hand.stream().mapToDouble(Sample::requestsPerSecond).toArray());
+                double handCpu = median(
+                        hand.stream().mapToDouble(Sample::gatewayCpuMillis).toArray());
                 ratio = String.format(Locale.ROOT, "%.3f; %.3f", rps / handRps, cpu / handCpu);
             }
             StringBuilder each = new StringBuilder();
             t.samples().forEach(s -> each.append(String.format(Locale.ROOT, "%.0f ", s.requestsPerSecond())));
-            System.out.printf(Locale.ROOT, "%-24s %9.0f %7.2fms %7.2fms %9.1fµs  %-28s %s%n", t.label(), rps,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %9.0f %7.2fms %7.2fms %9.1fµs  %-28s %s%n",
+                    t.label(),
+                    rps,
                     median(t.samples().stream().mapToDouble(Sample::p50Millis).toArray()),
-                    median(t.samples().stream().mapToDouble(Sample::p99Millis).toArray()), cpu * 1000,
-                    each.toString().strip(), ratio);
+                    median(t.samples().stream().mapToDouble(Sample::p99Millis).toArray()),
+                    cpu * 1000,
+                    each.toString().strip(),
+                    ratio);
         }
     }
 

@@ -53,10 +53,11 @@ enum BenchScript {
      * interpreter named explicitly ({@code sh hello.sh}, {@code perl hello.pl}).
      */
     Path write(Path dir) throws IOException {
-        String source = switch (this) {
-            case SH -> "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n" + escaped() + "'\n";
-            case PERL -> "#!" + perl() + "\nprint \"Content-Type: text/plain\\r\\n\\r\\n" + escaped() + "\";\n";
-        };
+        String source =
+                switch (this) {
+                    case SH -> "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n" + escaped() + "'\n";
+                    case PERL -> "#!" + perl() + "\nprint \"Content-Type: text/plain\\r\\n\\r\\n" + escaped() + "\";\n";
+                };
         Path file = dir.resolve(fileName);
         Files.writeString(file, source, StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,7 +74,8 @@ enum BenchScript {
     }
 
     private static String perl() {
-        return Executables.find("perl").map(Path::toString).orElseThrow(
-                () -> new IllegalStateException("perl is not installed: apt-get install perl"));
+        return Executables.find("perl")
+                .map(Path::toString)
+                .orElseThrow(() -> new IllegalStateException("perl is not installed: apt-get install perl"));
     }
 }

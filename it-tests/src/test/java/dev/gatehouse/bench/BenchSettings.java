@@ -52,7 +52,9 @@ record BenchSettings(
             new Setting("connections", "16", "wrk connections (-c)"),
             new Setting("threads", "2", "wrk threads (-t)"),
             new Setting("forkRuns", "2000", "script runs per round of the raw fork/exec loop"),
-            new Setting("forkLoops", Integer.toString(Runtime.getRuntime().availableProcessors()),
+            new Setting(
+                    "forkLoops",
+                    Integer.toString(Runtime.getRuntime().availableProcessors()),
                     "loops at once in the parallel raw fork/exec row (default: the CPUs)"),
             new Setting("nginxWorkers", "2", "nginx worker_processes"),
             new Setting("fcgiwrapChildren", "4", "fcgiwrap -c (processes, one request each at a time)"),
@@ -76,8 +78,8 @@ record BenchSettings(
                 names(value, "targets", TARGETS),
                 names(value, "scripts", List.of("sh", "pl")));
         if (s.threads > s.connections) {
-            throw new IllegalArgumentException("threads (" + s.threads + ") must not exceed connections ("
-                    + s.connections + "), as in wrk");
+            throw new IllegalArgumentException(
+                    "threads (" + s.threads + ") must not exceed connections (" + s.connections + "), as in wrk");
         }
         return s;
     }
@@ -109,7 +111,11 @@ record BenchSettings(
                 v = System.getProperty("bench." + name);
             }
             return v == null || v.isBlank()
-                    ? settings.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().defaultValue()
+                    ? settings.stream()
+                            .filter(s -> s.name().equals(name))
+                            .findFirst()
+                            .orElseThrow()
+                            .defaultValue()
                     : v.strip();
         };
     }
@@ -117,8 +123,12 @@ record BenchSettings(
     static String usage(List<Setting> settings) {
         StringBuilder b = new StringBuilder("settings (name=value argument, or -Dbench.name=value):\n");
         for (Setting setting : settings) {
-            b.append(String.format(Locale.ROOT, "  %-17s %s (default %s)%n",
-                    setting.name(), setting.meaning(), setting.defaultValue()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-17s %s (default %s)%n",
+                    setting.name(),
+                    setting.meaning(),
+                    setting.defaultValue()));
         }
         return b.toString();
     }

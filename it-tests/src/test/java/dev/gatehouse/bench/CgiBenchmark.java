@@ -68,7 +68,8 @@ public final class CgiBenchmark {
             Path docBase = work.resolve("docroot");
             Path scriptDir = Files.createDirectories(docBase.resolve("WEB-INF/cgi"));
             List<BenchScript> scripts = Stream.of(BenchScript.values())
-                    .filter(s -> settings.scripts().contains(s.id())).toList();
+                    .filter(s -> settings.scripts().contains(s.id()))
+                    .toList();
             for (BenchScript s : scripts) {
                 s.write(scriptDir);
             }
@@ -76,8 +77,8 @@ public final class CgiBenchmark {
             try (Servers servers = Servers.start(settings, docBase, scriptDir, work)) {
                 Thread hook = new Thread(servers::close, "bench-stop-servers");
                 Runtime.getRuntime().addShutdownHook(hook); // on Ctrl-C, nginx and fcgiwrap are stopped too
-                List<Target> targets = targets(settings, servers, scripts, wrk,
-                        new ForkRate(scriptDir, settings.forkRuns()));
+                List<Target> targets =
+                        targets(settings, servers, scripts, wrk, new ForkRate(scriptDir, settings.forkRuns()));
                 check(targets);
                 Report report = rounds(settings, targets);
                 System.out.println();
@@ -91,31 +92,54 @@ public final class CgiBenchmark {
         }
     }
 
-    private static List<Target> targets(BenchSettings settings, Servers servers, List<BenchScript> scripts, Wrk wrk,
-            ForkRate fork) {
+    private static List<Target> targets(
+            BenchSettings settings, Servers servers, List<BenchScript> scripts, Wrk wrk, ForkRate fork) {
         List<Target> targets = new ArrayList<>();
         for (BenchScript s : scripts) {
             if (settings.targets().contains("jetty")) {
-                targets.add(Target.http(Target.Kind.OURS_JETTY, "Gatehouse CgiServlet, Jetty 12", s,
-                        servers.oursOnJetty(s), wrk, Servers::jvmCpuNanos));
+                targets.add(Target.http(
+                        Target.Kind.OURS_JETTY,
+                        "Gatehouse CgiServlet, Jetty 12",
+                        s,
+                        servers.oursOnJetty(s),
+                        wrk,
+                        Servers::jvmCpuNanos));
             }
             if (settings.targets().contains("tomcat")) {
-                targets.add(Target.http(Target.Kind.OURS_TOMCAT, "Gatehouse CgiServlet, Tomcat 11", s,
-                        servers.oursOnTomcat(s), wrk, Servers::jvmCpuNanos));
+                targets.add(Target.http(
+                        Target.Kind.OURS_TOMCAT,
+                        "Gatehouse CgiServlet, Tomcat 11",
+                        s,
+                        servers.oursOnTomcat(s),
+                        wrk,
+                        Servers::jvmCpuNanos));
             }
             if (settings.targets().contains("tomcat-cgi")) {
-                targets.add(Target.http(Target.Kind.TOMCAT_CGI, "Tomcat CGIServlet, Tomcat 11", s,
-                        servers.tomcatCgi(s), wrk, Servers::jvmCpuNanos));
+                targets.add(Target.http(
+                        Target.Kind.TOMCAT_CGI,
+                        "Tomcat CGIServlet, Tomcat 11",
+                        s,
+                        servers.tomcatCgi(s),
+                        wrk,
+                        Servers::jvmCpuNanos));
             }
             if (servers.nginx(s) != null) {
-                targets.add(Target.http(Target.Kind.NGINX_FCGIWRAP, "nginx + fcgiwrap", s, servers.nginx(s), wrk,
+                targets.add(Target.http(
+                        Target.Kind.NGINX_FCGIWRAP,
+                        "nginx + fcgiwrap",
+                        s,
+                        servers.nginx(s),
+                        wrk,
                         servers::nginxCpuNanos));
             }
             if (settings.targets().contains("raw")) {
-                targets.add(new Target(Target.Kind.RAW, "raw fork/exec, 1 loop", s, null,
-                        d -> fork.measure(s, 1)));
-                targets.add(new Target(Target.Kind.RAW_PARALLEL, "raw fork/exec, " + settings.forkLoops() + " loops",
-                        s, null, d -> fork.measure(s, settings.forkLoops())));
+                targets.add(new Target(Target.Kind.RAW, "raw fork/exec, 1 loop", s, null, d -> fork.measure(s, 1)));
+                targets.add(new Target(
+                        Target.Kind.RAW_PARALLEL,
+                        "raw fork/exec, " + settings.forkLoops() + " loops",
+                        s,
+                        null,
+                        d -> fork.measure(s, settings.forkLoops())));
             }
         }
         return targets;
@@ -123,16 +147,21 @@ public final class CgiBenchmark {
 
     /** One request to each server first: a benchmark of 404s or 500s would measure nothing. */
     private static void check(List<Target> targets) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (Target t : targets) {
             if (t.url() == null) {
                 continue;
             }
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(t.url()).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(t.url())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 || !r.body().equals(t.script().body())) {
-                throw new IllegalStateException(t.label() + " at " + t.url() + " answered " + r.statusCode()
-                        + " with body '" + r.body() + "', expected 200 '" + t.script().body().strip() + "'");
+                throw new IllegalStateException(
+                        t.label() + " at " + t.url() + " answered " + r.statusCode() + " with body '" + r.body()
+                                + "', expected 200 '" + t.script().body().strip() + "'");
             }
             System.out.printf(Locale.ROOT, "checked %-34s %s%n", t.label(), t.url());
         }
@@ -142,8 +171,9 @@ public final class CgiBenchmark {
         Report report = new Report();
         for (int round = 0; round <= settings.rounds(); round++) {
             boolean warmup = round == 0;
-            System.out.println((warmup ? "\nwarm-up round (discarded)" : "\nround " + round + " of " + settings.rounds())
-                    + loadAverage());
+            System.out.println(
+                    (warmup ? "\nwarm-up round (discarded)" : "\nround " + round + " of " + settings.rounds())
+                            + loadAverage());
             for (int i = 0; i < targets.size(); i++) {
                 // rotated each round: no target always runs right after the same other one
                 Target t = targets.get((i + round) % targets.size());
@@ -160,12 +190,21 @@ public final class CgiBenchmark {
 
     private static void header(BenchSettings settings, Wrk wrk) {
         String launch = System.getProperty("jdk.lang.Process.launchMechanism", "(JDK default)");
-        System.out.printf(Locale.ROOT, "Gatehouse CGI benchmark: %d CPUs, %s %s, Java %s, launchMechanism=%s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), launch);
-        System.out.printf(Locale.ROOT, "%s, 1 warm-up round of %d s, %d measured rounds of %d s; "
-                        + "raw fork/exec: %d runs per round%n",
-                wrk.describe(), settings.warmup().toSeconds(), settings.rounds(), settings.duration().toSeconds(),
+        System.out.printf(
+                Locale.ROOT,
+                "Gatehouse CGI benchmark: %d CPUs, %s %s, Java %s, launchMechanism=%s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                launch);
+        System.out.printf(
+                Locale.ROOT,
+                "%s, 1 warm-up round of %d s, %d measured rounds of %d s; " + "raw fork/exec: %d runs per round%n",
+                wrk.describe(),
+                settings.warmup().toSeconds(),
+                settings.rounds(),
+                settings.duration().toSeconds(),
                 settings.forkRuns());
         if (!"VFORK".equals(launch)) {
             System.out.println("note: run with -Djdk.lang.Process.launchMechanism=VFORK (bench/cgi.sh does) "
@@ -178,15 +217,19 @@ public final class CgiBenchmark {
         System.out.println("\nmedians over the measured rounds; p50/p99 as wrk reports them; "
                 + "ours/X = our req/s over X's on the same script (ours on Tomcat vs Tomcat CGIServlet is "
                 + "the like-for-like one); raw = sequential fork/exec loop, no HTTP." + loadAverage());
-        if (settings.targets().contains("nginx") && targets.stream().noneMatch(
-                t -> t.kind() == Target.Kind.NGINX_FCGIWRAP)) {
+        if (settings.targets().contains("nginx")
+                && targets.stream().noneMatch(t -> t.kind() == Target.Kind.NGINX_FCGIWRAP)) {
             System.out.println("nginx + fcgiwrap skipped: not installed (apt-get install nginx fcgiwrap)");
         }
         int status = 0;
         for (Target t : targets) {
             if (report.errors(t) > 0) {
-                System.out.printf(Locale.ROOT, "WARNING: %s (%s) had %d failed responses or socket errors%n",
-                        t.label(), t.script().id(), report.errors(t));
+                System.out.printf(
+                        Locale.ROOT,
+                        "WARNING: %s (%s) had %d failed responses or socket errors%n",
+                        t.label(),
+                        t.script().id(),
+                        report.errors(t));
                 status = 3;
             }
         }
@@ -206,7 +249,8 @@ public final class CgiBenchmark {
     /** The 1-minute load average, to tell a quiet machine from a busy one; empty if unknown. */
     private static String loadAverage() {
         try {
-            return " (load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + ")";
+            return " (load average "
+                    + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + ")";
         } catch (IOException | RuntimeException e) {
             return "";
         }

@@ -48,7 +48,8 @@ public final class FastCgiBenchmark {
             new Setting("duration", "5s", "wrk duration of each measured run (whole seconds)"),
             new Setting("warmup", "5s", "wrk duration of each warm-up run"),
             new Setting("threads", "2", "wrk threads (-t)"),
-            new Setting("poolSize", "4", "php-fpm pm.max_children of every pool = our maxConnections = nginx keepalive"),
+            new Setting(
+                    "poolSize", "4", "php-fpm pm.max_children of every pool = our maxConnections = nginx keepalive"),
             new Setting("bigMiB", "10", "size of the large response, MiB"),
             new Setting("nginxWorkers", "2", "nginx worker_processes"),
             new Setting("opcache", "true", "php-fpm with Zend OPcache"),
@@ -107,19 +108,31 @@ public final class FastCgiBenchmark {
         for (Load l : loads) {
             wrks.computeIfAbsent(l.connections(), c -> new Wrk(wrkPath, Math.min(threads, c), c));
         }
-        System.out.printf(Locale.ROOT, "Gatehouse FastCGI benchmark: %d CPUs, %s %s, Java %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "wrk --latency -t%d; php-fpm pm=static max_children=%d per peer, opcache %s; "
-                        + "1 warm-up round of %d s, %d measured rounds of %d s%n", threads, pool, opcache ? "on" : "off",
-                warmup.toSeconds(), rounds, duration.toSeconds());
+        System.out.printf(
+                Locale.ROOT,
+                "Gatehouse FastCGI benchmark: %d CPUs, %s %s, Java %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "wrk --latency -t%d; php-fpm pm=static max_children=%d per peer, opcache %s; "
+                        + "1 warm-up round of %d s, %d measured rounds of %d s%n",
+                threads,
+                pool,
+                opcache ? "on" : "off",
+                warmup.toSeconds(),
+                rounds,
+                duration.toSeconds());
         System.out.println(JETTY_FCGI);
 
         Path work = Files.createTempDirectory("gatehouse-fcgi-bench-");
         try (FastCgiPeers peers = FastCgiPeers.start(targets, pool, opcache, workers, bigBytes, work)) {
             Thread hook = new Thread(peers::close, "bench-stop-servers");
             Runtime.getRuntime().addShutdownHook(hook); // on Ctrl-C, nginx and php-fpm are stopped too
-            if (targets.stream().anyMatch(t -> t.startsWith("nginx")) && Nginx.locate().isEmpty()) {
+            if (targets.stream().anyMatch(t -> t.startsWith("nginx"))
+                    && Nginx.locate().isEmpty()) {
                 System.out.println("nginx skipped: not installed (apt-get install nginx)");
             }
             check(peers.list(), bigBytes);
@@ -133,13 +146,19 @@ public final class FastCgiBenchmark {
                     for (int i = 0; i < list.size(); i++) {
                         Peer peer = list.get((i + round) % list.size()); // rotated: no fixed neighbour
                         long before = peer.cpuNanos().getAsLong();
-                        Sample s = wrks.get(load.connections()).run(peer.base().resolve(load.script()),
-                                isWarmup ? warmup : duration);
+                        Sample s = wrks.get(load.connections())
+                                .run(peer.base().resolve(load.script()), isWarmup ? warmup : duration);
                         s = s.withGatewayCpu(peer.cpuNanos().getAsLong() - before);
-                        System.out.printf(Locale.ROOT, "  %-10s %-34s %s  %s%n", load.name(), peer.label(),
-                                Report.line(s), mbPerSecond(s, load));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  %-10s %-34s %s  %s%n",
+                                load.name(),
+                                peer.label(),
+                                Report.line(s),
+                                mbPerSecond(s, load));
                         if (!isWarmup) {
-                            results.computeIfAbsent(FastCgiReport.key(load, peer), k -> new ArrayList<>()).add(s);
+                            results.computeIfAbsent(FastCgiReport.key(load, peer), k -> new ArrayList<>())
+                                    .add(s);
                         }
                         Thread.sleep(pause.toMillis());
                     }
@@ -154,7 +173,10 @@ public final class FastCgiBenchmark {
                     + "workers), php-fpm's excluded." + loadAverage());
             System.out.println(JETTY_FCGI);
             Runtime.getRuntime().removeShutdownHook(hook);
-            long errors = results.values().stream().flatMap(List::stream).mapToLong(Sample::errors).sum();
+            long errors = results.values().stream()
+                    .flatMap(List::stream)
+                    .mapToLong(Sample::errors)
+                    .sum();
             if (errors > 0) {
                 System.out.println("WARNING: " + errors + " failed responses or socket errors (see the errors column)");
                 return 3;
@@ -171,14 +193,23 @@ public final class FastCgiBenchmark {
 
     /** One request per peer and script first: a benchmark of 404s or 502s would measure nothing. */
     private static void check(List<Peer> peers, long bigBytes) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (Peer p : peers) {
-            HttpResponse<String> hello = http.send(HttpRequest.newBuilder(p.base().resolve("hello.php"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<byte[]> big = http.send(HttpRequest.newBuilder(p.base().resolve("big.php"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (hello.statusCode() != 200 || !hello.body().equals(HELLO_BODY)
-                    || big.statusCode() != 200 || big.body().length != bigBytes) {
+            HttpResponse<String> hello = http.send(
+                    HttpRequest.newBuilder(p.base().resolve("hello.php"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<byte[]> big = http.send(
+                    HttpRequest.newBuilder(p.base().resolve("big.php"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (hello.statusCode() != 200
+                    || !hello.body().equals(HELLO_BODY)
+                    || big.statusCode() != 200
+                    || big.body().length != bigBytes) {
                 throw new IllegalStateException(p.label() + " at " + p.base() + ": hello.php " + hello.statusCode()
                         + " '" + hello.body().strip() + "', big.php " + big.statusCode() + " with "
                         + big.body().length + " bytes; expected 200 '" + HELLO_BODY.strip() + "' and " + bigBytes);
@@ -189,7 +220,8 @@ public final class FastCgiBenchmark {
 
     static String loadAverage() {
         try {
-            return " (load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + ")";
+            return " (load average "
+                    + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + ")";
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -206,12 +238,15 @@ public final class FastCgiBenchmark {
     /** The PHP scripts every php-fpm serves: a greeting, and a body of {@code bigBytes} in 64 KiB echoes. */
     static void writeScripts(PhpFpm fpm, long bigBytes) throws IOException {
         fpm.writeScript("hello.php", "<?php echo \"Hello, world\\n\";\n");
-        fpm.writeScript("big.php", """
+        fpm.writeScript(
+                "big.php",
+                """
                 <?php
                 header('Content-Type: application/octet-stream');
                 header('Content-Length: %d');
                 $chunk = str_repeat('x', 65536);
                 for ($i = 0; $i < %d; $i++) { echo $chunk; }
-                """.formatted(bigBytes, bigBytes / 65536));
+                """
+                        .formatted(bigBytes, bigBytes / 65536));
     }
 }

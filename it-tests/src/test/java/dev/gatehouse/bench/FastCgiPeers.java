@@ -31,8 +31,9 @@ final class FastCgiPeers implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<Peer> peers = new ArrayList<>();
 
-    static FastCgiPeers start(Set<String> targets, int pool, boolean opcache, int nginxWorkers, long bigBytes,
-            Path work) throws IOException, InterruptedException {
+    static FastCgiPeers start(
+            Set<String> targets, int pool, boolean opcache, int nginxWorkers, long bigBytes, Path work)
+            throws IOException, InterruptedException {
         FastCgiPeers p = new FastCgiPeers();
         try {
             if (targets.contains("jetty")) {
@@ -43,12 +44,28 @@ final class FastCgiPeers implements AutoCloseable {
             }
             Optional<Path> nginx = Nginx.locate();
             if (nginx.isPresent() && targets.contains("nginx")) {
-                p.nginx(nginx.get(), "nginx", "nginx fastcgi_pass, keepalive", true, pool, opcache, nginxWorkers,
-                        bigBytes, work.resolve("nginx"));
+                p.nginx(
+                        nginx.get(),
+                        "nginx",
+                        "nginx fastcgi_pass, keepalive",
+                        true,
+                        pool,
+                        opcache,
+                        nginxWorkers,
+                        bigBytes,
+                        work.resolve("nginx"));
             }
             if (nginx.isPresent() && targets.contains("nginx-default")) {
-                p.nginx(nginx.get(), "nginx-default", "nginx fastcgi_pass, default", false, pool, opcache,
-                        nginxWorkers, bigBytes, work.resolve("nginx-default"));
+                p.nginx(
+                        nginx.get(),
+                        "nginx-default",
+                        "nginx fastcgi_pass, default",
+                        false,
+                        pool,
+                        opcache,
+                        nginxWorkers,
+                        bigBytes,
+                        work.resolve("nginx-default"));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             p.close();
@@ -73,25 +90,36 @@ final class FastCgiPeers implements AutoCloseable {
             throws IOException, InterruptedException {
         PhpFpm fpm = fpm(pool, opcache, bigBytes);
         InetSocketAddress a = fpm.address();
-        ServletContainer c = ServletContainer.servlets(kind, "", fpm.documentRoot(), List.of(
-                ServletSpec.of("php", FastCgiProxyServlet.class, "/")
+        ServletContainer c = ServletContainer.servlets(
+                kind,
+                "",
+                fpm.documentRoot(),
+                List.of(ServletSpec.of("php", FastCgiProxyServlet.class, "/")
                         .param("backend", a.getAddress().getHostAddress() + ":" + a.getPort())
                         .param("documentRoot", fpm.documentRoot().toString())
                         .param("maxConnections", Integer.toString(pool))));
         started.add(c);
-        peers.add(new Peer(kind.name().toLowerCase(java.util.Locale.ROOT), label, true, c.base(),
-                Servers::jvmCpuNanos));
+        peers.add(
+                new Peer(kind.name().toLowerCase(java.util.Locale.ROOT), label, true, c.base(), Servers::jvmCpuNanos));
     }
 
-    private void nginx(Path program, String id, String label, boolean keepalive, int pool, boolean opcache,
-            int workers, long bigBytes, Path dir) throws IOException, InterruptedException {
+    private void nginx(
+            Path program,
+            String id,
+            String label,
+            boolean keepalive,
+            int pool,
+            boolean opcache,
+            int workers,
+            long bigBytes,
+            Path dir)
+            throws IOException, InterruptedException {
         PhpFpm fpm = fpm(pool, opcache, bigBytes);
         InetSocketAddress a = fpm.address();
         String backend = a.getAddress().getHostAddress() + ":" + a.getPort();
-        String http = keepalive
-                ? "    upstream php { server %s; keepalive %d; }".formatted(backend, pool)
-                : "";
-        String server = """
+        String http = keepalive ? "    upstream php { server %s; keepalive %d; }".formatted(backend, pool) : "";
+        String server =
+                """
                         root %s;
                         location ~ \\.php$ {
                             fastcgi_pass %s;
@@ -115,8 +143,11 @@ final class FastCgiPeers implements AutoCloseable {
                             fastcgi_param SERVER_NAME $server_name;
                             fastcgi_param REDIRECT_STATUS 200;
                         }
-                """.formatted(fpm.documentRoot(), keepalive ? "php" : backend,
-                keepalive ? "                fastcgi_keep_conn on;" : "");
+                """
+                        .formatted(
+                                fpm.documentRoot(),
+                                keepalive ? "php" : backend,
+                                keepalive ? "                fastcgi_keep_conn on;" : "");
         Nginx n = Nginx.start(program, dir, workers, http, server);
         started.add(n);
         peers.add(new Peer(id, label, false, n.base(), n::cpuNanos));

@@ -27,21 +27,22 @@ final class ForkRate {
     /** {@code loops} shell loops at once, {@code runs / loops} script runs each. */
     Sample measure(BenchScript script, int loops) throws IOException, InterruptedException {
         int each = Math.max(1, runs / loops);
-        String loop = "i=0; while [ $i -lt " + each + " ]; do ./" + script.fileName()
-                + " >/dev/null; i=$((i+1)); done";
+        String loop = "i=0; while [ $i -lt " + each + " ]; do ./" + script.fileName() + " >/dev/null; i=$((i+1)); done";
         List<Process> processes = new ArrayList<>();
         long start = System.nanoTime();
         try {
             for (int i = 0; i < loops; i++) {
-                processes.add(new ProcessBuilder("sh", "-c", loop).directory(scriptDir.toFile())
+                processes.add(new ProcessBuilder("sh", "-c", loop)
+                        .directory(scriptDir.toFile())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start());
             }
             long deadline = start + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             for (Process p : processes) {
                 if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    throw new IOException("the fork loop for " + script.fileName() + " took over "
-                            + TIMEOUT_SECONDS + " s");
+                    throw new IOException(
+                            "the fork loop for " + script.fileName() + " took over " + TIMEOUT_SECONDS + " s");
                 }
                 if (p.exitValue() != 0) {
                     throw new IOException("the fork loop for " + script.fileName() + " exited with " + p.exitValue());

@@ -85,14 +85,23 @@ final class Nginx implements AutoCloseable {
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, config(workers, http, server), StandardCharsets.UTF_8);
         // -e: the error log from the first moment, before the configuration is read
-        process = new ProcessBuilder(nginx.toString(), "-p", dir + "/", "-c", conf.toString(),
-                "-e", dir.resolve("logs/error.log").toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
+        process = new ProcessBuilder(
+                        nginx.toString(),
+                        "-p",
+                        dir + "/",
+                        "-c",
+                        conf.toString(),
+                        "-e",
+                        dir.resolve("logs/error.log").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/nginx.out").toFile())
+                .start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts(base.getPort())) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                throw new IOException("nginx did not start listening on " + base + ": "
-                        + log("logs/nginx.out") + log("logs/error.log"));
+                throw new IOException("nginx did not start listening on " + base + ": " + log("logs/nginx.out")
+                        + log("logs/error.log"));
             }
             Thread.sleep(20);
         }
@@ -103,7 +112,8 @@ final class Nginx implements AutoCloseable {
         // sockets and files in this private directory; keep them as the user who runs the benchmark
         String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
         String temp = dir.resolve("temp").toString();
-        return user + """
+        return user
+                + """
                 worker_processes %d;
                 daemon off;
                 master_process on;
@@ -124,8 +134,19 @@ final class Nginx implements AutoCloseable {
                 %s
                     }
                 }
-                """.formatted(workers, dir.resolve("nginx.pid"), dir.resolve("logs/error.log"),
-                temp, temp, temp, temp, temp, http, base.getPort(), server);
+                """
+                        .formatted(
+                                workers,
+                                dir.resolve("nginx.pid"),
+                                dir.resolve("logs/error.log"),
+                                temp,
+                                temp,
+                                temp,
+                                temp,
+                                temp,
+                                http,
+                                base.getPort(),
+                                server);
     }
 
     String log(String name) {

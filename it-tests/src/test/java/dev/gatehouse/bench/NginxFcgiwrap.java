@@ -69,9 +69,11 @@ final class NginxFcgiwrap implements AutoCloseable {
     }
 
     private void startFcgiwrap(Path fcgiwrap, int children) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(fcgiwrap.toString(), "-c", Integer.toString(children),
-                "-s", "unix:" + socket()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/fcgiwrap.log").toFile()).start();
+        Process p = new ProcessBuilder(fcgiwrap.toString(), "-c", Integer.toString(children), "-s", "unix:" + socket())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/fcgiwrap.log").toFile())
+                .start();
         this.fcgiwrap = p;
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!Files.exists(socket())) {
@@ -83,7 +85,12 @@ final class NginxFcgiwrap implements AutoCloseable {
     }
 
     private void startNginx(Path program, Path scriptDir, int workers) throws IOException, InterruptedException {
-        nginx = Nginx.start(program, dir.resolve("nginx"), workers, "", """
+        nginx = Nginx.start(
+                program,
+                dir.resolve("nginx"),
+                workers,
+                "",
+                """
                         location ~ ^/cgi-bin/([A-Za-z0-9_.-]+)$ {
                             fastcgi_pass unix:%s;
                             fastcgi_param SCRIPT_FILENAME %s/$1;
@@ -102,7 +109,8 @@ final class NginxFcgiwrap implements AutoCloseable {
                             fastcgi_param SERVER_PORT $server_port;
                             fastcgi_param SERVER_NAME $server_name;
                         }
-                """.formatted(socket(), scriptDir));
+                """
+                        .formatted(socket(), scriptDir));
     }
 
     private String log(String name) {

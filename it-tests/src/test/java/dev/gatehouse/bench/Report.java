@@ -14,9 +14,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class Report {
 
-    private static final Target.Kind[] PEERS = {
-        Target.Kind.TOMCAT_CGI, Target.Kind.NGINX_FCGIWRAP, Target.Kind.RAW
-    };
+    private static final Target.Kind[] PEERS = {Target.Kind.TOMCAT_CGI, Target.Kind.NGINX_FCGIWRAP, Target.Kind.RAW};
 
     private final Map<Target, List<Sample>> samples = new LinkedHashMap<>();
 
@@ -40,22 +38,42 @@ final class Report {
     }
 
     long errors(Target target) {
-        return samples.getOrDefault(target, List.of()).stream().mapToLong(Sample::errors).sum();
+        return samples.getOrDefault(target, List.of()).stream()
+                .mapToLong(Sample::errors)
+                .sum();
     }
 
     String table() {
         List<Target> rows = new ArrayList<>(samples.keySet());
         rows.sort(Comparator.comparing(Target::script).thenComparing(Target::kind));
-        String head = String.format(Locale.ROOT, "%-6s %-34s %8s %9s %9s %11s  %-23s %6s  %14s %11s %9s%n",
-                "script", "target", "req/s", "p50", "p99", "CPU/req", "req/s in each round", "errors",
-                "ours/TomcatCGI", "ours/nginx", "ours/raw");
+        String head = String.format(
+                Locale.ROOT,
+                "%-6s %-34s %8s %9s %9s %11s  %-23s %6s  %14s %11s %9s%n",
+                "script",
+                "target",
+                "req/s",
+                "p50",
+                "p99",
+                "CPU/req",
+                "req/s in each round",
+                "errors",
+                "ours/TomcatCGI",
+                "ours/nginx",
+                "ours/raw");
         StringBuilder b = new StringBuilder(head);
         b.append("-".repeat(head.length() - 1)).append('\n');
         for (Target t : rows) {
-            b.append(String.format(Locale.ROOT, "%-6s %-34s %8.0f %9s %9s %11s  %-23s %6d ",
-                    t.script().id(), t.label(), median(t, Sample::requestsPerSecond),
-                    millis(median(t, Sample::p50Millis)), millis(median(t, Sample::p99Millis)),
-                    millis(median(t, Sample::gatewayCpuMillis)), rounds(t), errors(t)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-6s %-34s %8.0f %9s %9s %11s  %-23s %6d ",
+                    t.script().id(),
+                    t.label(),
+                    median(t, Sample::requestsPerSecond),
+                    millis(median(t, Sample::p50Millis)),
+                    millis(median(t, Sample::p99Millis)),
+                    millis(median(t, Sample::gatewayCpuMillis)),
+                    rounds(t),
+                    errors(t)));
             for (Target.Kind peer : PEERS) {
                 int width = peer == Target.Kind.TOMCAT_CGI ? 15 : peer == Target.Kind.NGINX_FCGIWRAP ? 12 : 10;
                 b.append(String.format(Locale.ROOT, "%" + width + "s", t.kind().ours() ? ratio(t, peer) : ""));
@@ -77,8 +95,11 @@ final class Report {
     }
 
     private String rounds(Target t) {
-        return String.join(" ", samples.get(t).stream()
-                .map(s -> String.format(Locale.ROOT, "%.0f", s.requestsPerSecond())).toList());
+        return String.join(
+                " ",
+                samples.get(t).stream()
+                        .map(s -> String.format(Locale.ROOT, "%.0f", s.requestsPerSecond()))
+                        .toList());
     }
 
     static String millis(double ms) {
@@ -92,8 +113,13 @@ final class Report {
     }
 
     static String line(Sample s) {
-        return String.format(Locale.ROOT, "%8.0f req/s  p50 %8s  p99 %8s  CPU/req %7s%s", s.requestsPerSecond(),
-                millis(s.p50Millis()), millis(s.p99Millis()), millis(s.gatewayCpuMillis()),
+        return String.format(
+                Locale.ROOT,
+                "%8.0f req/s  p50 %8s  p99 %8s  CPU/req %7s%s",
+                s.requestsPerSecond(),
+                millis(s.p50Millis()),
+                millis(s.p99Millis()),
+                millis(s.gatewayCpuMillis()),
                 s.errors() > 0 ? "  ERRORS " + s.errors() + " of " + s.requests() : "");
     }
 }

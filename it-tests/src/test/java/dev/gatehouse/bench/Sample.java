@@ -11,7 +11,12 @@ package dev.gatehouse.bench;
  * @param gatewayCpuMillis CPU time the gateway's own processes spent per request, the scripts'
  *     excluded; NaN where unknown
  */
-record Sample(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors,
+record Sample(
+        double requestsPerSecond,
+        double p50Millis,
+        double p99Millis,
+        long requests,
+        long errors,
         double gatewayCpuMillis) {
 
     /** A wrk report's figures; the gateway's CPU time is added by {@link #withGatewayCpu}. */
@@ -26,7 +31,12 @@ record Sample(double requestsPerSecond, double p50Millis, double p99Millis, long
 
     /** This sample with {@code cpu} nanoseconds of gateway CPU time spread over its requests. */
     Sample withGatewayCpu(long cpuNanos) {
-        return new Sample(requestsPerSecond, p50Millis, p99Millis, requests, errors,
+        return new Sample(
+                requestsPerSecond,
+                p50Millis,
+                p99Millis,
+                requests,
+                errors,
                 requests == 0 ? Double.NaN : cpuNanos / 1e6 / requests);
     }
 }

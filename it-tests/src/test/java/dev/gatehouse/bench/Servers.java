@@ -40,18 +40,25 @@ final class Servers implements AutoCloseable {
         Servers s = new Servers();
         try {
             if (settings.targets().contains("jetty")) {
-                s.jetty = s.own(ServletContainer.servlets(ServletContainer.Kind.JETTY, "", docBase,
-                        List.of(ours(scriptDir))));
+                s.jetty = s.own(
+                        ServletContainer.servlets(ServletContainer.Kind.JETTY, "", docBase, List.of(ours(scriptDir))));
             }
             if (settings.targets().contains("tomcat") || settings.targets().contains("tomcat-cgi")) {
-                s.tomcat = s.own(ServletContainer.privilegedTomcat("", docBase, List.of(ours(scriptDir),
-                        tomcatCgiSpec(BenchScript.SH), tomcatCgiSpec(BenchScript.PERL))));
+                s.tomcat = s.own(ServletContainer.privilegedTomcat(
+                        "",
+                        docBase,
+                        List.of(ours(scriptDir), tomcatCgiSpec(BenchScript.SH), tomcatCgiSpec(BenchScript.PERL))));
             }
             if (settings.targets().contains("nginx")) {
                 var programs = NginxFcgiwrap.locate();
                 if (programs.isPresent()) {
-                    s.nginx = s.own(NginxFcgiwrap.start(programs.get()[0], programs.get()[1], scriptDir,
-                            work.resolve("nginx"), settings.nginxWorkers(), settings.fcgiwrapChildren()));
+                    s.nginx = s.own(NginxFcgiwrap.start(
+                            programs.get()[0],
+                            programs.get()[1],
+                            scriptDir,
+                            work.resolve("nginx"),
+                            settings.nginxWorkers(),
+                            settings.fcgiwrapChildren()));
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -67,8 +74,7 @@ final class Servers implements AutoCloseable {
     }
 
     private static ServletSpec ours(Path scriptDir) {
-        return ServletSpec.of("gatehouse", CgiServlet.class, "/cgi-bin/*")
-                .param("scriptRoot", scriptDir.toString());
+        return ServletSpec.of("gatehouse", CgiServlet.class, "/cgi-bin/*").param("scriptRoot", scriptDir.toString());
     }
 
     /** Tomcat's CGIServlet runs one executable for every script, so one instance per interpreter. */

@@ -19,10 +19,11 @@ final class Wrk {
 
     private static final Pattern REQUESTS_PER_SEC = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)\\s*$");
     private static final Pattern TOTAL = Pattern.compile("(?m)^\\s*(\\d+) requests in ");
-    private static final Pattern PERCENTILE = Pattern.compile("(?m)^\\s+(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m|h)\\s*$");
+    private static final Pattern PERCENTILE =
+            Pattern.compile("(?m)^\\s+(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m|h)\\s*$");
     private static final Pattern NON_2XX = Pattern.compile("(?m)^\\s*Non-2xx or 3xx responses: (\\d+)\\s*$");
-    private static final Pattern SOCKET_ERRORS = Pattern.compile(
-            "(?m)^\\s*Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)\\s*$");
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile("(?m)^\\s*Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)\\s*$");
 
     private final Path executable;
     private final int threads;
@@ -36,8 +37,10 @@ final class Wrk {
 
     /** wrk on this machine, or an exception that tells how to install it. */
     static Path locate() {
-        return Executables.find("wrk").orElseThrow(() -> new IllegalStateException(
-                "wrk is not installed (not found on PATH nor in /usr/bin): install it with `apt-get install wrk`"));
+        return Executables.find("wrk")
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "wrk is not installed (not found on PATH nor in /usr/bin): install it with `apt-get install wrk`"));
     }
 
     String describe() {
@@ -46,8 +49,13 @@ final class Wrk {
 
     /** Loads {@code url} for {@code duration} (whole seconds) and returns wrk's figures. */
     Sample run(URI url, Duration duration) throws IOException, InterruptedException {
-        List<String> command = List.of(executable.toString(), "--latency", "-t" + threads, "-c" + connections,
-                "-d" + duration.toSeconds() + "s", url.toString());
+        List<String> command = List.of(
+                executable.toString(),
+                "--latency",
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + duration.toSeconds() + "s",
+                url.toString());
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (var out = wrk.getInputStream()) {
@@ -59,7 +67,8 @@ final class Wrk {
             throw new IOException("wrk did not finish: " + String.join(" ", command));
         }
         if (wrk.exitValue() != 0) {
-            throw new IOException("wrk exited with " + wrk.exitValue() + ": " + String.join(" ", command) + "\n" + output);
+            throw new IOException(
+                    "wrk exited with " + wrk.exitValue() + ": " + String.join(" ", command) + "\n" + output);
         }
         return parse(output);
     }
@@ -88,8 +97,8 @@ final class Wrk {
             }
         }
         if (Double.isNaN(p50) || Double.isNaN(p99)) {
-            throw new IllegalArgumentException("wrk report without 50% and 99% latency lines (run with --latency):\n"
-                    + report);
+            throw new IllegalArgumentException(
+                    "wrk report without 50% and 99% latency lines (run with --latency):\n" + report);
         }
         long errors = 0;
         Matcher non2xx = NON_2XX.matcher(report);

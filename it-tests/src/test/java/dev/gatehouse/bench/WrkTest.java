@@ -20,7 +20,9 @@ class WrkTest {
 
     static Stream<Case> reports() {
         return Stream.of(
-                new Case("all fine, ms and us", """
+                new Case(
+                        "all fine, ms and us",
+                        """
                         Running 1s test @ http://127.0.0.1:18080/
                           2 threads and 4 connections
                           Thread Stats   Avg      Stdev     Max   +/- Stdev
@@ -34,8 +36,11 @@ class WrkTest {
                           1103 requests in 1.10s, 3.13MB read
                         Requests/sec:   1002.41
                         Transfer/sec:      2.84MB
-                        """, Sample.http(1002.41, 0.366, 7.53, 1103, 0)),
-                new Case("seconds, non-2xx and socket errors", """
+                        """,
+                        Sample.http(1002.41, 0.366, 7.53, 1103, 0)),
+                new Case(
+                        "seconds, non-2xx and socket errors",
+                        """
                         Running 5s test @ http://127.0.0.1:8080/tomcat-sh/hello.sh
                           2 threads and 16 connections
                           Thread Stats   Avg      Stdev     Max   +/- Stdev
@@ -51,7 +56,8 @@ class WrkTest {
                           Non-2xx or 3xx responses: 4
                         Requests/sec:     70.06
                         Transfer/sec:     11.98KB
-                        """, Sample.http(70.06, 504.37, 1010.0, 351, 7)));
+                        """,
+                        Sample.http(70.06, 504.37, 1010.0, 351, 7)));
     }
 
     @ParameterizedTest
@@ -64,8 +70,7 @@ class WrkTest {
     @MethodSource("reports")
     void refusesAReportWithoutLatencyDistribution(Case c) {
         String withoutDistribution = c.report().replaceAll("(?m)^\\s+\\d+%.*\\n", "");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Wrk.parse(withoutDistribution));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wrk.parse(withoutDistribution));
         assertTrue(e.getMessage().contains("--latency"), e.getMessage());
     }
 

@@ -54,23 +54,28 @@ abstract class AsgiHttpContract {
 
     @BeforeAll
     void deploy() {
-        container = ServletContainer.servlets(kind(), "/asgi", null, List.of(
-                ServletSpec.of("hello", AsgiServlet.class, "/hello").param("application", TestApps.Hello.class.getName()),
-                asgi("scope", TestApps.SCOPE, "/scope/*"),
-                asgi("echo", TestApps.ECHO, "/echo"),
-                asgi("sink", TestApps.SINK, "/sink"),
-                asgi("source", TestApps.SOURCE, "/source"),
-                asgi("flood", TestApps.FLOOD, "/flood"),
-                asgi("stream", TestApps.GATED_STREAM, "/stream"),
-                asgi("events", TestApps.EVENTS, "/events"),
-                asgi("until-gone", TestApps.UNTIL_GONE, "/until-gone"),
-                asgi("fail-before", TestApps.FAIL_BEFORE_START, "/fail-before"),
-                asgi("fail-after", TestApps.FAIL_AFTER_START, "/fail-after"),
-                asgi("body-before-start", TestApps.BODY_BEFORE_START, "/body-before-start"),
-                asgi("start-twice", TestApps.START_TWICE, "/start-twice"),
-                asgi("trailers", TestApps.TRAILERS, "/trailers"),
-                asgi("request-trailers", TestApps.REQUEST_TRAILERS, "/request-trailers"),
-                asgi("never", TestApps.NEVER, "/never").param("asyncTimeout", "1s")));
+        container = ServletContainer.servlets(
+                kind(),
+                "/asgi",
+                null,
+                List.of(
+                        ServletSpec.of("hello", AsgiServlet.class, "/hello")
+                                .param("application", TestApps.Hello.class.getName()),
+                        asgi("scope", TestApps.SCOPE, "/scope/*"),
+                        asgi("echo", TestApps.ECHO, "/echo"),
+                        asgi("sink", TestApps.SINK, "/sink"),
+                        asgi("source", TestApps.SOURCE, "/source"),
+                        asgi("flood", TestApps.FLOOD, "/flood"),
+                        asgi("stream", TestApps.GATED_STREAM, "/stream"),
+                        asgi("events", TestApps.EVENTS, "/events"),
+                        asgi("until-gone", TestApps.UNTIL_GONE, "/until-gone"),
+                        asgi("fail-before", TestApps.FAIL_BEFORE_START, "/fail-before"),
+                        asgi("fail-after", TestApps.FAIL_AFTER_START, "/fail-after"),
+                        asgi("body-before-start", TestApps.BODY_BEFORE_START, "/body-before-start"),
+                        asgi("start-twice", TestApps.START_TWICE, "/start-twice"),
+                        asgi("trailers", TestApps.TRAILERS, "/trailers"),
+                        asgi("request-trailers", TestApps.REQUEST_TRAILERS, "/request-trailers"),
+                        asgi("never", TestApps.NEVER, "/never").param("asyncTimeout", "1s")));
     }
 
     @AfterAll
@@ -87,13 +92,14 @@ abstract class AsgiHttpContract {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(container.uri(path)).timeout(WAIT).build(),
+        return http.send(
+                HttpRequest.newBuilder(container.uri(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private byte[] request(String method, String target, String... headers) {
-        StringBuilder head = new StringBuilder(method + " " + container.base().getPath() + target + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n");
+        StringBuilder head = new StringBuilder(
+                method + " " + container.base().getPath() + target + " HTTP/1.1\r\n" + "Host: 127.0.0.1\r\n");
         for (String header : headers) {
             head.append(header).append("\r\n");
         }
@@ -111,11 +117,17 @@ abstract class AsgiHttpContract {
 
     @Test
     void scopeFromTheRequest() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("scope/a%20b?x=1&y=%41"))
-                .header("X-Test", "one").timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("scope/a%20b?x=1&y=%41"))
+                        .header("X-Test", "one")
+                        .timeout(WAIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        assertEquals("method=GET\npath=/asgi/scope/a b\nroot_path=/asgi/scope\nquery_string=x=1&y=%41\n"
-                + "http_version=1.1\nscheme=http\nx-test=[one]\nclient=127.0.0.1\nstate={}\n", response.body());
+        assertEquals(
+                "method=GET\npath=/asgi/scope/a b\nroot_path=/asgi/scope\nquery_string=x=1&y=%41\n"
+                        + "http_version=1.1\nscheme=http\nx-test=[one]\nclient=127.0.0.1\nstate={}\n",
+                response.body());
     }
 
     @Test
@@ -127,7 +139,9 @@ abstract class AsgiHttpContract {
         assertEquals(200, result.status());
         assertEquals(body.length, result.bodyBytes());
         assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
-        assertTrue(Probe.counter(t + ".max").get() <= 65536, "largest chunk " + Probe.counter(t + ".max").get());
+        assertTrue(
+                Probe.counter(t + ".max").get() <= 65536,
+                "largest chunk " + Probe.counter(t + ".max").get());
     }
 
     /**
@@ -207,7 +221,9 @@ abstract class AsgiHttpContract {
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
             assertTrue(response.endsWith("\r\n\r\n" + GIB + " " + Long.toHexString(Patterns.crcOf(GIB))), response);
         }
-        assertTrue(Probe.counter(t + ".max").get() <= 65536, "largest chunk " + Probe.counter(t + ".max").get());
+        assertTrue(
+                Probe.counter(t + ".max").get() <= 65536,
+                "largest chunk " + Probe.counter(t + ".max").get());
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos());
     }
 
@@ -242,7 +258,8 @@ abstract class AsgiHttpContract {
             long stalled = awaitStall(Probe.counter(t + ".sent"));
             assertEquals(1, Probe.counter(t + ".waiting").get(), "one send stage is held");
             long stalledBytes = stalled * Patterns.CHUNK;
-            assertTrue(stalledBytes < 64L * 1024 * 1024, "sent " + stalledBytes + " bytes to a client that reads nothing");
+            assertTrue(
+                    stalledBytes < 64L * 1024 * 1024, "sent " + stalledBytes + " bytes to a client that reads nothing");
             Probe.open(t + ".stop");
             RawHttp.Head head = raw.readHead();
             assertEquals(200, head.status());
@@ -311,8 +328,10 @@ abstract class AsgiHttpContract {
         String t = token();
         HttpResponse<String> response = get("body-before-start?t=" + t);
         assertEquals(500, response.statusCode());
-        assertEquals("dev.gatehouse.asgi.AsgiProtocolException: http.response.body in state START:"
-                + " http.response.start must come first", Probe.awaitRecord(t, WAIT));
+        assertEquals(
+                "dev.gatehouse.asgi.AsgiProtocolException: http.response.body in state START:"
+                        + " http.response.start must come first",
+                Probe.awaitRecord(t, WAIT));
     }
 
     @Test
@@ -321,26 +340,31 @@ abstract class AsgiHttpContract {
         HttpResponse<String> response = get("start-twice?t=" + t);
         assertEquals(200, response.statusCode());
         assertEquals("once\n", response.body());
-        assertEquals("dev.gatehouse.asgi.AsgiProtocolException: http.response.start in state STARTED:"
-                + " http.response.start was already sent", Probe.awaitRecord(t, WAIT));
+        assertEquals(
+                "dev.gatehouse.asgi.AsgiProtocolException: http.response.start in state STARTED:"
+                        + " http.response.start was already sent",
+                Probe.awaitRecord(t, WAIT));
     }
 
     @Test
     void responseTrailersOnChunkedHttp11() throws Exception {
-        RawHttp.Response response = RawHttp.exchange(container.base(),
-                request("GET", "trailers", "TE: trailers", "Connection: close"), true, WAIT);
+        RawHttp.Response response = RawHttp.exchange(
+                container.base(), request("GET", "trailers", "TE: trailers", "Connection: close"), true, WAIT);
         assertEquals(200, response.head().status());
         assertEquals("chunked", response.head().header("Transfer-Encoding"));
         Chunked chunked = Chunked.decode(response.body());
         assertEquals("data\nmore\n", chunked.body());
-        assertEquals(List.of("x-checksum: abc123"), chunked.trailers().stream()
-                .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
+        assertEquals(
+                List.of("x-checksum: abc123"),
+                chunked.trailers().stream()
+                        .map(s -> s.toLowerCase(java.util.Locale.ROOT))
+                        .toList());
     }
 
     @Test
     void requestTrailersReachTheApplication() throws Exception {
-        byte[] head = request("POST", "request-trailers", "Transfer-Encoding: chunked", "Trailer: X-Sum",
-                "Connection: close");
+        byte[] head = request(
+                "POST", "request-trailers", "Transfer-Encoding: chunked", "Trailer: X-Sum", "Connection: close");
         byte[] body = "5\r\nhello\r\n0\r\nX-Sum: 42\r\n\r\n".getBytes(US_ASCII);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(head);
@@ -361,9 +385,10 @@ abstract class AsgiHttpContract {
     @Test
     void lifespanStateReachesEveryRequestAndShutdownRunsOnDestroy() throws Exception {
         String t = token();
-        try (ServletContainer own = ServletContainer.servlets(kind(), "/life", null,
-                List.of(asgi("app", TestApps.withLifespan(t), "/app/*")))) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(own.uri("app/x")).timeout(WAIT).build(),
+        try (ServletContainer own = ServletContainer.servlets(
+                kind(), "/life", null, List.of(asgi("app", TestApps.withLifespan(t), "/app/*")))) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(own.uri("app/x")).timeout(WAIT).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             assertTrue(response.body().contains("state={greeting=hello from startup}\n"), response.body());
@@ -382,15 +407,17 @@ abstract class AsgiHttpContract {
         String t = token();
         List<ServletSpec> servlets = List.of(asgi("app", TestApps.failingStartup(t), "/app/*"));
         if (kind() == ServletContainer.Kind.JETTY) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ServletContainer.servlets(kind(), "/life", null, servlets).close());
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class, () -> ServletContainer.servlets(kind(), "/life", null, servlets)
+                            .close());
             assertTrue(causes(e).contains("lifespan.startup.failed: no database"), causes(e));
             assertEquals(1, Probe.counter(t + ".startup").get());
         } else {
             try (ServletContainer own = ServletContainer.servlets(kind(), "/life", null, servlets)) {
                 assertEquals(1, Probe.counter(t + ".startup").get());
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(own.uri("app/x")).timeout(WAIT)
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(own.uri("app/x")).timeout(WAIT).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(500, response.statusCode());
                 assertEquals(2, Probe.counter(t + ".startup").get(), "Tomcat retries init for the request");
             }
@@ -414,7 +441,8 @@ abstract class AsgiHttpContract {
             int at = 0;
             while (true) {
                 int eol = text.indexOf("\r\n", at);
-                int size = Integer.parseInt(text.substring(at, eol).split(";")[0].strip(), 16);
+                int size =
+                        Integer.parseInt(text.substring(at, eol).split(";")[0].strip(), 16);
                 at = eol + 2;
                 if (size == 0) {
                     break;

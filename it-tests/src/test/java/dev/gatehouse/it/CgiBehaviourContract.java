@@ -47,8 +47,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -114,13 +114,17 @@ abstract class CgiBehaviourContract {
         docRoot = Files.createDirectories(temp.resolve("docroot")).toRealPath();
         runDir = Files.createDirectories(temp.resolve("run")).toRealPath();
         uncaught = UncaughtExceptions.install("gatehouse-");
-        container = ServletContainer.servlets(kind(), CONTEXT, docRoot, List.of(
-                cgi("cgi", "/cgi/*"),
-                cgi("short", "/short/*").param("timeout", "2s"),
-                cgi("one", "/one/*").param("maxConcurrent", "1").param("maxQueued", "0"),
-                cgi("stream", "/stream/*").param("chunkedBody", "stream"),
-                cgi("spool", "/spool/*").param("maxSpoolBytes", "65536"),
-                cgi("auth", "/auth/*").param("passAuthorization", "true")));
+        container = ServletContainer.servlets(
+                kind(),
+                CONTEXT,
+                docRoot,
+                List.of(
+                        cgi("cgi", "/cgi/*"),
+                        cgi("short", "/short/*").param("timeout", "2s"),
+                        cgi("one", "/one/*").param("maxConcurrent", "1").param("maxQueued", "0"),
+                        cgi("stream", "/stream/*").param("chunkedBody", "stream"),
+                        cgi("spool", "/spool/*").param("maxSpoolBytes", "65536"),
+                        cgi("auth", "/auth/*").param("passAuthorization", "true")));
     }
 
     private ServletSpec cgi(String name, String mapping) {
@@ -141,7 +145,8 @@ abstract class CgiBehaviourContract {
         // safety net only, so that a failed test leaves nothing running: kill by recorded pid
         if (runDir != null) {
             try (Stream<Path> files = Files.list(runDir)) {
-                for (Path file : files.filter(f -> f.toString().matches(".*\\.pids?$")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().matches(".*\\.pids?$")).toList()) {
                     for (String pid : Files.readString(file).strip().split("\\s+")) {
                         Processes.killIfStartedAfter(Long.parseLong(pid), started);
                     }
@@ -162,8 +167,14 @@ abstract class CgiBehaviourContract {
      * this server has (see {@link #commonVariables}). In values, {@code {ctx}}, {@code {root}}
      * and {@code {docroot}} stand for the context path, the script root and the document root.
      */
-    record EnvCase(String name, String method, String target, List<String> headers, String body,
-            Map<String, String> variables, List<String> absent) {
+    record EnvCase(
+            String name,
+            String method,
+            String target,
+            List<String> headers,
+            String body,
+            Map<String, String> variables,
+            List<String> absent) {
         @Override
         public String toString() {
             return name;
@@ -172,66 +183,209 @@ abstract class CgiBehaviourContract {
 
     static Stream<EnvCase> environmentCases() {
         return Stream.of(
-                new EnvCase("GET without path info or query", "GET", "cgi/env.sh", List.of(), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh"),
-                        List.of("CONTENT_LENGTH", "CONTENT_TYPE", "PATH_INFO", "PATH_TRANSLATED", "AUTH_TYPE")),
-                new EnvCase("path info, and a query kept exactly as sent", "GET",
-                        "cgi/env.sh/extra/info?a=%20b&c", List.of(), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "PATH_INFO", "/extra/info",
-                                "PATH_TRANSLATED", "{docroot}/extra/info", "QUERY_STRING", "a=%20b&c",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh/extra/info?a=%20b&c"),
-                        List.of("CONTENT_LENGTH")),
-                new EnvCase("PATH_INFO decoded, REQUEST_URI not", "GET", "cgi/env.sh/a%20b/c", List.of(), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "PATH_INFO", "/a b/c",
-                                "PATH_TRANSLATED", "{docroot}/a b/c", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh/a%20b/c"),
-                        List.of()),
-                new EnvCase("script in a sub-directory", "GET", "cgi/sub/env.sh/x", List.of(), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/sub/env.sh",
-                                "SCRIPT_FILENAME", "{root}/sub/env.sh", "PATH_INFO", "/x",
-                                "PATH_TRANSLATED", "{docroot}/x", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/cgi/sub/env.sh/x"),
-                        List.of()),
-                new EnvCase("POST with a body", "POST", "cgi/env.sh?x=1",
-                        List.of("Content-Type: application/x-www-form-urlencoded"), "name=value&n=2",
-                        vars("REQUEST_METHOD", "POST", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "QUERY_STRING", "x=1",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh?x=1", "CONTENT_LENGTH", "14",
-                                "CONTENT_TYPE", "application/x-www-form-urlencoded"),
-                        List.of("HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE")),
-                new EnvCase("request headers as HTTP_*", "GET", "cgi/env.sh",
-                        List.of("X-Custom-Thing: one", "Accept: text/plain", "X-Multi: a", "X-Multi: b",
-                                "Cookie: a=1", "Cookie: b=2"),
+                new EnvCase(
+                        "GET without path info or query",
+                        "GET",
+                        "cgi/env.sh",
+                        List.of(),
                         null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh", "HTTP_X_CUSTOM_THING", "one",
-                                "HTTP_ACCEPT", "text/plain", "HTTP_X_MULTI", "a, b", "HTTP_COOKIE", "a=1; b=2"),
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh"),
+                        List.of("CONTENT_LENGTH", "CONTENT_TYPE", "PATH_INFO", "PATH_TRANSLATED", "AUTH_TYPE")),
+                new EnvCase(
+                        "path info, and a query kept exactly as sent",
+                        "GET",
+                        "cgi/env.sh/extra/info?a=%20b&c",
+                        List.of(),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "PATH_INFO",
+                                "/extra/info",
+                                "PATH_TRANSLATED",
+                                "{docroot}/extra/info",
+                                "QUERY_STRING",
+                                "a=%20b&c",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh/extra/info?a=%20b&c"),
+                        List.of("CONTENT_LENGTH")),
+                new EnvCase(
+                        "PATH_INFO decoded, REQUEST_URI not",
+                        "GET",
+                        "cgi/env.sh/a%20b/c",
+                        List.of(),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "PATH_INFO",
+                                "/a b/c",
+                                "PATH_TRANSLATED",
+                                "{docroot}/a b/c",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh/a%20b/c"),
+                        List.of()),
+                new EnvCase(
+                        "script in a sub-directory",
+                        "GET",
+                        "cgi/sub/env.sh/x",
+                        List.of(),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/sub/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/sub/env.sh",
+                                "PATH_INFO",
+                                "/x",
+                                "PATH_TRANSLATED",
+                                "{docroot}/x",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/sub/env.sh/x"),
+                        List.of()),
+                new EnvCase(
+                        "POST with a body",
+                        "POST",
+                        "cgi/env.sh?x=1",
+                        List.of("Content-Type: application/x-www-form-urlencoded"),
+                        "name=value&n=2",
+                        vars(
+                                "REQUEST_METHOD",
+                                "POST",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "QUERY_STRING",
+                                "x=1",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh?x=1",
+                                "CONTENT_LENGTH",
+                                "14",
+                                "CONTENT_TYPE",
+                                "application/x-www-form-urlencoded"),
+                        List.of("HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE")),
+                new EnvCase(
+                        "request headers as HTTP_*",
+                        "GET",
+                        "cgi/env.sh",
+                        List.of(
+                                "X-Custom-Thing: one",
+                                "Accept: text/plain",
+                                "X-Multi: a",
+                                "X-Multi: b",
+                                "Cookie: a=1",
+                                "Cookie: b=2"),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh",
+                                "HTTP_X_CUSTOM_THING",
+                                "one",
+                                "HTTP_ACCEPT",
+                                "text/plain",
+                                "HTTP_X_MULTI",
+                                "a, b",
+                                "HTTP_COOKIE",
+                                "a=1; b=2"),
                         List.of("HTTP_CONNECTION")),
-                new EnvCase("Proxy, underscore names and Authorization withheld", "GET", "cgi/env.sh",
-                        List.of("Proxy: http://evil.example:8080", "X_Forged: 1", "X-Forged: 2",
+                new EnvCase(
+                        "Proxy, underscore names and Authorization withheld",
+                        "GET",
+                        "cgi/env.sh",
+                        List.of(
+                                "Proxy: http://evil.example:8080",
+                                "X_Forged: 1",
+                                "X-Forged: 2",
                                 "Authorization: Basic dXNlcjpwYXNz"),
                         null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh", "HTTP_X_FORGED", "2"),
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh",
+                                "HTTP_X_FORGED",
+                                "2"),
                         List.of("HTTP_PROXY", "HTTP_AUTHORIZATION", "AUTH_TYPE", "REMOTE_USER")),
-                new EnvCase("local redirect to a path with path info and query (§6.2.2)", "GET",
-                        "cgi/local-redirect-query.sh?orig=1", List.of(), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/cgi/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "PATH_INFO", "/moved",
-                                "PATH_TRANSLATED", "{docroot}/moved", "QUERY_STRING", "from=redirect%21",
-                                "REQUEST_URI", "{ctx}/cgi/env.sh/moved?from=redirect%21"),
+                new EnvCase(
+                        "local redirect to a path with path info and query (§6.2.2)",
+                        "GET",
+                        "cgi/local-redirect-query.sh?orig=1",
+                        List.of(),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/cgi/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "PATH_INFO",
+                                "/moved",
+                                "PATH_TRANSLATED",
+                                "{docroot}/moved",
+                                "QUERY_STRING",
+                                "from=redirect%21",
+                                "REQUEST_URI",
+                                "{ctx}/cgi/env.sh/moved?from=redirect%21"),
                         List.of()),
-                new EnvCase("Authorization passed where configured", "GET", "auth/env.sh",
-                        List.of("Authorization: Basic dXNlcjpwYXNz"), null,
-                        vars("REQUEST_METHOD", "GET", "SCRIPT_NAME", "{ctx}/auth/env.sh",
-                                "SCRIPT_FILENAME", "{root}/env.sh", "QUERY_STRING", "",
-                                "REQUEST_URI", "{ctx}/auth/env.sh", "HTTP_AUTHORIZATION", "Basic dXNlcjpwYXNz"),
+                new EnvCase(
+                        "Authorization passed where configured",
+                        "GET",
+                        "auth/env.sh",
+                        List.of("Authorization: Basic dXNlcjpwYXNz"),
+                        null,
+                        vars(
+                                "REQUEST_METHOD",
+                                "GET",
+                                "SCRIPT_NAME",
+                                "{ctx}/auth/env.sh",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.sh",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "{ctx}/auth/env.sh",
+                                "HTTP_AUTHORIZATION",
+                                "Basic dXNlcjpwYXNz"),
                         List.of("AUTH_TYPE", "REMOTE_USER")));
     }
 
@@ -252,14 +406,20 @@ abstract class CgiBehaviourContract {
 
             Map<String, String> env = parseEnv(text);
             String software = env.remove("SERVER_SOFTWARE");
-            assertTrue(software != null && software.startsWith(CgiServlet.PRODUCT + " ")
-                    && software.toLowerCase(Locale.ROOT).contains(kind().name().toLowerCase(Locale.ROOT)),
+            assertTrue(
+                    software != null
+                            && software.startsWith(CgiServlet.PRODUCT + " ")
+                            && software.toLowerCase(Locale.ROOT)
+                                    .contains(kind().name().toLowerCase(Locale.ROOT)),
                     "SERVER_SOFTWARE=" + software);
             Map<String, String> expected = commonVariables();
             expected.put("REMOTE_PORT", Integer.toString(raw.localPort()));
-            c.variables().forEach((name, value) -> expected.put(name, value
-                    .replace("{ctx}", CONTEXT).replace("{root}", root.toString())
-                    .replace("{docroot}", docRoot.toString())));
+            c.variables()
+                    .forEach((name, value) -> expected.put(
+                            name,
+                            value.replace("{ctx}", CONTEXT)
+                                    .replace("{root}", root.toString())
+                                    .replace("{docroot}", docRoot.toString())));
             assertEquals(expected, env, () -> difference(expected, env));
             for (String name : c.absent()) {
                 assertFalse(env.containsKey(name), name + " must not be set");
@@ -294,7 +454,8 @@ abstract class CgiBehaviourContract {
     @Test
     void serverEnvironmentReachesScriptsOnlyThroughTheAllowList() throws Exception {
         // the proof needs a server variable outside the allowlist (HOME) and one inside (PATH)
-        assertTrue(System.getenv("HOME") != null && System.getenv("PATH") != null,
+        assertTrue(
+                System.getenv("HOME") != null && System.getenv("PATH") != null,
                 "the test JVM's environment has HOME and PATH");
         HttpResponse<String> response = send(get("cgi/env.sh"), BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
@@ -317,8 +478,11 @@ abstract class CgiBehaviourContract {
         // peer once 10 MB exceed the socket buffers
         try (RawHttp raw = RawHttp.connect(container.base(), READ)) {
             Future<?> upload = readers.submit(() -> {
-                raw.write(rawRequest("POST", CONTEXT + "/cgi/echo.pl", List.of(
-                        "Content-Type: application/octet-stream", "Content-Length: " + body.length), body));
+                raw.write(rawRequest(
+                        "POST",
+                        CONTEXT + "/cgi/echo.pl",
+                        List.of("Content-Type: application/octet-stream", "Content-Length: " + body.length),
+                        body));
                 return null;
             });
             RawHttp.Head head = raw.readHead();
@@ -337,7 +501,9 @@ abstract class CgiBehaviourContract {
         byte[] body = random(50_000, 2);
         HttpResponse<String> response = send(chunkedPost("spool/body-digest.py", body), BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("REQUEST_METHOD=POST\nCONTENT_LENGTH=50000\nbytes=50000\nsha256=" + sha256(body) + "\n", response.body());
+        assertEquals(
+                "REQUEST_METHOD=POST\nCONTENT_LENGTH=50000\nbytes=50000\nsha256=" + sha256(body) + "\n",
+                response.body());
     }
 
     @Test
@@ -345,7 +511,9 @@ abstract class CgiBehaviourContract {
         byte[] body = random(300_000, 3);
         HttpResponse<String> response = send(chunkedPost("stream/body-digest.py", body), BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("REQUEST_METHOD=POST\nCONTENT_LENGTH=(absent)\nbytes=300000\nsha256=" + sha256(body) + "\n", response.body());
+        assertEquals(
+                "REQUEST_METHOD=POST\nCONTENT_LENGTH=(absent)\nbytes=300000\nsha256=" + sha256(body) + "\n",
+                response.body());
     }
 
     @Test
@@ -389,11 +557,15 @@ abstract class CgiBehaviourContract {
         // RFC 3875 §6.2.2: the server answers as it would a request for the local URL, i.e. a
         // GET (as Apache's mod_cgi does); the target never sees the original body
         byte[] body = random(1000, 5);
-        HttpResponse<String> response = send(request("cgi/local-redirect-post.sh")
-                .header("Content-Type", "application/octet-stream")
-                .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+        HttpResponse<String> response = send(
+                request("cgi/local-redirect-post.sh")
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(BodyPublishers.ofByteArray(body))
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("REQUEST_METHOD=GET\nCONTENT_LENGTH=(absent)\nbytes=0\nsha256=" + sha256(new byte[0]) + "\n",
+        assertEquals(
+                "REQUEST_METHOD=GET\nCONTENT_LENGTH=(absent)\nbytes=0\nsha256=" + sha256(new byte[0]) + "\n",
                 response.body());
     }
 
@@ -401,7 +573,9 @@ abstract class CgiBehaviourContract {
     void clientRedirectIs302WithLocation() throws Exception {
         HttpResponse<String> response = send(get("cgi/client-redirect.sh"), BodyHandlers.ofString());
         assertEquals(302, response.statusCode());
-        assertEquals(Optional.of("http://example.invalid/target?x=1"), response.headers().firstValue("Location"));
+        assertEquals(
+                Optional.of("http://example.invalid/target?x=1"),
+                response.headers().firstValue("Location"));
         assertEquals("", response.body());
     }
 
@@ -409,7 +583,8 @@ abstract class CgiBehaviourContract {
     void clientRedirectWithDocumentKeepsStatusAndBody() throws Exception {
         HttpResponse<String> response = send(get("cgi/see-other.sh"), BodyHandlers.ofString());
         assertEquals(303, response.statusCode());
-        assertEquals(Optional.of("http://example.invalid/done"), response.headers().firstValue("Location"));
+        assertEquals(
+                Optional.of("http://example.invalid/done"), response.headers().firstValue("Location"));
         assertEquals(Optional.of("text/plain"), response.headers().firstValue("Content-Type"));
         assertEquals("see other\n", response.body());
     }
@@ -435,7 +610,9 @@ abstract class CgiBehaviourContract {
     void repeatedSetCookieFieldsAllArrive() throws Exception {
         HttpResponse<String> response = send(get("cgi/cookies.sh"), BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        assertEquals(List.of("a=1; Path=/", "b=2; HttpOnly", "c=3"), response.headers().allValues("Set-Cookie"));
+        assertEquals(
+                List.of("a=1; Path=/", "b=2; HttpOnly", "c=3"),
+                response.headers().allValues("Set-Cookie"));
         assertEquals("three cookies\n", response.body());
     }
 
@@ -450,7 +627,8 @@ abstract class CgiBehaviourContract {
             assertEquals(200, response.statusCode());
             assertEquals("ok\n", response.body());
             List<String> seen = log.await(m -> m.containsAll(expected), Duration.ofSeconds(5));
-            assertEquals(expected, seen.stream().filter(m -> m.startsWith(prefix)).toList());
+            assertEquals(
+                    expected, seen.stream().filter(m -> m.startsWith(prefix)).toList());
         }
     }
 
@@ -463,7 +641,8 @@ abstract class CgiBehaviourContract {
         HttpResponse<String> response = send(get("short/hang-before-head.sh?" + id), BodyHandlers.ofString());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(504, response.statusCode());
-        assertTrue(took.compareTo(Duration.ofMillis(1900)) >= 0 && took.compareTo(Duration.ofSeconds(10)) < 0,
+        assertTrue(
+                took.compareTo(Duration.ofMillis(1900)) >= 0 && took.compareTo(Duration.ofSeconds(10)) < 0,
                 "504 after " + took.toMillis() + " ms, timeout is 2 s");
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
         assertEquals(2, pids.size(), "script and child pids: " + pids);
@@ -478,8 +657,8 @@ abstract class CgiBehaviourContract {
             assertEquals(200, response.statusCode());
             assertEquals("partial", within(Duration.ofSeconds(5), () -> RawHttp.readLine(body)));
             // not a clean end of body: the client must be able to tell the response is truncated
-            ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> readers.submit(body::readAllBytes).get(READ.toSeconds(), TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> readers.submit(body::readAllBytes)
+                    .get(READ.toSeconds(), TimeUnit.SECONDS));
             assertInstanceOf(IOException.class, e.getCause());
         }
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
@@ -523,8 +702,8 @@ abstract class CgiBehaviourContract {
         for (int i = 0; i < 100; i++) {
             String body = "request " + i + ": " + "x".repeat(i * 97) + "\n";
             bodies.add(body);
-            futures.add(http.sendAsync(request("cgi/echo.sh").POST(BodyPublishers.ofString(body)).build(),
-                    BodyHandlers.ofString()));
+            futures.add(http.sendAsync(
+                    request("cgi/echo.sh").POST(BodyPublishers.ofString(body)).build(), BodyHandlers.ofString()));
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         for (int i = 0; i < 100; i++) {
@@ -588,8 +767,8 @@ abstract class CgiBehaviourContract {
     @MethodSource("errorCases")
     void requestsThatMustNotRunAScript(ErrorCase c) throws Exception {
         HttpRequest.BodyPublisher none = BodyPublishers.noBody();
-        HttpResponse<String> response = send(request(c.target()).method(c.method(), none).build(),
-                BodyHandlers.ofString());
+        HttpResponse<String> response =
+                send(request(c.target()).method(c.method(), none).build(), BodyHandlers.ofString());
         assertEquals(c.status(), response.statusCode(), response.body());
         if (c.mustNotContain() != null) {
             assertFalse(response.body().contains(c.mustNotContain()), response.body());
@@ -600,8 +779,8 @@ abstract class CgiBehaviourContract {
 
     @Test
     void methodNotAllowedListsTheAllowedMethods() throws Exception {
-        HttpResponse<String> response = send(request("cgi/hello.sh").PUT(BodyPublishers.ofString("x")).build(),
-                BodyHandlers.ofString());
+        HttpResponse<String> response =
+                send(request("cgi/hello.sh").PUT(BodyPublishers.ofString("x")).build(), BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
         Set<String> allowed = new TreeSet<>();
         for (String value : response.headers().allValues("Allow")) {
@@ -614,8 +793,8 @@ abstract class CgiBehaviourContract {
 
     @Test
     void headGetsTheHeadersAndNoBody() throws Exception {
-        RawHttp.Response response = RawHttp.exchange(container.base(),
-                rawRequest("HEAD", CONTEXT + "/cgi/hello.sh", List.of(), new byte[0]), true, READ);
+        RawHttp.Response response = RawHttp.exchange(
+                container.base(), rawRequest("HEAD", CONTEXT + "/cgi/hello.sh", List.of(), new byte[0]), true, READ);
         assertEquals(200, response.head().status());
         assertEquals("text/plain", response.head().header("Content-Type"));
         assertEquals("yes", response.head().header("X-Hello"));
@@ -625,19 +804,20 @@ abstract class CgiBehaviourContract {
     // ---- 14. confinement ----
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "/cgi/..%2foutside.sh",
-        "/cgi/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc/passwd",
-        "/cgi/%2e%2e/outside.sh",
-        "/cgi/sub/%2e%2e/%2e%2e/outside.sh",
-        "/cgi/sub/../../outside.sh",
-        "/cgi/..;/outside.sh",
-        "/cgi/sub/..%5c..%5coutside.sh",
-        "/cgi/.%2e/outside.sh",
-    })
+    @ValueSource(
+            strings = {
+                "/cgi/..%2foutside.sh",
+                "/cgi/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc/passwd",
+                "/cgi/%2e%2e/outside.sh",
+                "/cgi/sub/%2e%2e/%2e%2e/outside.sh",
+                "/cgi/sub/../../outside.sh",
+                "/cgi/..;/outside.sh",
+                "/cgi/sub/..%5c..%5coutside.sh",
+                "/cgi/.%2e/outside.sh",
+            })
     void pathTraversalRunsNothingOutsideTheRoot(String target) throws Exception {
-        RawHttp.Response response = RawHttp.exchange(container.base(),
-                rawRequest("GET", CONTEXT + target, List.of(), new byte[0]), false, READ);
+        RawHttp.Response response = RawHttp.exchange(
+                container.base(), rawRequest("GET", CONTEXT + target, List.of(), new byte[0]), false, READ);
         int status = response.head().status();
         assertTrue(status == 400 || status == 403 || status == 404, "status " + status + " for " + target);
         assertFalse(response.text().contains("OUTSIDE"), response.text());
@@ -657,8 +837,10 @@ abstract class CgiBehaviourContract {
 
     private HttpRequest chunkedPost(String relative, byte[] body) {
         // an InputStream publisher has no length, so HttpClient sends Transfer-Encoding: chunked
-        return request(relative).header("Content-Type", "application/octet-stream")
-                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return request(relative)
+                .header("Content-Type", "application/octet-stream")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
     }
 
     /** Sends and waits, bounded: for a streamed body only the head is awaited. */
@@ -688,8 +870,13 @@ abstract class CgiBehaviourContract {
 
     private byte[] rawRequest(String method, String target, List<String> headers, byte[] body) {
         StringBuilder head = new StringBuilder()
-                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(container.base().getPort()).append("\r\n");
+                .append(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(container.base().getPort())
+                .append("\r\n");
         for (String header : headers) {
             head.append(header).append("\r\n");
         }
@@ -721,8 +908,12 @@ abstract class CgiBehaviourContract {
             String want = expected.get(name);
             String got = actual.get(name);
             if (want == null ? got != null : !want.equals(got)) {
-                diff.append("\n  ").append(name).append(": ")
-                        .append(want == null ? "(unset)" : want).append(" -> ").append(got == null ? "(unset)" : got);
+                diff.append("\n  ")
+                        .append(name)
+                        .append(": ")
+                        .append(want == null ? "(unset)" : want)
+                        .append(" -> ")
+                        .append(got == null ? "(unset)" : got);
             }
         }
         return diff.toString();
@@ -745,5 +936,4 @@ abstract class CgiBehaviourContract {
     private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
-
 }

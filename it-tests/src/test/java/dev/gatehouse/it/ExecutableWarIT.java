@@ -36,16 +36,23 @@ class ExecutableWarIT {
     private static final Pattern URL = Pattern.compile("Gatehouse sample on (http://\\S+)");
     private static final int HEAP_MB = 32;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process server;
     private URI base;
 
     @BeforeAll
     void start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        server = new ProcessBuilder(java, "-Xmx" + HEAP_MB + "m", "-jar",
-                ServletContainer.sampleWar().toString(), "--port", "0")
-                .redirectErrorStream(true).start();
+        server = new ProcessBuilder(
+                        java,
+                        "-Xmx" + HEAP_MB + "m",
+                        "-jar",
+                        ServletContainer.sampleWar().toString(),
+                        "--port",
+                        "0")
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
             try {
@@ -78,11 +85,12 @@ class ExecutableWarIT {
     @Test
     void servesIndexAndCgi() throws Exception {
         assertEquals("127.0.0.1", base.getHost());
-        HttpResponse<String> index = http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> index =
+                http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, index.statusCode());
         assertTrue(index.body().contains("Gatehouse sample"));
-        HttpResponse<String> hello = http.send(HttpRequest.newBuilder(base.resolve("cgi-bin/hello.sh")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> hello = http.send(
+                HttpRequest.newBuilder(base.resolve("cgi-bin/hello.sh")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, hello.statusCode());
         assertEquals("Hello from sh\n", hello.body());
     }
@@ -91,7 +99,8 @@ class ExecutableWarIT {
     void downloads50MegabytesThroughASmallHeap() throws Exception {
         long size = 50L * 1024 * 1024;
         HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(base.resolve("cgi-bin/download.sh?bytes=" + size)).build(),
+                HttpRequest.newBuilder(base.resolve("cgi-bin/download.sh?bytes=" + size))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         MessageDigest got = MessageDigest.getInstance("SHA-256");

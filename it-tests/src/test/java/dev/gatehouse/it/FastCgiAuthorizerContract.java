@@ -45,16 +45,21 @@ abstract class FastCgiAuthorizerContract {
 
     private PerlAuthorizer authorizer;
     private ServletContainer container;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(LIMIT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(LIMIT).build();
 
     abstract ServletContainer.Kind kind();
 
     @BeforeAll
     void start() throws IOException, InterruptedException {
         authorizer = PerlAuthorizer.start();
-        container = ServletContainer.servlets(kind(), CTX, null,
+        container = ServletContainer.servlets(
+                kind(),
+                CTX,
+                null,
                 List.of(ServletSpec.of("echo", AttributeEchoServlet.class, "/*")),
-                List.of(FilterSpec.of("forge", AttributeForgingFilter.class, "/*"),
+                List.of(
+                        FilterSpec.of("forge", AttributeForgingFilter.class, "/*"),
                         FilterSpec.of("auth", FastCgiAuthorizerFilter.class, "/protected/*")
                                 .param("backend", authorizer.backend()),
                         FilterSpec.of("down", FastCgiAuthorizerFilter.class, "/down/*")
@@ -71,7 +76,9 @@ abstract class FastCgiAuthorizerContract {
             if (authorizer != null) {
                 long pid = authorizer.pid();
                 authorizer.close();
-                assertEquals(List.of(), Processes.awaitGone(List.of(pid), Duration.ofSeconds(10)),
+                assertEquals(
+                        List.of(),
+                        Processes.awaitGone(List.of(pid), Duration.ofSeconds(10)),
                         "the authorizer process is gone");
             }
         }
@@ -82,7 +89,8 @@ abstract class FastCgiAuthorizerContract {
         HttpResponse<String> response = send(get("protected/page?x=1").header("Authorization", ALICE));
 
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("""
+        assertEquals(
+                """
                 USER=alice
                 ROLE=admin
                 SEEN=FCGI_ROLE=AUTHORIZER;REQUEST_METHOD=GET;REQUEST_URI=/ctx/protected/page?x=1;\
@@ -90,14 +98,16 @@ abstract class FastCgiAuthorizerContract {
                 dispatcher=ASYNC
                 length=0
                 sha256=%s
-                """.formatted(sha256(new byte[0])), response.body());
+                """
+                        .formatted(sha256(new byte[0])),
+                response.body());
         assertFalse(response.body().contains("never shown"), "a 200's body is not sent");
     }
 
     @Test
     void deniedRequestGetsTheAuthorizersAnswerAsSent() throws Exception {
-        HttpResponse<String> response = send(get("protected/page")
-                .header("Authorization", "Basic YWxpY2U6d3Jvbmc=")); // alice:wrong
+        HttpResponse<String> response =
+                send(get("protected/page").header("Authorization", "Basic YWxpY2U6d3Jvbmc=")); // alice:wrong
 
         assertDenied(response, "GET", "/ctx/protected/page");
     }
@@ -114,7 +124,8 @@ abstract class FastCgiAuthorizerContract {
 
         HttpResponse<String> allowed = send(post("protected/upload", body).header("Authorization", ALICE));
         assertEquals(200, allowed.statusCode(), allowed.body());
-        assertEquals("""
+        assertEquals(
+                """
                 USER=alice
                 ROLE=admin
                 SEEN=FCGI_ROLE=AUTHORIZER;REQUEST_METHOD=POST;REQUEST_URI=/ctx/protected/upload;\
@@ -122,7 +133,9 @@ abstract class FastCgiAuthorizerContract {
                 dispatcher=ASYNC
                 length=300000
                 sha256=%s
-                """.formatted(sha256(body)), allowed.body());
+                """
+                        .formatted(sha256(body)),
+                allowed.body());
 
         HttpResponse<String> denied = send(post("protected/upload", body));
         assertDenied(denied, "POST", "/ctx/protected/upload");
@@ -149,9 +162,8 @@ abstract class FastCgiAuthorizerContract {
 
     @Test
     void anAttributeOfTheMarksNameSetByAnotherComponentDoesNotBypass() throws Exception {
-        HttpResponse<String> response = send(get("protected/page")
-                .header("X-Forge-Name", MARK)
-                .header("X-Forge-Value", "true"));
+        HttpResponse<String> response =
+                send(get("protected/page").header("X-Forge-Name", MARK).header("X-Forge-Value", "true"));
 
         assertDenied(response, "GET", "/ctx/protected/page");
     }
@@ -168,7 +180,8 @@ abstract class FastCgiAuthorizerContract {
     private static void assertDenied(HttpResponse<String> response, String method, String requestUri) {
         assertEquals(401, response.statusCode(), response.body());
         assertEquals(List.of(PerlAuthorizer.CHALLENGE), response.headers().allValues("WWW-Authenticate"));
-        assertEquals("FCGI_ROLE=AUTHORIZER;REQUEST_METHOD=" + method + ";REQUEST_URI=" + requestUri
+        assertEquals(
+                "FCGI_ROLE=AUTHORIZER;REQUEST_METHOD=" + method + ";REQUEST_URI=" + requestUri
                         + ";CONTENT_LENGTH=<unset>;SCRIPT_NAME=<unset>;PATH_INFO=<unset>",
                 response.headers().firstValue("X-Seen").orElse(null));
         assertEquals(PerlAuthorizer.DENIAL_BODY, response.body());
@@ -179,7 +192,8 @@ abstract class FastCgiAuthorizerContract {
     }
 
     private HttpRequest.Builder post(String path, byte[] body) {
-        return HttpRequest.newBuilder(container.uri(path)).timeout(LIMIT)
+        return HttpRequest.newBuilder(container.uri(path))
+                .timeout(LIMIT)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }

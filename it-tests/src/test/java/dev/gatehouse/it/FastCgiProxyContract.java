@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.FastCgiProxyServlet;
-import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
+import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.LogCapture;
@@ -81,7 +81,8 @@ abstract class FastCgiProxyContract {
     @RegisterExtension
     static final PhpFpm wide = new PhpFpm().maxChildren(64);
 
-    private static final String ENV = """
+    private static final String ENV =
+            """
             <?php
             header('Content-Type: text/plain');
             foreach (['SCRIPT_NAME', 'SCRIPT_FILENAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI',
@@ -96,21 +97,29 @@ abstract class FastCgiProxyContract {
             Map.entry("sub/env.php", ENV),
             Map.entry("sub/index.php", ENV),
             Map.entry("fc/index.php", ENV),
-            Map.entry("form.php", """
+            Map.entry(
+                    "form.php",
+                    """
                     <?php
                     echo 'a=', $_POST['a'], ' b=', $_POST['b'], ' length=', $_SERVER['CONTENT_LENGTH'];
                     """),
-            Map.entry("upload.php", """
+            Map.entry(
+                    "upload.php",
+                    """
                     <?php
                     $f = $_FILES['f'];
                     echo 'name=', $f['name'], ' size=', $f['size'], ' sha1=', sha1_file($f['tmp_name']),
                         ' note=', $_POST['note'];
                     """),
-            Map.entry("rawsha.php", """
+            Map.entry(
+                    "rawsha.php",
+                    """
                     <?php
                     echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
                     """),
-            Map.entry("status.php", """
+            Map.entry(
+                    "status.php",
+                    """
                     <?php
                     http_response_code(201);
                     header('X-Custom: yes');
@@ -119,7 +128,9 @@ abstract class FastCgiProxyContract {
                     setcookie('c', '3');
                     echo 'created';
                     """),
-            Map.entry("big.php", """
+            Map.entry(
+                    "big.php",
+                    """
                     <?php
                     header('Content-Type: application/octet-stream');
                     $block = str_repeat('0123456789abcdef', 1024);
@@ -129,15 +140,20 @@ abstract class FastCgiProxyContract {
                         flush();
                         if ($i %% 16 == 0) { file_put_contents($progress, $i * 16384); }
                     }
-                    """.formatted(BIG_BLOCKS)),
-            Map.entry("sleep.php", """
+                    """
+                            .formatted(BIG_BLOCKS)),
+            Map.entry(
+                    "sleep.php",
+                    """
                     <?php
                     usleep((int) $_GET['ms'] * 1000);
                     echo 'slept';
                     """),
             Map.entry("slow/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
             Map.entry("down/env.php", ENV),
-            Map.entry("stream.php", """
+            Map.entry(
+                    "stream.php",
+                    """
                     <?php
                     header('X-Pid: ' . getmypid());
                     for ($i = 0; $i < (int) $_GET['n']; $i++) {
@@ -146,7 +162,9 @@ abstract class FastCgiProxyContract {
                         usleep(100000);
                     }
                     """),
-            Map.entry("stderr.php", """
+            Map.entry(
+                    "stderr.php",
+                    """
                     <?php
                     error_log("first line\nsecond line");
                     echo 'out';
@@ -162,8 +180,11 @@ abstract class FastCgiProxyContract {
     private final Map<Pool, ServletContainer> four = new EnumMap<>(Pool.class);
     private ServletContainer wideContainer;
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(4);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(clientThreads).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(clientThreads)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     void start() throws IOException {
@@ -175,21 +196,37 @@ abstract class FastCgiProxyContract {
         String dead = "127.0.0.1:" + freePort();
         for (Pool pool : Pool.values()) {
             String backend = backend(fpm, pool);
-            main.put(pool, ServletContainer.servlets(kind(), CTX, fpm.documentRoot(), List.of(
-                    proxy("php", "/", backend(fpm, pool), 4).param("maxSpoolBytes", "1048576"),
-                    proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
-                    proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
-                    proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
-                    proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
-                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
-                    ServletSpec.of("default", defaultServlet(), "/__default/*"))));
-            four.put(pool, ServletContainer.servlets(kind(), CTX, fpm4.documentRoot(), List.of(
-                    proxy("php", "/", backend(fpm4, pool), 4),
-                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"))));
+            main.put(
+                    pool,
+                    ServletContainer.servlets(
+                            kind(),
+                            CTX,
+                            fpm.documentRoot(),
+                            List.of(
+                                    proxy("php", "/", backend(fpm, pool), 4).param("maxSpoolBytes", "1048576"),
+                                    proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
+                                    proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
+                                    proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
+                                    proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
+                                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
+                                    ServletSpec.of("default", defaultServlet(), "/__default/*"))));
+            four.put(
+                    pool,
+                    ServletContainer.servlets(
+                            kind(),
+                            CTX,
+                            fpm4.documentRoot(),
+                            List.of(
+                                    proxy("php", "/", backend(fpm4, pool), 4),
+                                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"))));
         }
-        wideContainer = ServletContainer.servlets(kind(), CTX, wide.documentRoot(), List.of(
-                proxy("php", "/", backend(wide, Pool.TCP), 64),
-                ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*")));
+        wideContainer = ServletContainer.servlets(
+                kind(),
+                CTX,
+                wide.documentRoot(),
+                List.of(
+                        proxy("php", "/", backend(wide, Pool.TCP), 64),
+                        ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*")));
     }
 
     @AfterAll
@@ -244,29 +281,104 @@ abstract class FastCgiProxyContract {
 
     static Stream<Arguments> serverCases() {
         List<ServerCase> cases = List.of(
-                new ServerCase("query string as sent", "GET /ctx/env.php?a=1&b=%20x%2F&c HTTP/1.1\r\n", "", vars(
-                        "SCRIPT_NAME", "/ctx/env.php", "SCRIPT_FILENAME", "{root}/env.php", "PATH_INFO", "<unset>",
-                        "QUERY_STRING", "a=1&b=%20x%2F&c", "REQUEST_URI", "/ctx/env.php?a=1&b=%20x%2F&c",
-                        "DOCUMENT_URI", "/ctx/env.php", "REQUEST_METHOD", "GET", "CONTENT_TYPE", "<unset>",
-                        "HTTPS", "<unset>")),
-                new ServerCase("path info", "GET /ctx/sub/env.php/extra/a%20b HTTP/1.1\r\n", "", vars(
-                        "SCRIPT_NAME", "/ctx/sub/env.php", "SCRIPT_FILENAME", "{root}/sub/env.php",
-                        "PATH_INFO", "/extra/a b", "QUERY_STRING", "", "REQUEST_URI", "/ctx/sub/env.php/extra/a%20b",
-                        "DOCUMENT_URI", "/ctx/sub/env.php/extra/a b")),
-                new ServerCase("directory index", "GET /ctx/sub/?x=1 HTTP/1.1\r\n", "", vars(
-                        "SCRIPT_NAME", "/ctx/sub/index.php", "SCRIPT_FILENAME", "{root}/sub/index.php",
-                        "PATH_INFO", "<unset>", "REQUEST_URI", "/ctx/sub/?x=1", "DOCUMENT_URI", "/ctx/sub/index.php")),
-                new ServerCase("post body", "POST /ctx/env.php HTTP/1.1\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: 5\r\n", "hello", vars(
-                        "REQUEST_METHOD", "POST", "CONTENT_TYPE", "text/plain; charset=utf-8", "CONTENT_LENGTH", "5")),
-                new ServerCase("headers", "GET /ctx/env.php HTTP/1.1\r\nX-Custom: v1\r\nProxy: http://evil:1/\r\n"
-                        + "X_Under: u\r\nAuthorization: Basic YTpi\r\n", "", vars(
-                        "HTTP_X_CUSTOM", "v1", "HTTP_PROXY", "<unset>", "HTTP_X_UNDER", "<unset>",
-                        "HTTP_AUTHORIZATION", "<unset>")),
-                new ServerCase("front controller", "GET /ctx/fc/pretty/url?p=2 HTTP/1.1\r\n", "", vars(
-                        "SCRIPT_NAME", "/ctx/fc/index.php", "SCRIPT_FILENAME", "{root}/fc/index.php",
-                        "PATH_INFO", "/fc/pretty/url", "QUERY_STRING", "p=2", "REQUEST_URI", "/ctx/fc/pretty/url?p=2",
-                        "DOCUMENT_URI", "/ctx/fc/index.php")));
+                new ServerCase(
+                        "query string as sent",
+                        "GET /ctx/env.php?a=1&b=%20x%2F&c HTTP/1.1\r\n",
+                        "",
+                        vars(
+                                "SCRIPT_NAME",
+                                "/ctx/env.php",
+                                "SCRIPT_FILENAME",
+                                "{root}/env.php",
+                                "PATH_INFO",
+                                "<unset>",
+                                "QUERY_STRING",
+                                "a=1&b=%20x%2F&c",
+                                "REQUEST_URI",
+                                "/ctx/env.php?a=1&b=%20x%2F&c",
+                                "DOCUMENT_URI",
+                                "/ctx/env.php",
+                                "REQUEST_METHOD",
+                                "GET",
+                                "CONTENT_TYPE",
+                                "<unset>",
+                                "HTTPS",
+                                "<unset>")),
+                new ServerCase(
+                        "path info",
+                        "GET /ctx/sub/env.php/extra/a%20b HTTP/1.1\r\n",
+                        "",
+                        vars(
+                                "SCRIPT_NAME",
+                                "/ctx/sub/env.php",
+                                "SCRIPT_FILENAME",
+                                "{root}/sub/env.php",
+                                "PATH_INFO",
+                                "/extra/a b",
+                                "QUERY_STRING",
+                                "",
+                                "REQUEST_URI",
+                                "/ctx/sub/env.php/extra/a%20b",
+                                "DOCUMENT_URI",
+                                "/ctx/sub/env.php/extra/a b")),
+                new ServerCase(
+                        "directory index",
+                        "GET /ctx/sub/?x=1 HTTP/1.1\r\n",
+                        "",
+                        vars(
+                                "SCRIPT_NAME",
+                                "/ctx/sub/index.php",
+                                "SCRIPT_FILENAME",
+                                "{root}/sub/index.php",
+                                "PATH_INFO",
+                                "<unset>",
+                                "REQUEST_URI",
+                                "/ctx/sub/?x=1",
+                                "DOCUMENT_URI",
+                                "/ctx/sub/index.php")),
+                new ServerCase(
+                        "post body",
+                        "POST /ctx/env.php HTTP/1.1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                + "Content-Length: 5\r\n",
+                        "hello",
+                        vars(
+                                "REQUEST_METHOD",
+                                "POST",
+                                "CONTENT_TYPE",
+                                "text/plain; charset=utf-8",
+                                "CONTENT_LENGTH",
+                                "5")),
+                new ServerCase(
+                        "headers",
+                        "GET /ctx/env.php HTTP/1.1\r\nX-Custom: v1\r\nProxy: http://evil:1/\r\n"
+                                + "X_Under: u\r\nAuthorization: Basic YTpi\r\n",
+                        "",
+                        vars(
+                                "HTTP_X_CUSTOM",
+                                "v1",
+                                "HTTP_PROXY",
+                                "<unset>",
+                                "HTTP_X_UNDER",
+                                "<unset>",
+                                "HTTP_AUTHORIZATION",
+                                "<unset>")),
+                new ServerCase(
+                        "front controller",
+                        "GET /ctx/fc/pretty/url?p=2 HTTP/1.1\r\n",
+                        "",
+                        vars(
+                                "SCRIPT_NAME",
+                                "/ctx/fc/index.php",
+                                "SCRIPT_FILENAME",
+                                "{root}/fc/index.php",
+                                "PATH_INFO",
+                                "/fc/pretty/url",
+                                "QUERY_STRING",
+                                "p=2",
+                                "REQUEST_URI",
+                                "/ctx/fc/pretty/url?p=2",
+                                "DOCUMENT_URI",
+                                "/ctx/fc/index.php")));
         List<Arguments> arguments = new ArrayList<>();
         for (Pool pool : Pool.values()) {
             for (ServerCase c : cases) {
@@ -290,7 +402,9 @@ abstract class FastCgiProxyContract {
             seen.put(line.substring(0, eq), line.substring(eq + 1));
         }
         Map<String, String> expected = new LinkedHashMap<>();
-        c.expected().forEach((k, v) -> expected.put(k, v.replace("{root}", fpm.documentRoot().toString())));
+        c.expected()
+                .forEach((k, v) ->
+                        expected.put(k, v.replace("{root}", fpm.documentRoot().toString())));
         Map<String, String> actual = new LinkedHashMap<>();
         expected.keySet().forEach(k -> actual.put(k, seen.get(k)));
         assertEquals(expected, actual, response.text());
@@ -301,9 +415,12 @@ abstract class FastCgiProxyContract {
     @ParameterizedTest
     @EnumSource(Pool.class)
     void formPost(Pool pool) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(main.get(pool).uri("form.php"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("a=1&b=x+y%26z")).timeout(LIMIT).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(main.get(pool).uri("form.php"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("a=1&b=x+y%26z"))
+                        .timeout(LIMIT)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertEquals("a=1 b=x y&z length=13", response.body());
@@ -313,10 +430,15 @@ abstract class FastCgiProxyContract {
     @EnumSource(Pool.class)
     void multipartUpload(Pool pool) throws Exception {
         byte[] file = random(300_000, 7);
-        MultipartBody body = new MultipartBody("gatehouse-boundary").field("note", "hi").file("f", "pic.bin",
-                "application/octet-stream", file);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(main.get(pool).uri("upload.php"))
-                .header("Content-Type", body.contentType()).POST(body.publisher(false)).timeout(LIMIT).build(),
+        MultipartBody body = new MultipartBody("gatehouse-boundary")
+                .field("note", "hi")
+                .file("f", "pic.bin", "application/octet-stream", file);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(main.get(pool).uri("upload.php"))
+                        .header("Content-Type", body.contentType())
+                        .POST(body.publisher(false))
+                        .timeout(LIMIT)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertEquals("name=pic.bin size=300000 sha1=" + sha1(file) + " note=hi", response.body());
@@ -335,8 +457,8 @@ abstract class FastCgiProxyContract {
     @ParameterizedTest
     @EnumSource(Pool.class)
     void chunkedPostBeyondTheSpoolLimitIs413(Pool pool) throws Exception {
-        FullDuplexPost.Result result = FullDuplexPost.post(main.get(pool).uri("rawsha.php"),
-                random(1_200_000, 3), true);
+        FullDuplexPost.Result result =
+                FullDuplexPost.post(main.get(pool).uri("rawsha.php"), random(1_200_000, 3), true);
         assertEquals(413, result.status());
     }
 
@@ -355,8 +477,10 @@ abstract class FastCgiProxyContract {
             long read = copy(body, sha, 1 << 20);
             Thread.sleep(1500); // a slow client: the script must stall, not run ahead into memory
             long produced = Long.parseLong(Files.readString(progress));
-            assertTrue(produced - read < 24L << 20, "php wrote " + produced + " bytes while the client read "
-                    + read + ": the proxy buffers instead of pausing");
+            assertTrue(
+                    produced - read < 24L << 20,
+                    "php wrote " + produced + " bytes while the client read " + read
+                            + ": the proxy buffers instead of pausing");
             read += copy(body, sha, Long.MAX_VALUE);
             assertEquals((long) BIG_BLOCKS * 16384, read);
         }
@@ -386,10 +510,14 @@ abstract class FastCgiProxyContract {
         HttpResponse<String> attack = get(main.get(pool).uri("uploads/evil.jpg/x.php"));
         assertEquals(404, attack.statusCode());
         assertFalse(attack.body().contains("EXECUTED"));
-        HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(main.get(pool).uri("uploads/evil.jpg"))
-                .timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> file = http.send(
+                HttpRequest.newBuilder(main.get(pool).uri("uploads/evil.jpg"))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, file.statusCode());
-        assertEquals(HexFormat.of().formatHex(Files.readAllBytes(fpm.documentRoot().resolve("uploads/evil.jpg"))),
+        assertEquals(
+                HexFormat.of().formatHex(Files.readAllBytes(fpm.documentRoot().resolve("uploads/evil.jpg"))),
                 HexFormat.of().formatHex(file.body()));
     }
 
@@ -419,7 +547,9 @@ abstract class FastCgiProxyContract {
             List<String> lines = log.await(m -> m.size() >= 2, Duration.ofSeconds(5));
             // php-fpm prefixes an error_log() message with "PHP message: " (and joins several with "; ")
             assertEquals(2, lines.size(), lines.toString());
-            assertTrue(lines.get(0).startsWith("/ctx/stderr.php: ") && lines.get(0).endsWith("first line"), lines.toString());
+            assertTrue(
+                    lines.get(0).startsWith("/ctx/stderr.php: ") && lines.get(0).endsWith("first line"),
+                    lines.toString());
             assertTrue(lines.get(1).equals("/ctx/stderr.php: second line"), lines.toString());
         }
     }
@@ -434,8 +564,11 @@ abstract class FastCgiProxyContract {
             assertEquals(502, response.statusCode());
             assertFalse(response.headers().firstValue("X-Big").isPresent());
             List<String> messages = log.await(m -> !m.isEmpty(), Duration.ofSeconds(5));
-            assertTrue(messages.stream().anyMatch(m -> m.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
-                    + " block from /ctx/hugehead.php: header block exceeds 65536 bytes")), messages.toString());
+            assertTrue(
+                    messages.stream()
+                            .anyMatch(m -> m.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
+                                    + " block from /ctx/hugehead.php: header block exceeds 65536 bytes")),
+                    messages.toString());
         }
     }
 
@@ -443,8 +576,11 @@ abstract class FastCgiProxyContract {
     @EnumSource(Pool.class)
     void noFreeConnectionAndNoQueueIs503WithRetryAfter(Pool pool) throws Exception {
         ServletContainer container = main.get(pool);
-        CompletableFuture<HttpResponse<String>> occupying = http.sendAsync(HttpRequest.newBuilder(
-                container.uri("tiny/sleep.php?ms=1500")).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> occupying = http.sendAsync(
+                HttpRequest.newBuilder(container.uri("tiny/sleep.php?ms=1500"))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals("busy=1", awaitStats(container, "tiny", "busy=1"));
         HttpResponse<String> refused = get(container.uri("tiny/sleep.php?ms=1"));
         assertEquals(503, refused.statusCode());
@@ -501,9 +637,10 @@ abstract class FastCgiProxyContract {
                 assertEquals(200, client.readHead().status());
                 assertEquals("busy=1", awaitStats(container, "php", "busy=1"));
             }
-            List<String> messages = log.await(m -> m.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")),
-                    Duration.ofSeconds(10));
-            assertTrue(messages.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), messages.toString());
+            List<String> messages = log.await(
+                    m -> m.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), Duration.ofSeconds(10));
+            assertTrue(
+                    messages.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), messages.toString());
         }
         assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
         assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
@@ -517,8 +654,11 @@ abstract class FastCgiProxyContract {
         ServletContainer container = four.get(pool);
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            responses.add(http.sendAsync(HttpRequest.newBuilder(container.uri("env.php?i=" + i)).timeout(LIMIT)
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            responses.add(http.sendAsync(
+                    HttpRequest.newBuilder(container.uri("env.php?i=" + i))
+                            .timeout(LIMIT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         for (int i = 0; i < 200; i++) {
             HttpResponse<String> response = responses.get(i).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
@@ -562,7 +702,10 @@ abstract class FastCgiProxyContract {
     private List<CompletableFuture<HttpResponse<String>>> fire(int count, String path) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            responses.add(http.sendAsync(HttpRequest.newBuilder(wideContainer.uri(path)).timeout(LIMIT).build(),
+            responses.add(http.sendAsync(
+                    HttpRequest.newBuilder(wideContainer.uri(path))
+                            .timeout(LIMIT)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         return responses;

@@ -57,15 +57,19 @@ abstract class GitSmartHttpContract {
         work = Files.createDirectory(root.resolve("work"));
         git = new GitClient(Files.createDirectory(root.resolve("home")));
         String environment = "GIT_PROJECT_ROOT=" + projects + "\nGIT_HTTP_EXPORT_ALL=1";
-        container = ServletContainer.servlets(kind(), "/ctx", null, List.of(
-                ServletSpec.of("git", CgiServlet.class, "/git/*")
-                        .param("program", HTTP_BACKEND)
-                        .param("chunkedBody", "stream")
-                        .param("environment", environment),
-                // the default for bodies without Content-Length: spooled, then CONTENT_LENGTH set
-                ServletSpec.of("git-spool", CgiServlet.class, "/git-spool/*")
-                        .param("program", HTTP_BACKEND)
-                        .param("environment", environment)));
+        container = ServletContainer.servlets(
+                kind(),
+                "/ctx",
+                null,
+                List.of(
+                        ServletSpec.of("git", CgiServlet.class, "/git/*")
+                                .param("program", HTTP_BACKEND)
+                                .param("chunkedBody", "stream")
+                                .param("environment", environment),
+                        // the default for bodies without Content-Length: spooled, then CONTENT_LENGTH set
+                        ServletSpec.of("git-spool", CgiServlet.class, "/git-spool/*")
+                                .param("program", HTTP_BACKEND)
+                                .param("environment", environment)));
     }
 
     @AfterAll
@@ -86,18 +90,29 @@ abstract class GitSmartHttpContract {
 
         GitClient.Result push = git.ok(source, "push", url("first.git"), "main");
         assertTrue(push.stderr().contains("* [new branch]      main -> main"), push.toString());
-        assertEquals(head, git.ok(bare, "rev-parse", "refs/heads/main").stdout().strip(),
+        assertEquals(
+                head,
+                git.ok(bare, "rev-parse", "refs/heads/main").stdout().strip(),
                 "the server repository's main after the push");
 
         // protocol v2 is asked for with a Git-Protocol request header, which reaches
         // http-backend only as HTTP_GIT_PROTOCOL; without it git silently falls back to v0
         Path clone = work.resolve("first-clone");
-        GitClient.Result cloned = git.ok(work, Map.of("GIT_TRACE_PACKET", "1"),
-                "-c", "protocol.version=2", "clone", "-q", url("first.git"), clone.toString());
+        GitClient.Result cloned = git.ok(
+                work,
+                Map.of("GIT_TRACE_PACKET", "1"),
+                "-c",
+                "protocol.version=2",
+                "clone",
+                "-q",
+                url("first.git"),
+                clone.toString());
         assertTrue(cloned.stderr().contains("git< version 2"), "not protocol v2: " + cloned);
         assertEquals(Files.readString(source.resolve("README.txt")), Files.readString(clone.resolve("README.txt")));
         assertEquals(head, git.ok(clone, "rev-parse", "HEAD").stdout().strip());
-        assertEquals("main", git.ok(clone, "symbolic-ref", "--short", "HEAD").stdout().strip());
+        assertEquals(
+                "main",
+                git.ok(clone, "symbolic-ref", "--short", "HEAD").stdout().strip());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,9 +130,16 @@ abstract class GitSmartHttpContract {
 
         // a pack larger than http.postBuffer is sent with Transfer-Encoding: chunked; the trace
         // shows the request headers (not the data) so that the test proves it was
-        GitClient.Result push = git.ok(source, Map.of("GIT_TRACE_CURL", "1", "GIT_TRACE_CURL_NO_DATA", "1"),
-                "-c", "http.postBuffer=65536", "push", url(mapping, repository), "main");
-        assertTrue(push.stderr().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"),
+        GitClient.Result push = git.ok(
+                source,
+                Map.of("GIT_TRACE_CURL", "1", "GIT_TRACE_CURL_NO_DATA", "1"),
+                "-c",
+                "http.postBuffer=65536",
+                "push",
+                url(mapping, repository),
+                "main");
+        assertTrue(
+                push.stderr().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"),
                 "the push was not chunked: " + push);
         assertEquals(head, git.ok(bare, "rev-parse", "refs/heads/main").stdout().strip(), push.toString());
 
@@ -136,7 +158,8 @@ abstract class GitSmartHttpContract {
         assertTrue(fetch.stderr().contains("repository '" + url("missing.git") + "/' not found"), fetch.toString());
 
         HttpResponse<String> refs = http.send(
-                HttpRequest.newBuilder(container.uri("git/missing.git/info/refs?service=git-upload-pack")).build(),
+                HttpRequest.newBuilder(container.uri("git/missing.git/info/refs?service=git-upload-pack"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, refs.statusCode(), refs.body());
     }

@@ -46,7 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class PerlPythonCgiContract {
 
     /** Prints every variable of its environment, sorted, then the body it read. */
-    private static final String ENV_PY = """
+    private static final String ENV_PY =
+            """
             import os, sys
             length = int(os.environ.get("CONTENT_LENGTH") or 0)
             body = sys.stdin.buffer.read(length).decode("utf-8")
@@ -58,7 +59,8 @@ abstract class PerlPythonCgiContract {
             """;
 
     /** Reads a multipart upload with CGI.pm and reports what it got. */
-    private static final String UPLOAD_PL = """
+    private static final String UPLOAD_PL =
+            """
             use strict;
             use warnings;
             use CGI;
@@ -80,7 +82,8 @@ abstract class PerlPythonCgiContract {
             print "sha1=", $sha->hexdigest, "\\n";
             """;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private ServletContainer container;
     private Path scriptRoot;
     private Path docBase;
@@ -93,8 +96,11 @@ abstract class PerlPythonCgiContract {
         docBase = Files.createDirectory(root.resolve("docs")).toRealPath();
         Files.writeString(scriptRoot.resolve("env.py"), ENV_PY);
         Files.writeString(scriptRoot.resolve("upload.pl"), UPLOAD_PL);
-        container = ServletContainer.servlets(kind(), "/ctx", docBase, List.of(
-                ServletSpec.of("cgi", CgiServlet.class, "/cgi-bin/*")
+        container = ServletContainer.servlets(
+                kind(),
+                "/ctx",
+                docBase,
+                List.of(ServletSpec.of("cgi", CgiServlet.class, "/cgi-bin/*")
                         .param("scriptRoot", scriptRoot.toString())
                         .param("interpreters", ".pl=/usr/bin/perl,.py=/usr/bin/python3")
                         .param("passEnv", "PATH")
@@ -112,8 +118,8 @@ abstract class PerlPythonCgiContract {
      * A request to env.py and how its variables differ from {@link #commonVariables}: a null
      * value means the variable must be absent.
      */
-    record EnvCase(String name, String method, String path, String contentType, String body,
-            Map<String, String> variables) {
+    record EnvCase(
+            String name, String method, String path, String contentType, String body, Map<String, String> variables) {
         @Override
         public String toString() {
             return name;
@@ -140,10 +146,20 @@ abstract class PerlPythonCgiContract {
         post.put("CONTENT_TYPE", "text/plain; charset=utf-8");
         post.put("body", "h\u00e9llo w\u00f6rld");
         return Stream.of(
-                new EnvCase("GET with path info and query", "GET",
-                        "cgi-bin/env.py/extra%20path/x?a=1&b=%C3%A9", null, null, get),
-                new EnvCase("POST with a body", "POST", "cgi-bin/env.py", "text/plain; charset=utf-8",
-                        "h\u00e9llo w\u00f6rld", post));
+                new EnvCase(
+                        "GET with path info and query",
+                        "GET",
+                        "cgi-bin/env.py/extra%20path/x?a=1&b=%C3%A9",
+                        null,
+                        null,
+                        get),
+                new EnvCase(
+                        "POST with a body",
+                        "POST",
+                        "cgi-bin/env.py",
+                        "text/plain; charset=utf-8",
+                        "h\u00e9llo w\u00f6rld",
+                        post));
     }
 
     @ParameterizedTest
@@ -221,21 +237,26 @@ abstract class PerlPythonCgiContract {
         MultipartBody multipart = new MultipartBody("gatehouse-" + Long.toHexString(System.nanoTime()))
                 .field("note", "read by CGI.pm")
                 .file("f", "data.bin", "application/octet-stream", file);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("cgi-bin/upload.pl"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("cgi-bin/upload.pl"))
                         .header("Content-Type", multipart.contentType())
                         .POST(multipart.publisher(chunked))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         assertContentType("text/plain", "utf-8", response);
-        assertEquals("note=read by CGI.pm\nfilename=data.bin\ntype=application/octet-stream\n"
-                + "size=" + file.length + "\nsha1=" + sha1(file) + "\n", response.body());
+        assertEquals(
+                "note=read by CGI.pm\nfilename=data.bin\ntype=application/octet-stream\n" + "size=" + file.length
+                        + "\nsha1=" + sha1(file) + "\n",
+                response.body());
     }
 
     private static void assertContentType(String type, String charset, HttpResponse<?> response) {
         String value = response.headers().firstValue("Content-Type").orElseThrow();
-        assertEquals((type + ";charset=" + charset).toLowerCase(Locale.ROOT),
-                value.replace(" ", "").toLowerCase(Locale.ROOT), value);
+        assertEquals(
+                (type + ";charset=" + charset).toLowerCase(Locale.ROOT),
+                value.replace(" ", "").toLowerCase(Locale.ROOT),
+                value);
     }
 
     private static String sha1(byte[] bytes) throws Exception {

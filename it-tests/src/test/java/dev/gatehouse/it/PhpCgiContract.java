@@ -48,7 +48,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class PhpCgiContract {
 
     /** Prints what PHP made of the request line as JSON. */
-    private static final String INFO = """
+    private static final String INFO =
+            """
             <?php
             header('Content-Type: application/json');
             echo json_encode([
@@ -63,7 +64,8 @@ abstract class PhpCgiContract {
     private static final Map<String, String> SCRIPTS = Map.of(
             "info.php", INFO,
             "sub/dir/info.php", INFO,
-            "form.php", """
+            "form.php",
+                    """
                     <?php
                     header('Content-Type: application/json');
                     echo json_encode([
@@ -73,7 +75,8 @@ abstract class PhpCgiContract {
                         'post' => $_POST,
                     ], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
                     """,
-            "upload.php", """
+            "upload.php",
+                    """
                     <?php
                     header('Content-Type: application/json');
                     $f = $_FILES['f'];
@@ -87,7 +90,8 @@ abstract class PhpCgiContract {
                         'sha1' => sha1_file($f['tmp_name']),
                     ], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
                     """,
-            "created.php", """
+            "created.php",
+                    """
                     <?php
                     http_response_code(201);
                     header('X-Gatehouse-Test: created by PHP');
@@ -96,13 +100,15 @@ abstract class PhpCgiContract {
                     header('Content-Type: text/plain');
                     echo "created\\n";
                     """,
-            "fatal.php", """
+            "fatal.php",
+                    """
                     <?php
                     echo "before the error";
                     undefined_function();
                     echo "after the error";
                     """,
-            "syntax.php", """
+            "syntax.php",
+                    """
                     <?php
                     echo "unterminated" this is not PHP;
                     """);
@@ -119,15 +125,18 @@ abstract class PhpCgiContract {
             Files.createDirectories(file.getParent());
             Files.writeString(file, script.getValue());
         }
-        container = ServletContainer.servlets(kind(), "/ctx", null, List.of(
-                ServletSpec.of("php", CgiServlet.class, "/php/*")
-                        .param("scriptRoot", scriptRoot.toString()),
-                ServletSpec.of("php-quiet", CgiServlet.class, "/php-quiet/*")
-                        .param("scriptRoot", scriptRoot.toString())
-                        .param("interpreters", ".php=php-cgi -d display_errors=0"),
-                ServletSpec.of("php-loud", CgiServlet.class, "/php-loud/*")
-                        .param("scriptRoot", scriptRoot.toString())
-                        .param("interpreters", ".php=php-cgi -d display_errors=1")));
+        container = ServletContainer.servlets(
+                kind(),
+                "/ctx",
+                null,
+                List.of(
+                        ServletSpec.of("php", CgiServlet.class, "/php/*").param("scriptRoot", scriptRoot.toString()),
+                        ServletSpec.of("php-quiet", CgiServlet.class, "/php-quiet/*")
+                                .param("scriptRoot", scriptRoot.toString())
+                                .param("interpreters", ".php=php-cgi -d display_errors=0"),
+                        ServletSpec.of("php-loud", CgiServlet.class, "/php-loud/*")
+                                .param("scriptRoot", scriptRoot.toString())
+                                .param("interpreters", ".php=php-cgi -d display_errors=1")));
     }
 
     @AfterAll
@@ -147,16 +156,20 @@ abstract class PhpCgiContract {
 
     static Stream<MetaCase> metaCases() {
         return Stream.of(
-                new MetaCase("php/info.php",
+                new MetaCase(
+                        "php/info.php",
                         "{\"method\":\"GET\",\"get\":[],\"path_info\":null,\"script_name\":\"/ctx/php/info.php\"}"),
-                new MetaCase("php/info.php/extra/path?a=1&b=two%20words&arr%5B%5D=x&arr%5B%5D=y",
+                new MetaCase(
+                        "php/info.php/extra/path?a=1&b=two%20words&arr%5B%5D=x&arr%5B%5D=y",
                         "{\"method\":\"GET\",\"get\":{\"a\":\"1\",\"b\":\"two words\",\"arr\":[\"x\",\"y\"]},"
                                 + "\"path_info\":\"/extra/path\",\"script_name\":\"/ctx/php/info.php\"}"),
-                new MetaCase("php/sub/dir/info.php/caf%C3%A9/x%20y?q=%E2%9C%93",
+                new MetaCase(
+                        "php/sub/dir/info.php/caf%C3%A9/x%20y?q=%E2%9C%93",
                         "{\"method\":\"GET\",\"get\":{\"q\":\"✓\"},"
                                 + "\"path_info\":\"/café/x y\",\"script_name\":\"/ctx/php/sub/dir/info.php\"}"),
                 // CVE-2012-1823: a query without '=' must never become php-cgi options (-s shows source)
-                new MetaCase("php/info.php?-s",
+                new MetaCase(
+                        "php/info.php?-s",
                         "{\"method\":\"GET\",\"get\":{\"-s\":\"\"},\"path_info\":null,"
                                 + "\"script_name\":\"/ctx/php/info.php\"}"));
     }
@@ -166,7 +179,9 @@ abstract class PhpCgiContract {
     void phpSeesTheRequest(MetaCase c) throws Exception {
         HttpResponse<String> response = get(c.path());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElseThrow());
         assertEquals(c.json(), response.body());
     }
 
@@ -175,18 +190,22 @@ abstract class PhpCgiContract {
     void urlEncodedFormFillsPost(boolean chunked) throws Exception {
         String form = "name=Ada+Lovelace&lang%5B%5D=en&lang%5B%5D=fr&mark=%E2%9C%93";
         byte[] body = form.getBytes(StandardCharsets.US_ASCII);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("php/form.php"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("php/form.php"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(chunked
-                                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-                                : HttpRequest.BodyPublishers.ofByteArray(body))
+                        .POST(
+                                chunked
+                                        ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                                        : HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         // a chunked body is spooled (chunkedBody=spool, the default), so PHP gets CONTENT_LENGTH either way
-        assertEquals("{\"method\":\"POST\",\"content_type\":\"application/x-www-form-urlencoded\","
-                + "\"content_length\":\"" + body.length + "\","
-                + "\"post\":{\"name\":\"Ada Lovelace\",\"lang\":[\"en\",\"fr\"],\"mark\":\"✓\"}}", response.body());
+        assertEquals(
+                "{\"method\":\"POST\",\"content_type\":\"application/x-www-form-urlencoded\","
+                        + "\"content_length\":\"" + body.length + "\","
+                        + "\"post\":{\"name\":\"Ada Lovelace\",\"lang\":[\"en\",\"fr\"],\"mark\":\"✓\"}}",
+                response.body());
     }
 
     @ParameterizedTest(name = "chunked={0}")
@@ -197,15 +216,17 @@ abstract class PhpCgiContract {
         MultipartBody multipart = new MultipartBody("----gatehouse-" + Long.toHexString(System.nanoTime()))
                 .field("note", "1 MB of random bytes")
                 .file("f", "random.bin", "application/octet-stream", file);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("php/upload.php"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("php/upload.php"))
                         .header("Content-Type", multipart.contentType())
                         .POST(multipart.publisher(chunked))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("{\"note\":\"1 MB of random bytes\",\"name\":\"random.bin\",\"type\":\"application/octet-stream\","
-                + "\"size\":" + file.length + ",\"error\":0,"
-                + "\"md5\":\"" + digest("MD5", file) + "\",\"sha1\":\"" + digest("SHA-1", file) + "\"}",
+        assertEquals(
+                "{\"note\":\"1 MB of random bytes\",\"name\":\"random.bin\",\"type\":\"application/octet-stream\","
+                        + "\"size\":" + file.length + ",\"error\":0,"
+                        + "\"md5\":\"" + digest("MD5", file) + "\",\"sha1\":\"" + digest("SHA-1", file) + "\"}",
                 response.body());
     }
 
@@ -214,7 +235,8 @@ abstract class PhpCgiContract {
         HttpResponse<String> response = get("php/created.php");
         assertEquals(201, response.statusCode(), response.body());
         assertEquals(List.of("created by PHP"), response.headers().allValues("X-Gatehouse-Test"));
-        assertEquals(List.of("first=1", "second=two%20words; path=/ctx; HttpOnly"),
+        assertEquals(
+                List.of("first=1", "second=two%20words; path=/ctx; HttpOnly"),
                 response.headers().allValues("Set-Cookie"));
         assertContentType("text/plain", "UTF-8", response);
         assertEquals("created\n", response.body());
@@ -222,12 +244,17 @@ abstract class PhpCgiContract {
 
     @Test
     void headGetsTheHeadersOfGetWithoutBody() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("php/created.php"))
-                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("php/created.php"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, response.statusCode());
         assertEquals(List.of("created by PHP"), response.headers().allValues("X-Gatehouse-Test"));
-        assertEquals(2, response.headers().allValues("Set-Cookie").size(), response.headers().toString());
+        assertEquals(
+                2,
+                response.headers().allValues("Set-Cookie").size(),
+                response.headers().toString());
         assertEquals("", response.body());
     }
 

@@ -35,7 +35,9 @@ class PhpFpmFixtureIT {
 
     @BeforeAll
     static void scripts() throws IOException {
-        fpm.writeScript("hello.php", """
+        fpm.writeScript(
+                "hello.php",
+                """
                 <?php
                 header('X-Hello: ' . $_SERVER['SCRIPT_NAME']);
                 echo "hello ", $_SERVER['REQUEST_METHOD'], " ", $_SERVER['QUERY_STRING'], " ", file_get_contents('php://input');
@@ -61,10 +63,16 @@ class PhpFpmFixtureIT {
     @ParameterizedTest
     @EnumSource(Pool.class)
     void helloOverEachListener(Pool pool) throws IOException {
-        FastCgiProbe.Response response = FastCgiProbe.request(fpm.listener(pool),
-                FastCgiProbe.params(params("hello.php", "GET", "via=" + pool.poolName(), -1)), new byte[0], LIMIT);
-        assertEquals("X-Hello: /hello.php\r\nContent-type: text/html; charset=UTF-8\r\n\r\nhello GET via="
-                + pool.poolName() + " ", response.stdoutText(), response.toString());
+        FastCgiProbe.Response response = FastCgiProbe.request(
+                fpm.listener(pool),
+                FastCgiProbe.params(params("hello.php", "GET", "via=" + pool.poolName(), -1)),
+                new byte[0],
+                LIMIT);
+        assertEquals(
+                "X-Hello: /hello.php\r\nContent-type: text/html; charset=UTF-8\r\n\r\nhello GET via=" + pool.poolName()
+                        + " ",
+                response.stdoutText(),
+                response.toString());
         assertEquals("", response.stderr());
         assertTrue(FastCgiProbe.completed(response), response.toString());
     }
@@ -73,8 +81,8 @@ class PhpFpmFixtureIT {
     @EnumSource(Pool.class)
     void postBodyArrivesAsStdin(Pool pool) throws IOException {
         byte[] body = "x".repeat(100_000).getBytes(StandardCharsets.UTF_8); // more than one STDIN record
-        FastCgiProbe.Response response = FastCgiProbe.request(fpm.listener(pool),
-                FastCgiProbe.params(params("hello.php", "POST", "", body.length)), body, LIMIT);
+        FastCgiProbe.Response response = FastCgiProbe.request(
+                fpm.listener(pool), FastCgiProbe.params(params("hello.php", "POST", "", body.length)), body, LIMIT);
         assertEquals("hello POST  " + "x".repeat(100_000), response.body());
         assertTrue(FastCgiProbe.completed(response), response.toString());
     }
@@ -87,8 +95,8 @@ class PhpFpmFixtureIT {
         assertEquals("static", before.value("process manager"));
         assertEquals(CHILDREN, before.count("total processes"));
 
-        FastCgiProbe.request(fpm.listener(pool), FastCgiProbe.params(params("hello.php", "GET", "", -1)), new byte[0],
-                LIMIT);
+        FastCgiProbe.request(
+                fpm.listener(pool), FastCgiProbe.params(params("hello.php", "GET", "", -1)), new byte[0], LIMIT);
         PhpFpm.Status after = fpm.status(pool);
         // the hello request and the second status request
         assertEquals(before.count("accepted conn") + 2, after.count("accepted conn"));
@@ -96,8 +104,8 @@ class PhpFpmFixtureIT {
 
     @Test
     void missingScriptIsPhpFpmsOwn404() throws IOException {
-        FastCgiProbe.Response response = FastCgiProbe.request(fpm.address(),
-                FastCgiProbe.params(params("missing.php", "GET", "", -1)), new byte[0], LIMIT);
+        FastCgiProbe.Response response = FastCgiProbe.request(
+                fpm.address(), FastCgiProbe.params(params("missing.php", "GET", "", -1)), new byte[0], LIMIT);
         assertTrue(response.stdoutText().startsWith("Status: 404 Not Found\r\n"), response.toString());
         assertEquals("Primary script unknown", response.stderr());
     }
@@ -112,6 +120,7 @@ class PhpFpmFixtureIT {
         other.close();
         assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(5)));
         assertFalse(Files.exists(socket.getParent()), socket.getParent().toString());
-        assertThrows(IOException.class, () -> SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket)).close());
+        assertThrows(IOException.class, () -> SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))
+                .close());
     }
 }

@@ -76,9 +76,11 @@ abstract class SampleWarContract {
 
     @Test
     void perlFormUsesCgiPm() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(container.uri("cgi-bin/form.pl"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("cgi-bin/form.pl"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("name=Ada+%3Cb%3E")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("name=Ada+%3Cb%3E"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertTrue(response.body().contains("<p>Hello, Ada &lt;b&gt;!</p>"), response.body());
@@ -95,7 +97,9 @@ abstract class SampleWarContract {
     void clientRedirectReachesTheClient() throws Exception {
         HttpResponse<String> response = get("cgi-bin/redirect.sh");
         assertEquals(302, response.statusCode());
-        assertEquals(container.uri("index.html").toString(), response.headers().firstValue("Location").orElseThrow());
+        assertEquals(
+                container.uri("index.html").toString(),
+                response.headers().firstValue("Location").orElseThrow());
     }
 
     @Test

@@ -31,101 +31,107 @@ import java.lang.reflect.InvocationTargetException;
  * {@link AsgiServletConfig} and the package documentation.
  */
 public class AsgiServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
-  private static final System.Logger LOG = System.getLogger(AsgiServlet.class.getName());
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(AsgiServlet.class.getName());
 
-  /**
-   * Request attribute: the failure of an application after its response started. The exchange
-   * dispatches the request back here with it, and {@link #service} throws it, so that the
-   * container closes the connection instead of ending the body as if it were complete.
-   */
-  static final String ABORT_ATTRIBUTE = "dev.gatehouse.asgi.servlet.abort";
+    /**
+     * Request attribute: the failure of an application after its response started. The exchange
+     * dispatches the request back here with it, and {@link #service} throws it, so that the
+     * container closes the connection instead of ending the body as if it were complete.
+     */
+    static final String ABORT_ATTRIBUTE = "dev.gatehouse.asgi.servlet.abort";
 
-  private transient AsgiApplication application;
-  private transient AsgiServletConfig config;
-  private transient Lifespan lifespan;
+    private transient AsgiApplication application;
+    private transient AsgiServletConfig config;
+    private transient Lifespan lifespan;
 
-  /** For deployment by class name: the init-param {@code application} names the application. */
-  public AsgiServlet() {}
+    /** For deployment by class name: the init-param {@code application} names the application. */
+    public AsgiServlet() {}
 
-  /** For programmatic registration ({@code ServletContext.addServlet}). */
-  public AsgiServlet(AsgiApplication application) {
-    if (application == null) {
-      throw new IllegalArgumentException("application is null");
+    /** For programmatic registration ({@code ServletContext.addServlet}). */
+    public AsgiServlet(AsgiApplication application) {
+        if (application == null) {
+            throw new IllegalArgumentException("application is null");
+        }
+        this.application = application;
     }
-    this.application = application;
-  }
 
-  @Override
-  public void init() throws ServletException {
-    try {
-      config = AsgiServletConfig.from(this::getInitParameter, application != null);
-    } catch (IllegalArgumentException e) {
-      throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+    @Override
+    public void init() throws ServletException {
+        try {
+            config = AsgiServletConfig.from(this::getInitParameter, application != null);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+        }
+        if (application == null) {
+            application = instantiate(config.application());
+        }
+        lifespan = new Lifespan(application, config.lifespanTimeout());
+        try {
+            lifespan.startup();
+        } catch (Lifespan.StartupFailedException e) {
+            throw new ServletException(
+                    getServletName() + ": " + application.getClass().getName() + " failed to start: " + e.getMessage(),
+                    e.getCause() != null ? e.getCause() : e);
+        }
+        LOG.log(
+                Level.INFO,
+                "{0}: serving {1}",
+                getServletName(),
+                application.getClass().getName());
     }
-    if (application == null) {
-      application = instantiate(config.application());
-    }
-    lifespan = new Lifespan(application, config.lifespanTimeout());
-    try {
-      lifespan.startup();
-    } catch (Lifespan.StartupFailedException e) {
-      throw new ServletException(getServletName() + ": " + application.getClass().getName()
-          + " failed to start: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
-    }
-    LOG.log(Level.INFO, "{0}: serving {1}", getServletName(), application.getClass().getName());
-  }
 
-  private AsgiApplication instantiate(String className) throws ServletException {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    try {
-      Class<?> type = Class.forName(className, true,
-          loader != null ? loader : AsgiServlet.class.getClassLoader());
-      if (!AsgiApplication.class.isAssignableFrom(type)) {
-        throw new ServletException("init-param application='" + className
-            + "' is invalid: the class does not implement " + AsgiApplication.class.getName());
-      }
-      return (AsgiApplication) type.getConstructor().newInstance();
-    } catch (ClassNotFoundException e) {
-      throw new ServletException("init-param application='" + className
-          + "' is invalid: no such class", e);
-    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
-      throw new ServletException("init-param application='" + className
-          + "' is invalid: expected a public class with a public no-argument constructor", e);
-    } catch (InvocationTargetException e) {
-      throw new ServletException("init-param application='" + className
-          + "': the constructor failed: " + e.getCause(), e.getCause());
+    private AsgiApplication instantiate(String className) throws ServletException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            Class<?> type =
+                    Class.forName(className, true, loader != null ? loader : AsgiServlet.class.getClassLoader());
+            if (!AsgiApplication.class.isAssignableFrom(type)) {
+                throw new ServletException("init-param application='" + className
+                        + "' is invalid: the class does not implement " + AsgiApplication.class.getName());
+            }
+            return (AsgiApplication) type.getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new ServletException("init-param application='" + className + "' is invalid: no such class", e);
+        } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+            throw new ServletException(
+                    "init-param application='" + className
+                            + "' is invalid: expected a public class with a public no-argument constructor",
+                    e);
+        } catch (InvocationTargetException e) {
+            throw new ServletException(
+                    "init-param application='" + className + "': the constructor failed: " + e.getCause(),
+                    e.getCause());
+        }
     }
-  }
 
-  @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response)
-      throws ServletException, IOException {
-    if (request.getDispatcherType() == DispatcherType.ASYNC
-        && request.getAttribute(ABORT_ATTRIBUTE) instanceof Throwable failure) {
-      request.removeAttribute(ABORT_ATTRIBUTE);
-      throw new ServletException("response aborted after it started: " + failure, failure);
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(ABORT_ATTRIBUTE) instanceof Throwable failure) {
+            request.removeAttribute(ABORT_ATTRIBUTE);
+            throw new ServletException("response aborted after it started: " + failure, failure);
+        }
+        if (!request.isAsyncSupported()) {
+            throw new ServletException(getServletName() + ": async support is off; set"
+                    + " <async-supported>true</async-supported> (or Dynamic.setAsyncSupported(true))"
+                    + " for this servlet and every filter in front of it");
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(config.asyncTimeout().toMillis());
+        HttpExchange.start(async, application, HttpScopes.from(request, lifespan.state()), config.readBufferSize());
     }
-    if (!request.isAsyncSupported()) {
-      throw new ServletException(getServletName() + ": async support is off; set"
-          + " <async-supported>true</async-supported> (or Dynamic.setAsyncSupported(true))"
-          + " for this servlet and every filter in front of it");
-    }
-    AsyncContext async = request.startAsync();
-    async.setTimeout(config.asyncTimeout().toMillis());
-    HttpExchange.start(async, application,
-        HttpScopes.from(request, lifespan.state()), config.readBufferSize());
-  }
 
-  @Override
-  public void destroy() {
-    if (lifespan != null) {
-      lifespan.shutdown();
+    @Override
+    public void destroy() {
+        if (lifespan != null) {
+            lifespan.shutdown();
+        }
     }
-  }
 
-  /** The configuration read at init (null before). */
-  public AsgiServletConfig config() {
-    return config;
-  }
+    /** The configuration read at init (null before). */
+    public AsgiServletConfig config() {
+        return config;
+    }
 }

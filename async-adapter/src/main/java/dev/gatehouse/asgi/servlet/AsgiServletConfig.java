@@ -19,90 +19,93 @@ import java.util.function.Function;
  * @param readBufferSize the most request-body bytes read into one {@code http.request} event
  */
 public record AsgiServletConfig(
-    String application, Duration asyncTimeout, Duration lifespanTimeout, int readBufferSize) {
+        String application, Duration asyncTimeout, Duration lifespanTimeout, int readBufferSize) {
 
-  public static final String APPLICATION = "application";
-  public static final String ASYNC_TIMEOUT = "asyncTimeout";
-  public static final String LIFESPAN_TIMEOUT = "lifespanTimeout";
-  public static final String READ_BUFFER_SIZE = "readBufferSize";
+    public static final String APPLICATION = "application";
+    public static final String ASYNC_TIMEOUT = "asyncTimeout";
+    public static final String LIFESPAN_TIMEOUT = "lifespanTimeout";
+    public static final String READ_BUFFER_SIZE = "readBufferSize";
 
-  static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(60);
-  static final Duration DEFAULT_LIFESPAN_TIMEOUT = Duration.ofSeconds(30);
-  static final int DEFAULT_READ_BUFFER_SIZE = 65536;
+    static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_LIFESPAN_TIMEOUT = Duration.ofSeconds(30);
+    static final int DEFAULT_READ_BUFFER_SIZE = 65536;
 
-  /**
-   * Reads the init-params through {@code param} (e.g. {@code getInitParameter}; null for absent).
-   *
-   * @param applicationGiven whether the servlet already has an application instance, in which case
-   *     the {@code application} init-param must be absent
-   * @throws IllegalArgumentException naming the parameter and the accepted values
-   */
-  public static AsgiServletConfig from(Function<String, String> param, boolean applicationGiven) {
-    String application = value(param, APPLICATION);
-    if (applicationGiven && application != null) {
-      throw new IllegalArgumentException("init-param " + APPLICATION + "='" + application
-          + "' is invalid: the servlet was constructed with an application instance");
-    } else if (!applicationGiven && application == null) {
-      throw new IllegalArgumentException("init-param " + APPLICATION + " is missing: expected the"
-          + " class name of an AsgiApplication with a public no-argument constructor");
+    /**
+     * Reads the init-params through {@code param} (e.g. {@code getInitParameter}; null for absent).
+     *
+     * @param applicationGiven whether the servlet already has an application instance, in which case
+     *     the {@code application} init-param must be absent
+     * @throws IllegalArgumentException naming the parameter and the accepted values
+     */
+    public static AsgiServletConfig from(Function<String, String> param, boolean applicationGiven) {
+        String application = value(param, APPLICATION);
+        if (applicationGiven && application != null) {
+            throw new IllegalArgumentException("init-param " + APPLICATION + "='" + application
+                    + "' is invalid: the servlet was constructed with an application instance");
+        } else if (!applicationGiven && application == null) {
+            throw new IllegalArgumentException("init-param " + APPLICATION + " is missing: expected the"
+                    + " class name of an AsgiApplication with a public no-argument constructor");
+        }
+        return new AsgiServletConfig(
+                application,
+                duration(param, ASYNC_TIMEOUT, DEFAULT_ASYNC_TIMEOUT, true),
+                duration(param, LIFESPAN_TIMEOUT, DEFAULT_LIFESPAN_TIMEOUT, false),
+                readBufferSize(param));
     }
-    return new AsgiServletConfig(
-        application,
-        duration(param, ASYNC_TIMEOUT, DEFAULT_ASYNC_TIMEOUT, true),
-        duration(param, LIFESPAN_TIMEOUT, DEFAULT_LIFESPAN_TIMEOUT, false),
-        readBufferSize(param));
-  }
 
-  private static String value(Function<String, String> param, String name) {
-    String value = param.apply(name);
-    return value == null || value.isBlank() ? null : value.strip();
-  }
+    private static String value(Function<String, String> param, String name) {
+        String value = param.apply(name);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
 
-  private static Duration duration(
-      Function<String, String> param, String name, Duration def, boolean zeroAllowed) {
-    String value = value(param, name);
-    if (value == null) {
-      return def;
+    private static Duration duration(Function<String, String> param, String name, Duration def, boolean zeroAllowed) {
+        String value = value(param, name);
+        if (value == null) {
+            return def;
+        }
+        try {
+            Duration d = parseDuration(value);
+            if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+                throw new IllegalArgumentException("negative or zero");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "init-param " + name + "='" + value + "' is invalid:"
+                            + " expected " + (zeroAllowed ? "0 (no limit) or " : "") + "a positive duration such"
+                            + " as 500ms, 30s or 2m",
+                    e);
+        }
     }
-    try {
-      Duration d = parseDuration(value);
-      if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
-        throw new IllegalArgumentException("negative or zero");
-      }
-      return d;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("init-param " + name + "='" + value + "' is invalid:"
-          + " expected " + (zeroAllowed ? "0 (no limit) or " : "") + "a positive duration such"
-          + " as 500ms, 30s or 2m", e);
-    }
-  }
 
-  private static Duration parseDuration(String value) {
-    String v = value.toLowerCase(Locale.ROOT);
-    if (v.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-    } else if (v.endsWith("s")) {
-      return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-    } else if (v.endsWith("m")) {
-      return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+    private static Duration parseDuration(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        } else if (v.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else if (v.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(v));
     }
-    return Duration.ofSeconds(Long.parseLong(v));
-  }
 
-  private static int readBufferSize(Function<String, String> param) {
-    String value = value(param, READ_BUFFER_SIZE);
-    if (value == null) {
-      return DEFAULT_READ_BUFFER_SIZE;
+    private static int readBufferSize(Function<String, String> param) {
+        String value = value(param, READ_BUFFER_SIZE);
+        if (value == null) {
+            return DEFAULT_READ_BUFFER_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(value);
+            if (size < 1024 || size > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return size;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "init-param " + READ_BUFFER_SIZE + "='" + value
+                            + "' is invalid: expected a number of bytes from 1024 to 16777216",
+                    e);
+        }
     }
-    try {
-      int size = Integer.parseInt(value);
-      if (size < 1024 || size > 16 * 1024 * 1024) {
-        throw new IllegalArgumentException("out of range");
-      }
-      return size;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("init-param " + READ_BUFFER_SIZE + "='" + value
-          + "' is invalid: expected a number of bytes from 1024 to 16777216", e);
-    }
-  }
 }

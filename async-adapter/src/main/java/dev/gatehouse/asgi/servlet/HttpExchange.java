@@ -46,271 +46,287 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ClientDisconnectedException}.
  */
 final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuard.Owner {
-  private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
+    private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
 
-  /** The life of the exchange, as opposed to the response's {@link HttpProtocol.State}. */
-  enum State {
-    RUNNING,
-    COMPLETED,
-    ANSWERED_500,
-    ABORTED,
-    TIMED_OUT,
-    LOST
-  }
-
-  private final AsyncContext async;
-  private final HttpServletRequest request;
-  private final HttpServletResponse response;
-  private final HttpProtocol protocol = new HttpProtocol();
-  private final SerialLoop loop = new SerialLoop();
-  private final ExchangeGuard guard = new ExchangeGuard(this);
-  private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-  private final String method;
-  private final String uri;
-  private RequestReader reader;
-  private ResponseWriter writer;
-
-  private HttpExchange(AsyncContext async) {
-    this.async = async;
-    this.request = (HttpServletRequest) async.getRequest();
-    this.response = (HttpServletResponse) async.getResponse();
-    // kept for log lines, which may come after the container recycled the request; joined only
-    // when one is written
-    this.method = request.getMethod();
-    this.uri = request.getRequestURI();
-  }
-
-  /**
-   * Starts the exchange on the container's thread, inside {@code service}: registers the
-   * listeners and calls the application, which must not block (its work continues in stages).
-   */
-  static void start(AsyncContext async, AsgiApplication application, HttpScope scope,
-      int readBufferSize) throws IOException {
-    HttpExchange exchange = new HttpExchange(async);
-    async.addListener(exchange.guard);
-    exchange.reader = new RequestReader(exchange, exchange.protocol, exchange.guard,
-        exchange.request, exchange.request.getInputStream(), readBufferSize);
-    exchange.writer = new ResponseWriter(exchange, exchange.guard, exchange.response,
-        exchange.response.getOutputStream());
-    exchange.loop.execute(() -> exchange.call(application, scope));
-  }
-
-  private void call(AsgiApplication application, HttpScope scope) {
-    try {
-      // registered in the loop, so that a callback the container makes at once waits for the call;
-      // the ReadListener only on the first receive(): an application that never reads the body
-      // (most GETs) saves the container a dispatch to onAllDataRead per request
-      response.getOutputStream().setWriteListener(writer);
-    } catch (IOException | RuntimeException e) {
-      ioFailed(e);
-      return;
+    /** The life of the exchange, as opposed to the response's {@link HttpProtocol.State}. */
+    enum State {
+        RUNNING,
+        COMPLETED,
+        ANSWERED_500,
+        ABORTED,
+        TIMED_OUT,
+        LOST
     }
-    CompletionStage<Void> stage;
-    try {
-      stage = application.handle(scope, this, this);
-      if (stage == null) {
-        stage = CompletableFuture.failedFuture(new NullPointerException("handle returned null"));
-      }
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
-  }
 
-  @Override
-  public CompletionStage<ReceiveEvent> receive() {
-    CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
-    loop.execute(() -> reader.receive(event));
-    return event;
-  }
+    private final AsyncContext async;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final HttpProtocol protocol = new HttpProtocol();
+    private final SerialLoop loop = new SerialLoop();
+    private final ExchangeGuard guard = new ExchangeGuard(this);
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private final String method;
+    private final String uri;
+    private RequestReader reader;
+    private ResponseWriter writer;
 
-  @Override
-  public CompletionStage<Void> send(SendEvent event) {
-    if (event == null) {
-      return CompletableFuture.failedFuture(new NullPointerException("send(null)"));
+    private HttpExchange(AsyncContext async) {
+        this.async = async;
+        this.request = (HttpServletRequest) async.getRequest();
+        this.response = (HttpServletResponse) async.getResponse();
+        // kept for log lines, which may come after the container recycled the request; joined only
+        // when one is written
+        this.method = request.getMethod();
+        this.uri = request.getRequestURI();
     }
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    loop.execute(() -> accept(event, stage));
-    return stage;
-  }
 
-  @Override
-  public List<Header> requestTrailers() {
-    return reader.trailers();
-  }
+    /**
+     * Starts the exchange on the container's thread, inside {@code service}: registers the
+     * listeners and calls the application, which must not block (its work continues in stages).
+     */
+    static void start(AsyncContext async, AsgiApplication application, HttpScope scope, int readBufferSize)
+            throws IOException {
+        HttpExchange exchange = new HttpExchange(async);
+        async.addListener(exchange.guard);
+        exchange.reader = new RequestReader(
+                exchange,
+                exchange.protocol,
+                exchange.guard,
+                exchange.request,
+                exchange.request.getInputStream(),
+                readBufferSize);
+        exchange.writer =
+                new ResponseWriter(exchange, exchange.guard, exchange.response, exchange.response.getOutputStream());
+        exchange.loop.execute(() -> exchange.call(application, scope));
+    }
 
-  /** In the loop: the protocol decides first; nothing is written for a rejected event. */
-  private void accept(SendEvent event, CompletableFuture<Void> stage) {
-    try {
-      protocol.send(event);
-    } catch (AsgiProtocolException | ClientDisconnectedException e) {
-      stage.completeExceptionally(e);
-      return;
+    private void call(AsgiApplication application, HttpScope scope) {
+        try {
+            // registered in the loop, so that a callback the container makes at once waits for the call;
+            // the ReadListener only on the first receive(): an application that never reads the body
+            // (most GETs) saves the container a dispatch to onAllDataRead per request
+            response.getOutputStream().setWriteListener(writer);
+        } catch (IOException | RuntimeException e) {
+            ioFailed(e);
+            return;
+        }
+        CompletionStage<Void> stage;
+        try {
+            stage = application.handle(scope, this, this);
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new NullPointerException("handle returned null"));
+            }
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
     }
-    if (event instanceof HttpResponseStart start) {
-      writer.start(start);
-      stage.complete(null);
-    } else {
-      writer.enqueue(event, stage);
-    }
-  }
 
-  SerialLoop loop() {
-    return loop;
-  }
+    @Override
+    public CompletionStage<ReceiveEvent> receive() {
+        CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
+        loop.execute(() -> reader.receive(event));
+        return event;
+    }
 
-  boolean running() {
-    return state.get() == State.RUNNING;
-  }
+    @Override
+    public CompletionStage<Void> send(SendEvent event) {
+        if (event == null) {
+            return CompletableFuture.failedFuture(new NullPointerException("send(null)"));
+        }
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        loop.execute(() -> accept(event, stage));
+        return stage;
+    }
 
-  /** In the loop: the last byte of the response was handed over; RUNNING → COMPLETED. */
-  void responseComplete() {
-    if (state.compareAndSet(State.RUNNING, State.COMPLETED)) {
-      reader.settle();
-      completeAsync();
+    @Override
+    public List<Header> requestTrailers() {
+        return reader.trailers();
     }
-  }
 
-  /** In the loop: a read or write failed, or a listener reported an error; RUNNING → LOST. */
-  void ioFailed(Throwable cause) {
-    if (state.compareAndSet(State.RUNNING, State.LOST)) {
-      LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
-      disconnect();
-      completeAsync();
+    /** In the loop: the protocol decides first; nothing is written for a rejected event. */
+    private void accept(SendEvent event, CompletableFuture<Void> stage) {
+        try {
+            protocol.send(event);
+        } catch (AsgiProtocolException | ClientDisconnectedException e) {
+            stage.completeExceptionally(e);
+            return;
+        }
+        if (event instanceof HttpResponseStart start) {
+            writer.start(start);
+            stage.complete(null);
+        } else {
+            writer.enqueue(event, stage);
+        }
     }
-  }
 
-  @Override
-  public void lost(Throwable cause) {
-    if (running()) {
-      loop.execute(() -> ioFailed(cause != null ? cause
-          : new IOException("the container completed the request")));
+    SerialLoop loop() {
+        return loop;
     }
-  }
 
-  /** On the container's thread, the guard released: answer 504 or abort; RUNNING → TIMED_OUT. */
-  @Override
-  public void timedOut() {
-    if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
-      return;
+    boolean running() {
+        return state.get() == State.RUNNING;
     }
-    LOG.log(Level.WARNING, "{0}: the application did not finish within asyncTimeout ({1} ms)",
-        this, async.getTimeout());
-    try {
-      if (response.isCommitted()) {
-        dispatchAbort(new IOException("asyncTimeout expired after the response started"));
-      } else {
-        answer(HttpServletResponse.SC_GATEWAY_TIMEOUT, "the application did not answer in time");
-        async.complete();
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot end the timed-out response: {1}", this, e.toString());
-    }
-    loop.execute(this::disconnect);
-  }
 
-  /** In the loop: the application's stage completed. Failures map to 500 or an abort here. */
-  private void applicationDone(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
-    if (cause == null) {
-      try {
-        protocol.applicationReturned();
-        return;
-      } catch (AsgiProtocolException e) {
-        cause = e;
-      }
+    /** In the loop: the last byte of the response was handed over; RUNNING → COMPLETED. */
+    void responseComplete() {
+        if (state.compareAndSet(State.RUNNING, State.COMPLETED)) {
+            reader.settle();
+            completeAsync();
+        }
     }
-    if (!running()) {
-      LOG.log(Level.DEBUG, "{0}: the application ended after the exchange ({1}): {2}",
-          this, state.get(), cause.toString());
-    } else if (!writer.headWritten()) {
-      failBeforeCommit(cause);
-    } else {
-      failAfterCommit(cause);
-    }
-  }
 
-  private void failBeforeCommit(Throwable cause) {
-    if (!state.compareAndSet(State.RUNNING, State.ANSWERED_500)) {
-      return;
+    /** In the loop: a read or write failed, or a listener reported an error; RUNNING → LOST. */
+    void ioFailed(Throwable cause) {
+        if (state.compareAndSet(State.RUNNING, State.LOST)) {
+            LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
+            disconnect();
+            completeAsync();
+        }
     }
-    LOG.log(Level.ERROR, this + ": the application failed before the response started; 500",
-        cause);
-    disconnect();
-    try {
-      guard.use(() -> {
-        answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "the application failed");
-        return null;
-      }, null);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot send the 500: {1}", this, e.toString());
-    }
-    completeAsync();
-  }
 
-  private void failAfterCommit(Throwable cause) {
-    if (!state.compareAndSet(State.RUNNING, State.ABORTED)) {
-      return;
+    @Override
+    public void lost(Throwable cause) {
+        if (running()) {
+            loop.execute(
+                    () -> ioFailed(cause != null ? cause : new IOException("the container completed the request")));
+        }
     }
-    LOG.log(Level.ERROR, this + ": the application failed after the response started;"
-        + " aborting the connection", cause);
-    disconnect();
-    try {
-      guard.use(() -> {
-        dispatchAbort(cause);
-        return null;
-      }, null);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
+
+    /** On the container's thread, the guard released: answer 504 or abort; RUNNING → TIMED_OUT. */
+    @Override
+    public void timedOut() {
+        if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
+            return;
+        }
+        LOG.log(
+                Level.WARNING,
+                "{0}: the application did not finish within asyncTimeout ({1} ms)",
+                this,
+                async.getTimeout());
+        try {
+            if (response.isCommitted()) {
+                dispatchAbort(new IOException("asyncTimeout expired after the response started"));
+            } else {
+                answer(HttpServletResponse.SC_GATEWAY_TIMEOUT, "the application did not answer in time");
+                async.complete();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: cannot end the timed-out response: {1}", this, e.toString());
+        }
+        loop.execute(this::disconnect);
     }
-  }
 
-  /** Tells the application the exchange is over for it: http.disconnect, sends fail. */
-  private void disconnect() {
-    protocol.deliver(new HttpDisconnect());
-    writer.failAll();
-    reader.settle();
-  }
-
-  /** A short plain-text error response; the head has not been written. */
-  private void answer(int status, String message) throws IOException {
-    byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
-    response.reset();
-    response.setStatus(status);
-    response.setContentType("text/plain;charset=utf-8");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-  }
-
-  /**
-   * Ends a response whose head is out so that the client sees it failed: the request is
-   * dispatched back to {@link AsgiServlet}, which throws for the attribute, and the container
-   * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike).
-   */
-  private void dispatchAbort(Throwable cause) {
-    request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
-    try {
-      async.dispatch();
-    } catch (IllegalStateException e) {
-      async.complete();
+    /** In the loop: the application's stage completed. Failures map to 500 or an abort here. */
+    private void applicationDone(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause == null) {
+            try {
+                protocol.applicationReturned();
+                return;
+            } catch (AsgiProtocolException e) {
+                cause = e;
+            }
+        }
+        if (!running()) {
+            LOG.log(
+                    Level.DEBUG,
+                    "{0}: the application ended after the exchange ({1}): {2}",
+                    this,
+                    state.get(),
+                    cause.toString());
+        } else if (!writer.headWritten()) {
+            failBeforeCommit(cause);
+        } else {
+            failAfterCommit(cause);
+        }
     }
-  }
 
-  private void completeAsync() {
-    if (guard.released()) {
-      return;
+    private void failBeforeCommit(Throwable cause) {
+        if (!state.compareAndSet(State.RUNNING, State.ANSWERED_500)) {
+            return;
+        }
+        LOG.log(Level.ERROR, this + ": the application failed before the response started; 500", cause);
+        disconnect();
+        try {
+            guard.use(
+                    () -> {
+                        answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "the application failed");
+                        return null;
+                    },
+                    null);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: cannot send the 500: {1}", this, e.toString());
+        }
+        completeAsync();
     }
-    try {
-      async.complete();
-    } catch (RuntimeException e) {
-      // the container ended the request meanwhile (client gone)
-    }
-  }
 
-  @Override
-  public String toString() {
-    return method + " " + uri;
-  }
+    private void failAfterCommit(Throwable cause) {
+        if (!state.compareAndSet(State.RUNNING, State.ABORTED)) {
+            return;
+        }
+        LOG.log(
+                Level.ERROR,
+                this + ": the application failed after the response started;" + " aborting the connection",
+                cause);
+        disconnect();
+        try {
+            guard.use(
+                    () -> {
+                        dispatchAbort(cause);
+                        return null;
+                    },
+                    null);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
+        }
+    }
+
+    /** Tells the application the exchange is over for it: http.disconnect, sends fail. */
+    private void disconnect() {
+        protocol.deliver(new HttpDisconnect());
+        writer.failAll();
+        reader.settle();
+    }
+
+    /** A short plain-text error response; the head has not been written. */
+    private void answer(int status, String message) throws IOException {
+        byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
+        response.reset();
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /**
+     * Ends a response whose head is out so that the client sees it failed: the request is
+     * dispatched back to {@link AsgiServlet}, which throws for the attribute, and the container
+     * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike).
+     */
+    private void dispatchAbort(Throwable cause) {
+        request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
+        try {
+            async.dispatch();
+        } catch (IllegalStateException e) {
+            async.complete();
+        }
+    }
+
+    private void completeAsync() {
+        if (guard.released()) {
+            return;
+        }
+        try {
+            async.complete();
+        } catch (RuntimeException e) {
+            // the container ended the request meanwhile (client gone)
+        }
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri;
+    }
 }

@@ -26,143 +26,148 @@ import java.util.concurrent.CompletableFuture;
  * exchange's {@link SerialLoop}; the listener methods only enqueue.
  */
 final class RequestReader implements ReadListener {
-  private static final byte[] EMPTY = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
 
-  private final HttpExchange exchange;
-  private final HttpProtocol protocol;
-  private final ExchangeGuard guard;
-  private final HttpServletRequest request;
-  private final ServletInputStream in;
-  private final int readBufferSize;
-  private byte[] buffer;
-  private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
-  private boolean listening;
-  private boolean bodyComplete;
-  private volatile List<Header> trailers = List.of();
+    private final HttpExchange exchange;
+    private final HttpProtocol protocol;
+    private final ExchangeGuard guard;
+    private final HttpServletRequest request;
+    private final ServletInputStream in;
+    private final int readBufferSize;
+    private byte[] buffer;
+    private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
+    private boolean listening;
+    private boolean bodyComplete;
+    private volatile List<Header> trailers = List.of();
 
-  RequestReader(HttpExchange exchange, HttpProtocol protocol, ExchangeGuard guard,
-      HttpServletRequest request, ServletInputStream in, int readBufferSize) {
-    this.exchange = exchange;
-    this.protocol = protocol;
-    this.guard = guard;
-    this.request = request;
-    this.in = in;
-    this.readBufferSize = readBufferSize;
-  }
-
-  /** In the loop: the application called {@code receive()}. */
-  void receive(CompletableFuture<ReceiveEvent> event) {
-    Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
-    if (finalEvent.isPresent()) {
-      event.complete(finalEvent.get());
-      return;
+    RequestReader(
+            HttpExchange exchange,
+            HttpProtocol protocol,
+            ExchangeGuard guard,
+            HttpServletRequest request,
+            ServletInputStream in,
+            int readBufferSize) {
+        this.exchange = exchange;
+        this.protocol = protocol;
+        this.guard = guard;
+        this.request = request;
+        this.in = in;
+        this.readBufferSize = readBufferSize;
     }
-    // after the last http.request, receive() waits for the response to end or the client to go
-    waiting.add(event);
-    if (!listening && !bodyComplete) {
-      listening = true;
-      try {
-        guard.use(() -> {
-          in.setReadListener(this);
-          return null;
-        }, null);
-      } catch (IOException | RuntimeException e) {
-        exchange.ioFailed(e);
-        return;
-      }
+
+    /** In the loop: the application called {@code receive()}. */
+    void receive(CompletableFuture<ReceiveEvent> event) {
+        Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
+        if (finalEvent.isPresent()) {
+            event.complete(finalEvent.get());
+            return;
+        }
+        // after the last http.request, receive() waits for the response to end or the client to go
+        waiting.add(event);
+        if (!listening && !bodyComplete) {
+            listening = true;
+            try {
+                guard.use(
+                        () -> {
+                            in.setReadListener(this);
+                            return null;
+                        },
+                        null);
+            } catch (IOException | RuntimeException e) {
+                exchange.ioFailed(e);
+                return;
+            }
+        }
+        read();
     }
-    read();
-  }
 
-  /** In the loop: reads one chunk per waiting receive, as long as the container has data. */
-  void read() {
-    while (!bodyComplete && !waiting.isEmpty() && exchange.running()) {
-      HttpRequest chunk;
-      try {
-        chunk = guard.use(this::readChunk, null);
-      } catch (IOException | RuntimeException e) {
-        exchange.ioFailed(e);
-        return;
-      }
-      if (chunk == null) {
-        return; // not ready: onDataAvailable or onAllDataRead follows
-      }
-      protocol.deliver(chunk);
-      bodyComplete = !chunk.moreBody();
-      waiting.poll().complete(chunk);
+    /** In the loop: reads one chunk per waiting receive, as long as the container has data. */
+    void read() {
+        while (!bodyComplete && !waiting.isEmpty() && exchange.running()) {
+            HttpRequest chunk;
+            try {
+                chunk = guard.use(this::readChunk, null);
+            } catch (IOException | RuntimeException e) {
+                exchange.ioFailed(e);
+                return;
+            }
+            if (chunk == null) {
+                return; // not ready: onDataAvailable or onAllDataRead follows
+            }
+            protocol.deliver(chunk);
+            bodyComplete = !chunk.moreBody();
+            waiting.poll().complete(chunk);
+        }
     }
-  }
 
-  /** In the loop: once no more input will come, every waiting receive gets the final event. */
-  void settle() {
-    Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
-    if (finalEvent.isPresent()) {
-      while (!waiting.isEmpty()) {
-        waiting.poll().complete(finalEvent.get());
-      }
+    /** In the loop: once no more input will come, every waiting receive gets the final event. */
+    void settle() {
+        Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
+        if (finalEvent.isPresent()) {
+            while (!waiting.isEmpty()) {
+                waiting.poll().complete(finalEvent.get());
+            }
+        }
     }
-  }
 
-  List<Header> trailers() {
-    return trailers;
-  }
-
-  /** Under the guard: the next chunk, or null when the container has none ready yet. */
-  private HttpRequest readChunk() throws IOException {
-    if (in.isFinished()) {
-      return last(EMPTY);
+    List<Header> trailers() {
+        return trailers;
     }
-    if (buffer == null) {
-      buffer = new byte[bufferSize()];
+
+    /** Under the guard: the next chunk, or null when the container has none ready yet. */
+    private HttpRequest readChunk() throws IOException {
+        if (in.isFinished()) {
+            return last(EMPTY);
+        }
+        if (buffer == null) {
+            buffer = new byte[bufferSize()];
+        }
+        while (in.isReady()) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                return last(EMPTY);
+            } else if (n > 0) {
+                // the event copies the bytes, so the one buffer is reused for the next chunk
+                byte[] body = n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
+                return in.isFinished() ? last(body) : new HttpRequest(body, true);
+            }
+        }
+        return null;
     }
-    while (in.isReady()) {
-      int n = in.read(buffer);
-      if (n < 0) {
-        return last(EMPTY);
-      } else if (n > 0) {
-        // the event copies the bytes, so the one buffer is reused for the next chunk
-        byte[] body = n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
-        return in.isFinished() ? last(body) : new HttpRequest(body, true);
-      }
+
+    /**
+     * Allocated on the first read, not per exchange: most requests (GETs) have no body, and 64 KiB
+     * per request was the bridge's largest allocation. A declared shorter body gets a buffer of its
+     * size (at least one byte, so that a read can report the end).
+     */
+    private int bufferSize() {
+        long declared = request.getContentLengthLong();
+        return declared >= 0 && declared < readBufferSize ? (int) Math.max(declared, 1) : readBufferSize;
     }
-    return null;
-  }
 
-  /**
-   * Allocated on the first read, not per exchange: most requests (GETs) have no body, and 64 KiB
-   * per request was the bridge's largest allocation. A declared shorter body gets a buffer of its
-   * size (at least one byte, so that a read can report the end).
-   */
-  private int bufferSize() {
-    long declared = request.getContentLengthLong();
-    return declared >= 0 && declared < readBufferSize
-        ? (int) Math.max(declared, 1)
-        : readBufferSize;
-  }
-
-  private HttpRequest last(byte[] body) {
-    if (request.isTrailerFieldsReady()) {
-      List<Header> fields = new ArrayList<>();
-      for (Map.Entry<String, String> field : request.getTrailerFields().entrySet()) {
-        fields.add(Header.of(field.getKey(), field.getValue()));
-      }
-      trailers = List.copyOf(fields);
+    private HttpRequest last(byte[] body) {
+        if (request.isTrailerFieldsReady()) {
+            List<Header> fields = new ArrayList<>();
+            for (Map.Entry<String, String> field : request.getTrailerFields().entrySet()) {
+                fields.add(Header.of(field.getKey(), field.getValue()));
+            }
+            trailers = List.copyOf(fields);
+        }
+        return new HttpRequest(body, false);
     }
-    return new HttpRequest(body, false);
-  }
 
-  @Override
-  public void onDataAvailable() {
-    exchange.loop().execute(this::read);
-  }
+    @Override
+    public void onDataAvailable() {
+        exchange.loop().execute(this::read);
+    }
 
-  @Override
-  public void onAllDataRead() {
-    exchange.loop().execute(this::read);
-  }
+    @Override
+    public void onAllDataRead() {
+        exchange.loop().execute(this::read);
+    }
 
-  @Override
-  public void onError(Throwable t) {
-    exchange.loop().execute(() -> exchange.ioFailed(t));
-  }
+    @Override
+    public void onError(Throwable t) {
+        exchange.loop().execute(() -> exchange.ioFailed(t));
+    }
 }

@@ -12,10 +12,10 @@ import java.util.List;
  */
 public interface RequestTrailers {
 
-  /**
-   * The trailer fields, names lowercased, in the container's order; empty before the last {@code
-   * http.request} was delivered, and when the request had none (a Content-Length body cannot
-   * carry any).
-   */
-  List<Header> requestTrailers();
+    /**
+     * The trailer fields, names lowercased, in the container's order; empty before the last {@code
+     * http.request} was delivered, and when the request had none (a Content-Length body cannot
+     * carry any).
+     */
+    List<Header> requestTrailers();
 }

@@ -13,45 +13,44 @@ import java.util.function.Supplier;
  * written, never earlier, so that a failing application can still be answered with a 500.
  */
 final class ResponseHead {
-  private ResponseHead() {}
+    private ResponseHead() {}
 
-  /**
-   * Sets status and headers.
-   *
-   * @param singleBodyLength the length of the whole body when it is this one final chunk, for a
-   *     Content-Length instead of chunked coding; negative when unknown
-   */
-  static void apply(HttpResponseStart start, long singleBodyLength, HttpServletResponse response) {
-    response.setStatus(start.status());
-    boolean lengthGiven = false;
-    for (Header header : start.headers()) {
-      response.addHeader(header.nameString(), header.valueString());
-      lengthGiven |= header.hasName("content-length") || header.hasName("transfer-encoding");
+    /**
+     * Sets status and headers.
+     *
+     * @param singleBodyLength the length of the whole body when it is this one final chunk, for a
+     *     Content-Length instead of chunked coding; negative when unknown
+     */
+    static void apply(HttpResponseStart start, long singleBodyLength, HttpServletResponse response) {
+        response.setStatus(start.status());
+        boolean lengthGiven = false;
+        for (Header header : start.headers()) {
+            response.addHeader(header.nameString(), header.valueString());
+            lengthGiven |= header.hasName("content-length") || header.hasName("transfer-encoding");
+        }
+        if (!lengthGiven && singleBodyLength >= 0 && !start.trailers()) {
+            response.setContentLengthLong(singleBodyLength);
+        }
     }
-    if (!lengthGiven && singleBodyLength >= 0 && !start.trailers()) {
-      response.setContentLengthLong(singleBodyLength);
-    }
-  }
 
-  /**
-   * Registers the supplier the container asks for the trailer fields when it writes the end of
-   * the body (Servlet 6.0 {@code setTrailerFields}). Returns false when the container refuses,
-   * i.e. the protocol cannot carry trailers (HTTP/1.0, or a body that is not chunked).
-   */
-  static boolean announceTrailers(
-      HttpServletResponse response, Supplier<Map<String, String>> fields) {
-    try {
-      response.setTrailerFields(fields);
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
+    /**
+     * Registers the supplier the container asks for the trailer fields when it writes the end of
+     * the body (Servlet 6.0 {@code setTrailerFields}). Returns false when the container refuses,
+     * i.e. the protocol cannot carry trailers (HTTP/1.0, or a body that is not chunked).
+     */
+    static boolean announceTrailers(HttpServletResponse response, Supplier<Map<String, String>> fields) {
+        try {
+            response.setTrailerFields(fields);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
-  }
 
-  /** Trailer headers as the servlet API's map; repeated names are joined with ", ". */
-  static void addTrailers(List<Header> headers, Map<String, String> into) {
-    for (Header header : headers) {
-      into.merge(header.nameString(), header.valueString(), (a, b) -> a + ", " + b);
+    /** Trailer headers as the servlet API's map; repeated names are joined with ", ". */
+    static void addTrailers(List<Header> headers, Map<String, String> into) {
+        for (Header header : headers) {
+            into.merge(header.nameString(), header.valueString(), (a, b) -> a + ", " + b);
+        }
     }
-  }
 }

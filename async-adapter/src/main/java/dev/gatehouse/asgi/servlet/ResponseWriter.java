@@ -33,164 +33,169 @@ import java.util.concurrent.CompletableFuture;
  * trailers are dropped with a log line, as RFC 9110 §6.5 lets a recipient discard them.
  */
 final class ResponseWriter implements WriteListener {
-  private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
+    private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
 
-  private record Pending(SendEvent event, CompletableFuture<Void> stage) {}
+    private record Pending(SendEvent event, CompletableFuture<Void> stage) {}
 
-  private final HttpExchange exchange;
-  private final ExchangeGuard guard;
-  private final HttpServletResponse response;
-  private final ServletOutputStream out;
-  private final Deque<Pending> queue = new ArrayDeque<>();
-  private final Map<String, String> trailerFields = new LinkedHashMap<>();
-  private HttpResponseStart start;
-  private boolean headWritten;
-  private Pending inFlight;
-  private boolean flushOwed;
-  private boolean writable;
+    private final HttpExchange exchange;
+    private final ExchangeGuard guard;
+    private final HttpServletResponse response;
+    private final ServletOutputStream out;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Map<String, String> trailerFields = new LinkedHashMap<>();
+    private HttpResponseStart start;
+    private boolean headWritten;
+    private Pending inFlight;
+    private boolean flushOwed;
+    private boolean writable;
 
-  ResponseWriter(HttpExchange exchange, ExchangeGuard guard, HttpServletResponse response,
-      ServletOutputStream out) {
-    this.exchange = exchange;
-    this.guard = guard;
-    this.response = response;
-    this.out = out;
-  }
-
-  /** In the loop: {@code http.response.start} was accepted; it is written with the first body. */
-  void start(HttpResponseStart event) {
-    start = event;
-  }
-
-  /** In the loop: a body or trailers event was accepted by the protocol; write it in turn. */
-  void enqueue(SendEvent event, CompletableFuture<Void> stage) {
-    queue.add(new Pending(event, stage));
-    pump();
-  }
-
-  /** Whether anything has been handed to the container (then only an abort can fail it). */
-  boolean headWritten() {
-    return headWritten;
-  }
-
-  /** In the loop: writes while the container takes bytes; stops at the first {@code !isReady()}. */
-  void pump() {
-    if (!writable) {
-      return; // the container's first onWritePossible starts the writing, as the API intends
+    ResponseWriter(HttpExchange exchange, ExchangeGuard guard, HttpServletResponse response, ServletOutputStream out) {
+        this.exchange = exchange;
+        this.guard = guard;
+        this.response = response;
+        this.out = out;
     }
-    try {
-      while (exchange.running()) {
-        if (inFlight != null) {
-          if (!ready()) {
-            return; // onWritePossible follows
-          }
-          if (flushOwed) {
-            flushOwed = false;
-            io(out::flush);
-            continue;
-          }
-          Pending done = inFlight;
-          inFlight = null;
-          if (isLast(done.event())) {
-            exchange.responseComplete();
-          }
-          done.stage().complete(null);
-        } else if (!queue.isEmpty() && ready()) {
-          inFlight = queue.poll();
-          write(inFlight.event());
-        } else {
-          return;
+
+    /** In the loop: {@code http.response.start} was accepted; it is written with the first body. */
+    void start(HttpResponseStart event) {
+        start = event;
+    }
+
+    /** In the loop: a body or trailers event was accepted by the protocol; write it in turn. */
+    void enqueue(SendEvent event, CompletableFuture<Void> stage) {
+        queue.add(new Pending(event, stage));
+        pump();
+    }
+
+    /** Whether anything has been handed to the container (then only an abort can fail it). */
+    boolean headWritten() {
+        return headWritten;
+    }
+
+    /** In the loop: writes while the container takes bytes; stops at the first {@code !isReady()}. */
+    void pump() {
+        if (!writable) {
+            return; // the container's first onWritePossible starts the writing, as the API intends
         }
-      }
-    } catch (IOException | RuntimeException e) {
-      exchange.ioFailed(e);
+        try {
+            while (exchange.running()) {
+                if (inFlight != null) {
+                    if (!ready()) {
+                        return; // onWritePossible follows
+                    }
+                    if (flushOwed) {
+                        flushOwed = false;
+                        io(out::flush);
+                        continue;
+                    }
+                    Pending done = inFlight;
+                    inFlight = null;
+                    if (isLast(done.event())) {
+                        exchange.responseComplete();
+                    }
+                    done.stage().complete(null);
+                } else if (!queue.isEmpty() && ready()) {
+                    inFlight = queue.poll();
+                    write(inFlight.event());
+                } else {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            exchange.ioFailed(e);
+        }
     }
-  }
 
-  /** In the loop: the client is gone; every send still waiting fails as the spec says. */
-  void failAll() {
-    List<Pending> failed = new ArrayList<>(queue);
-    queue.clear();
-    if (inFlight != null) {
-      failed.add(0, inFlight);
-      inFlight = null;
+    /** In the loop: the client is gone; every send still waiting fails as the spec says. */
+    void failAll() {
+        List<Pending> failed = new ArrayList<>(queue);
+        queue.clear();
+        if (inFlight != null) {
+            failed.add(0, inFlight);
+            inFlight = null;
+        }
+        for (Pending pending : failed) {
+            pending.stage()
+                    .completeExceptionally(
+                            new ClientDisconnectedException(pending.event().asgiType()));
+        }
     }
-    for (Pending pending : failed) {
-      pending.stage().completeExceptionally(
-          new ClientDisconnectedException(pending.event().asgiType()));
+
+    private boolean isLast(SendEvent event) {
+        if (event instanceof HttpResponseTrailers trailers) {
+            return !trailers.moreTrailers();
+        }
+        return !((HttpResponseBody) event).moreBody() && !start.trailers();
     }
-  }
 
-  private boolean isLast(SendEvent event) {
-    if (event instanceof HttpResponseTrailers trailers) {
-      return !trailers.moreTrailers();
+    private void write(SendEvent event) throws IOException {
+        if (event instanceof HttpResponseTrailers trailers) {
+            synchronized (trailerFields) {
+                ResponseHead.addTrailers(trailers.headers(), trailerFields);
+            }
+            return; // the container asks for them when it writes the end of the body
+        }
+        HttpResponseBody body = (HttpResponseBody) event;
+        byte[] bytes = body.body();
+        io(() -> {
+            if (!headWritten) {
+                writeHead(body.moreBody() ? -1 : bytes.length);
+            }
+            if (bytes.length > 0) {
+                out.write(bytes);
+            }
+        });
+        flushOwed = body.moreBody();
     }
-    return !((HttpResponseBody) event).moreBody() && !start.trailers();
-  }
 
-  private void write(SendEvent event) throws IOException {
-    if (event instanceof HttpResponseTrailers trailers) {
-      synchronized (trailerFields) {
-        ResponseHead.addTrailers(trailers.headers(), trailerFields);
-      }
-      return; // the container asks for them when it writes the end of the body
+    private void writeHead(long singleBodyLength) {
+        headWritten = true;
+        ResponseHead.apply(start, singleBodyLength, response);
+        if (start.trailers() && !ResponseHead.announceTrailers(response, this::trailerFields)) {
+            LOG.log(
+                    Level.INFO,
+                    "{0}: trailers announced but the container cannot send them on this"
+                            + " response (HTTP/1.0 or not chunked); they are dropped",
+                    exchange);
+        }
     }
-    HttpResponseBody body = (HttpResponseBody) event;
-    byte[] bytes = body.body();
-    io(() -> {
-      if (!headWritten) {
-        writeHead(body.moreBody() ? -1 : bytes.length);
-      }
-      if (bytes.length > 0) {
-        out.write(bytes);
-      }
-    });
-    flushOwed = body.moreBody();
-  }
 
-  private void writeHead(long singleBodyLength) {
-    headWritten = true;
-    ResponseHead.apply(start, singleBodyLength, response);
-    if (start.trailers() && !ResponseHead.announceTrailers(response, this::trailerFields)) {
-      LOG.log(Level.INFO, "{0}: trailers announced but the container cannot send them on this"
-          + " response (HTTP/1.0 or not chunked); they are dropped", exchange);
+    private Map<String, String> trailerFields() {
+        synchronized (trailerFields) {
+            return new LinkedHashMap<>(trailerFields);
+        }
     }
-  }
 
-  private Map<String, String> trailerFields() {
-    synchronized (trailerFields) {
-      return new LinkedHashMap<>(trailerFields);
+    private boolean ready() throws IOException {
+        return guard.use(out::isReady, false);
     }
-  }
 
-  private boolean ready() throws IOException {
-    return guard.use(out::isReady, false);
-  }
-
-  private interface IoAction {
-    void run() throws IOException;
-  }
-
-  private void io(IoAction action) throws IOException {
-    boolean done = guard.use(() -> {
-      action.run();
-      return true;
-    }, false);
-    if (!done) {
-      throw new IOException("the container has ended the request");
+    private interface IoAction {
+        void run() throws IOException;
     }
-  }
 
-  @Override
-  public void onWritePossible() {
-    exchange.loop().execute(() -> {
-      writable = true;
-      pump();
-    });
-  }
+    private void io(IoAction action) throws IOException {
+        boolean done = guard.use(
+                () -> {
+                    action.run();
+                    return true;
+                },
+                false);
+        if (!done) {
+            throw new IOException("the container has ended the request");
+        }
+    }
 
-  @Override
-  public void onError(Throwable t) {
-    exchange.loop().execute(() -> exchange.ioFailed(t));
-  }
+    @Override
+    public void onWritePossible() {
+        exchange.loop().execute(() -> {
+            writable = true;
+            pump();
+        });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        exchange.loop().execute(() -> exchange.ioFailed(t));
+    }
 }

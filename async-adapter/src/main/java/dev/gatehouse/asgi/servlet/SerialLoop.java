@@ -12,23 +12,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Container callbacks never wait: if another thread is draining, they enqueue and return.
  */
 final class SerialLoop {
-  private static final System.Logger LOG = System.getLogger(SerialLoop.class.getName());
+    private static final System.Logger LOG = System.getLogger(SerialLoop.class.getName());
 
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
 
-  void execute(Runnable task) {
-    tasks.add(task);
-    if (pending.getAndIncrement() != 0) {
-      return;
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (pending.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Runnable next = tasks.poll();
+            try {
+                next.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "an exchange task failed", e);
+            }
+        } while (pending.decrementAndGet() != 0);
     }
-    do {
-      Runnable next = tasks.poll();
-      try {
-        next.run();
-      } catch (RuntimeException | Error e) {
-        LOG.log(Level.ERROR, "an exchange task failed", e);
-      }
-    } while (pending.decrementAndGet() != 0);
-  }
 }

@@ -7,9 +7,9 @@ package dev.gatehouse.asgi.testing;
  * dev.gatehouse.asgi.AsgiProtocolException} a misplaced send produced.
  */
 public final class ApplicationFailedException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ApplicationFailedException(Throwable cause) {
-    super("application failed: " + cause, cause);
-  }
+    public ApplicationFailedException(Throwable cause) {
+        super("application failed: " + cause, cause);
+    }
 }

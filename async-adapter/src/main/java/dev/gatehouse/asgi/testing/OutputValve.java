@@ -14,46 +14,46 @@ import java.util.concurrent.CompletableFuture;
  * caller after releasing that lock, so application continuations never run under it.
  */
 final class OutputValve {
-  private record Held(SendEvent event, CompletableFuture<Void> stage) {}
+    private record Held(SendEvent event, CompletableFuture<Void> stage) {}
 
-  private final Deque<Held> held = new ArrayDeque<>();
-  private boolean closed;
+    private final Deque<Held> held = new ArrayDeque<>();
+    private boolean closed;
 
-  void close() {
-    closed = true;
-  }
-
-  /** The stage for an accepted send: complete now, or held while the valve is closed. */
-  CompletableFuture<Void> stageFor(SendEvent event) {
-    if (!closed) {
-      return CompletableFuture.completedFuture(null);
+    void close() {
+        closed = true;
     }
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    held.add(new Held(event, stage));
-    return stage;
-  }
 
-  int heldCount() {
-    return held.size();
-  }
+    /** The stage for an accepted send: complete now, or held while the valve is closed. */
+    CompletableFuture<Void> stageFor(SendEvent event) {
+        if (!closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        held.add(new Held(event, stage));
+        return stage;
+    }
 
-  /** Opens the valve; the returned action completes the held stages in order. */
-  Runnable open() {
-    closed = false;
-    List<Held> released = drain();
-    return () -> released.forEach(h -> h.stage().complete(null));
-  }
+    int heldCount() {
+        return held.size();
+    }
 
-  /** The client is gone; the returned action fails the held stages as a real server would. */
-  Runnable failHeld() {
-    List<Held> failed = drain();
-    return () -> failed.forEach(h -> h.stage().completeExceptionally(
-        new ClientDisconnectedException(h.event().asgiType())));
-  }
+    /** Opens the valve; the returned action completes the held stages in order. */
+    Runnable open() {
+        closed = false;
+        List<Held> released = drain();
+        return () -> released.forEach(h -> h.stage().complete(null));
+    }
 
-  private List<Held> drain() {
-    List<Held> drained = new ArrayList<>(held);
-    held.clear();
-    return drained;
-  }
+    /** The client is gone; the returned action fails the held stages as a real server would. */
+    Runnable failHeld() {
+        List<Held> failed = drain();
+        return () -> failed.forEach(h -> h.stage()
+                .completeExceptionally(new ClientDisconnectedException(h.event().asgiType())));
+    }
+
+    private List<Held> drain() {
+        List<Held> drained = new ArrayList<>(held);
+        held.clear();
+        return drained;
+    }
 }

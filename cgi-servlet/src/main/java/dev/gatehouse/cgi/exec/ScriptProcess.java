@@ -51,8 +51,9 @@ public final class ScriptProcess implements AutoCloseable {
      *
      * @param name a short name for log lines, e.g. the SCRIPT_NAME
      */
-    public static ScriptProcess start(List<String> argv, Map<String, String> environment, Path directory,
-            String name, boolean ownProcessGroup) throws IOException {
+    public static ScriptProcess start(
+            List<String> argv, Map<String, String> environment, Path directory, String name, boolean ownProcessGroup)
+            throws IOException {
         boolean group = ownProcessGroup && SETSID != null;
         CommandLine command = new CommandLine(group ? SETSID.toString() : argv.get(0));
         for (String arg : group ? argv : argv.subList(1, argv.size())) {
@@ -116,7 +117,9 @@ public final class ScriptProcess implements AutoCloseable {
     private void killGroup() {
         try {
             Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!kill.waitFor(5, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();
             }

@@ -78,8 +78,8 @@ public final class ScriptResolver {
                     : "";
             List<String> command = interpreters.command(candidate);
             if (command == null) {
-                throw new ScriptResolutionException(Reason.FORBIDDEN,
-                        "not executable and no interpreter for it: " + scriptPath);
+                throw new ScriptResolutionException(
+                        Reason.FORBIDDEN, "not executable and no interpreter for it: " + scriptPath);
             }
             return new ResolvedScript(candidate, scriptPath, pathInfo, command);
         }
@@ -95,7 +95,8 @@ public final class ScriptResolver {
     }
 
     /** One lstat: the file's own attributes, a link not followed. */
-    private static BasicFileAttributes attributes(Path file, String path) throws ScriptResolutionException, IOException {
+    private static BasicFileAttributes attributes(Path file, String path)
+            throws ScriptResolutionException, IOException {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException | NotDirectoryException e) {
@@ -104,8 +105,11 @@ public final class ScriptResolver {
     }
 
     private static void checkSegment(String segment, String path) throws ScriptResolutionException {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
-                || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+        if (segment.isEmpty()
+                || segment.equals(".")
+                || segment.equals("..")
+                || segment.indexOf('\\') >= 0
+                || segment.indexOf('\0') >= 0) {
             throw new ScriptResolutionException(Reason.NOT_FOUND, "illegal path segment in " + path);
         }
         if (segment.charAt(0) == '.') {

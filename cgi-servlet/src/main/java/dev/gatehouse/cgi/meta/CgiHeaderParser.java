@@ -93,9 +93,10 @@ public final class CgiHeaderParser {
      */
     public CgiResponseHead finish() throws CgiHeaderException {
         if (head == null) {
-            throw new CgiHeaderException(length == 0
-                    ? "no output before end of stream"
-                    : "end of stream inside the header block (" + length + " bytes, no blank line)");
+            throw new CgiHeaderException(
+                    length == 0
+                            ? "no output before end of stream"
+                            : "end of stream inside the header block (" + length + " bytes, no blank line)");
         }
         return head;
     }
@@ -178,9 +179,14 @@ public final class CgiHeaderParser {
                     }
                     location = field.value();
                 }
-                // hop-by-hop: the container owns the connection and the transfer coding
-                case "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer",
-                        "proxy-connection" -> { }
+                    // hop-by-hop: the container owns the connection and the transfer coding
+                case "connection",
+                        "keep-alive",
+                        "transfer-encoding",
+                        "upgrade",
+                        "te",
+                        "trailer",
+                        "proxy-connection" -> {}
                 default -> {
                     contentType |= field.name().equalsIgnoreCase("Content-Type");
                     headers.add(field);
@@ -188,9 +194,10 @@ public final class CgiHeaderParser {
             }
         }
         if (status == null && location == null && !contentType) {
-            throw new CgiHeaderException(fields.isEmpty()
-                    ? "empty header block"
-                    : "header block has none of Content-Type, Location or Status");
+            throw new CgiHeaderException(
+                    fields.isEmpty()
+                            ? "empty header block"
+                            : "header block has none of Content-Type, Location or Status");
         }
         if (location != null) {
             if (location.startsWith("/") && !location.startsWith("//")) {
@@ -198,10 +205,11 @@ public final class CgiHeaderParser {
                     return new CgiResponseHead(CgiResponseHead.Kind.LOCAL_REDIRECT, 200, location, headers);
                 }
             } else if (!isAbsoluteUri(location)) {
-                throw new CgiHeaderException("Location is neither an absolute URI nor a local path: " + quote(location));
+                throw new CgiHeaderException(
+                        "Location is neither an absolute URI nor a local path: " + quote(location));
             }
-            return new CgiResponseHead(CgiResponseHead.Kind.CLIENT_REDIRECT,
-                    status == null ? 302 : status, location, headers);
+            return new CgiResponseHead(
+                    CgiResponseHead.Kind.CLIENT_REDIRECT, status == null ? 302 : status, location, headers);
         }
         return new CgiResponseHead(CgiResponseHead.Kind.DOCUMENT, status == null ? 200 : status, null, headers);
     }

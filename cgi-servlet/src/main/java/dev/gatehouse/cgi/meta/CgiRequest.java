@@ -90,16 +90,46 @@ public record CgiRequest(
 
     /** The same request with another body length, e.g. once a chunked body has been spooled. */
     public CgiRequest withContentLength(long length) {
-        return new CgiRequest(method, protocol, scheme, secure, requestUri, queryString, serverName,
-                serverPort, serverAddr, remoteAddr, remoteHost, remotePort, authType, remoteUser,
-                contentType, length, headers);
+        return new CgiRequest(
+                method,
+                protocol,
+                scheme,
+                secure,
+                requestUri,
+                queryString,
+                serverName,
+                serverPort,
+                serverAddr,
+                remoteAddr,
+                remoteHost,
+                remotePort,
+                authType,
+                remoteUser,
+                contentType,
+                length,
+                headers);
     }
 
     /** The same request answered for another target: a local redirect's path and query. */
     public CgiRequest withTarget(String uri, String query) {
-        return new CgiRequest(method, protocol, scheme, secure, uri, query, serverName,
-                serverPort, serverAddr, remoteAddr, remoteHost, remotePort, authType, remoteUser,
-                contentType, contentLength, headers);
+        return new CgiRequest(
+                method,
+                protocol,
+                scheme,
+                secure,
+                uri,
+                query,
+                serverName,
+                serverPort,
+                serverAddr,
+                remoteAddr,
+                remoteHost,
+                remotePort,
+                authType,
+                remoteUser,
+                contentType,
+                contentLength,
+                headers);
     }
 
     /** Whether the request carries a body: a Content-Length above zero or chunked transfer coding. */

@@ -17,8 +17,7 @@ import java.util.Objects;
  *     (they win)
  */
 public record MetaVariablePolicy(
-        String serverSoftware, boolean passAuthorization, List<String> inherited,
-        Map<String, String> extra) {
+        String serverSoftware, boolean passAuthorization, List<String> inherited, Map<String, String> extra) {
 
     public MetaVariablePolicy {
         Objects.requireNonNull(serverSoftware, "serverSoftware");

@@ -31,7 +31,9 @@ public final class MetaVariables {
      * §4.1.7 requires to be set.
      */
     public static Map<String, String> of(
-            CgiRequest request, ScriptLocation location, MetaVariablePolicy policy,
+            CgiRequest request,
+            ScriptLocation location,
+            MetaVariablePolicy policy,
             Map<String, String> serverEnvironment) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : policy.inherited()) {
@@ -102,7 +104,11 @@ public final class MetaVariables {
         }
         String lower = headerName.toLowerCase(Locale.ROOT);
         switch (lower) {
-            case "content-type", "content-length", "proxy", "proxy-authorization", "connection",
+            case "content-type",
+                    "content-length",
+                    "proxy",
+                    "proxy-authorization",
+                    "connection",
                     "transfer-encoding" -> {
                 return null;
             }
@@ -111,7 +117,7 @@ public final class MetaVariables {
                     return null;
                 }
             }
-            default -> { }
+            default -> {}
         }
         return "HTTP_" + headerName.toUpperCase(Locale.ROOT).replace('-', '_');
     }
@@ -120,7 +126,9 @@ public final class MetaVariables {
     private static boolean isSafeToken(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
                     || "!#$%&'*+-.^`|~".indexOf(c) >= 0;
             if (!ok) {
                 return false;

@@ -16,8 +16,12 @@ import java.util.Objects;
  *     out; FastCGI applications read it, CGI scripts get none
  */
 public record ScriptLocation(
-        String scriptName, String pathInfo, String pathTranslated, String scriptFilename,
-        String documentRoot, String documentUri) {
+        String scriptName,
+        String pathInfo,
+        String pathTranslated,
+        String scriptFilename,
+        String documentRoot,
+        String documentUri) {
 
     public ScriptLocation {
         Objects.requireNonNull(scriptName, "scriptName");
@@ -26,8 +30,7 @@ public record ScriptLocation(
 
     /** A location without DOCUMENT_URI, as CGI has it. */
     public ScriptLocation(
-            String scriptName, String pathInfo, String pathTranslated, String scriptFilename,
-            String documentRoot) {
+            String scriptName, String pathInfo, String pathTranslated, String scriptFilename, String documentRoot) {
         this(scriptName, pathInfo, pathTranslated, scriptFilename, documentRoot, null);
     }
 }

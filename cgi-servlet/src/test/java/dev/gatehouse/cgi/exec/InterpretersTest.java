@@ -51,19 +51,47 @@ class InterpretersTest {
 
     static Stream<Spec> specs() {
         return Stream.of(
-                new Spec("defaults", Interpreters.DEFAULTS, expect(
-                        List.of("perl"), List.of("python3"), List.of("sh"), List.of("php-cgi"), List.of("ruby"),
-                        null, null)),
-                new Spec("override with arguments, later entry wins", Interpreters.DEFAULTS
-                        + ",.pl=/usr/bin/perl -T -w,.cgi=/opt/bin/run", expect(
-                        List.of("/usr/bin/perl", "-T", "-w"), List.of("python3"), List.of("sh"), List.of("php-cgi"),
-                        List.of("ruby"), List.of("/opt/bin/run"), null)),
-                new Spec("removal with .sh=", Interpreters.DEFAULTS + ",.sh=", expect(
-                        List.of("perl"), List.of("python3"), null, List.of("php-cgi"), List.of("ruby"), null, null)),
-                new Spec("removal with only blanks after =", Interpreters.DEFAULTS + ", .php=   ", expect(
-                        List.of("perl"), List.of("python3"), List.of("sh"), null, List.of("ruby"), null, null)),
-                new Spec("whitespace and empty entries ignored", "  .PY=python3  -u ,, ,.sh=bash", expect(
-                        null, List.of("python3", "-u"), List.of("bash"), null, null, null, null)),
+                new Spec(
+                        "defaults",
+                        Interpreters.DEFAULTS,
+                        expect(
+                                List.of("perl"),
+                                List.of("python3"),
+                                List.of("sh"),
+                                List.of("php-cgi"),
+                                List.of("ruby"),
+                                null,
+                                null)),
+                new Spec(
+                        "override with arguments, later entry wins",
+                        Interpreters.DEFAULTS + ",.pl=/usr/bin/perl -T -w,.cgi=/opt/bin/run",
+                        expect(
+                                List.of("/usr/bin/perl", "-T", "-w"),
+                                List.of("python3"),
+                                List.of("sh"),
+                                List.of("php-cgi"),
+                                List.of("ruby"),
+                                List.of("/opt/bin/run"),
+                                null)),
+                new Spec(
+                        "removal with .sh=",
+                        Interpreters.DEFAULTS + ",.sh=",
+                        expect(
+                                List.of("perl"),
+                                List.of("python3"),
+                                null,
+                                List.of("php-cgi"),
+                                List.of("ruby"),
+                                null,
+                                null)),
+                new Spec(
+                        "removal with only blanks after =",
+                        Interpreters.DEFAULTS + ", .php=   ",
+                        expect(List.of("perl"), List.of("python3"), List.of("sh"), null, List.of("ruby"), null, null)),
+                new Spec(
+                        "whitespace and empty entries ignored",
+                        "  .PY=python3  -u ,, ,.sh=bash",
+                        expect(null, List.of("python3", "-u"), List.of("bash"), null, null, null, null)),
                 new Spec("empty spec maps nothing", "", expect(null, null, null, null, null, null, null)),
                 new Spec("null spec maps nothing", null, expect(null, null, null, null, null, null, null)));
     }
@@ -135,21 +163,41 @@ class InterpretersTest {
         return Stream.of(
                 new Command("exec bit", "x.cgi", "rwxr-xr-x", "#!/bin/sh\n", List.of("{file}")),
                 new Command("exec bit without shebang", "x.cgi", "rwx------", "\u007fELF", List.of("{file}")),
-                new Command("mapping beats exec bit and shebang", "x.pl", "rwxr-xr-x", "#!/bin/sh\n",
+                new Command(
+                        "mapping beats exec bit and shebang",
+                        "x.pl",
+                        "rwxr-xr-x",
+                        "#!/bin/sh\n",
                         List.of("perl", "{file}")),
                 new Command("mapping without exec bit", "x.py", "rw-r--r--", "", List.of("python3", "{file}")),
                 new Command("shebang", "x.cgi", "rw-r--r--", "#!/bin/sh\necho\n", List.of("/bin/sh", "{file}")),
-                new Command("shebang with one argument", "x.cgi", "rw-r--r--", "#! /usr/bin/perl -w\n",
+                new Command(
+                        "shebang with one argument",
+                        "x.cgi",
+                        "rw-r--r--",
+                        "#! /usr/bin/perl -w\n",
                         List.of("/usr/bin/perl", "-w", "{file}")),
-                new Command("shebang: the rest of the line is one argument", "x.cgi", "rw-r--r--",
-                        "#!/usr/bin/env python3 -u  -B \n", List.of("/usr/bin/env", "python3 -u  -B", "{file}")),
-                new Command("shebang with CRLF", "x.cgi", "rw-r--r--", "#!/bin/sh\r\necho\r\n",
+                new Command(
+                        "shebang: the rest of the line is one argument",
+                        "x.cgi",
+                        "rw-r--r--",
+                        "#!/usr/bin/env python3 -u  -B \n",
+                        List.of("/usr/bin/env", "python3 -u  -B", "{file}")),
+                new Command(
+                        "shebang with CRLF",
+                        "x.cgi",
+                        "rw-r--r--",
+                        "#!/bin/sh\r\necho\r\n",
                         List.of("/bin/sh", "{file}")),
-                new Command("shebang without a newline", "x.cgi", "rw-r--r--", "#!/bin/sh", List.of("/bin/sh", "{file}")),
-                new Command("shebang line of 255 bytes", "x.cgi", "rw-r--r--", "#!/" + "b".repeat(252) + "\n",
+                new Command(
+                        "shebang without a newline", "x.cgi", "rw-r--r--", "#!/bin/sh", List.of("/bin/sh", "{file}")),
+                new Command(
+                        "shebang line of 255 bytes",
+                        "x.cgi",
+                        "rw-r--r--",
+                        "#!/" + "b".repeat(252) + "\n",
                         List.of("/" + "b".repeat(252), "{file}")),
-                new Command("shebang line longer than 256 bytes", "x.cgi", "rw-r--r--", "#!/" + "b".repeat(300),
-                        null),
+                new Command("shebang line longer than 256 bytes", "x.cgi", "rw-r--r--", "#!/" + "b".repeat(300), null),
                 new Command("empty shebang", "x.cgi", "rw-r--r--", "#!\n", null),
                 new Command("blank shebang", "x.cgi", "rw-r--r--", "#!   \n", null),
                 new Command("comment, not shebang", "x.cgi", "rw-r--r--", "# !/bin/sh\n", null),
@@ -163,8 +211,11 @@ class InterpretersTest {
         Path file = dir.resolve(c.fileName());
         Files.write(file, c.content().getBytes(StandardCharsets.ISO_8859_1));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(c.permissions()));
-        List<String> expected = c.command() == null ? null
-                : c.command().stream().map(w -> w.equals("{file}") ? file.toString() : w).toList();
+        List<String> expected = c.command() == null
+                ? null
+                : c.command().stream()
+                        .map(w -> w.equals("{file}") ? file.toString() : w)
+                        .toList();
         assertEquals(expected, Interpreters.parse(Interpreters.DEFAULTS).command(file));
     }
 

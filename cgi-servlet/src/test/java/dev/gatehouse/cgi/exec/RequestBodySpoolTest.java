@@ -115,8 +115,8 @@ class RequestBodySpoolTest {
     @MethodSource("tooLarge")
     void overTheLimitThrowsAndLeavesNoFile(Case c) throws Exception {
         Arriving in = new Arriving(body(c.length()), c.maxRead(), null);
-        RequestBodySpool.TooLargeException e = assertThrows(RequestBodySpool.TooLargeException.class,
-                () -> RequestBodySpool.spool(in, dir, c.limit()));
+        RequestBodySpool.TooLargeException e = assertThrows(
+                RequestBodySpool.TooLargeException.class, () -> RequestBodySpool.spool(in, dir, c.limit()));
         assertEquals("chunked request body exceeds the spool limit of " + c.limit() + " bytes", e.getMessage());
         assertEquals(List.of(), files());
         assertTrue(in.pos <= c.limit() + 65536, "stops reading soon after the limit, read " + in.pos);
@@ -125,7 +125,8 @@ class RequestBodySpoolTest {
     @Test
     void failedReadIsRethrownAndLeavesNoFile() throws Exception {
         IOException broken = new IOException("client went away");
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> RequestBodySpool.spool(new Arriving(body(70_000), 65536, broken), dir, 1_000_000));
         assertSame(broken, e);
         assertEquals(List.of(), files());

@@ -103,7 +103,9 @@ class ScriptProcessTest {
         ScriptProcess p = start(List.of(file.toString()), ENV);
         long child = readPid(lines(p));
         started.add(child);
-        assertEquals(p.pid(), ProcessHandle.of(child).orElseThrow().parent().orElseThrow().pid(),
+        assertEquals(
+                p.pid(),
+                ProcessHandle.of(child).orElseThrow().parent().orElseThrow().pid(),
                 "the sleep is the script's child");
         assertTrue(p.isAlive());
 
@@ -123,9 +125,15 @@ class ScriptProcessTest {
         ScriptProcess p = start(List.of(file.toString()), ENV);
         long grandchild = readPid(lines(p));
         started.add(grandchild);
-        long middle = ProcessHandle.of(grandchild).orElseThrow().parent().orElseThrow().pid();
+        long middle = ProcessHandle.of(grandchild)
+                .orElseThrow()
+                .parent()
+                .orElseThrow()
+                .pid();
         started.add(middle);
-        assertEquals(p.pid(), ProcessHandle.of(middle).orElseThrow().parent().orElseThrow().pid());
+        assertEquals(
+                p.pid(),
+                ProcessHandle.of(middle).orElseThrow().parent().orElseThrow().pid());
 
         p.killTree();
 
@@ -191,11 +199,12 @@ class ScriptProcessTest {
     @Test
     void argumentsArePassedVerbatim() throws Exception {
         List<String> args = List.of("a b", "\"quoted\"", "'single'", "$HOME", "${x}", "back\\slash", "*", "");
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done",
-                "sh"));
+        List<String> argv =
+                new ArrayList<>(List.of("/bin/sh", "-c", "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done", "sh"));
         argv.addAll(args);
         ScriptProcess p = start(argv, ENV);
-        assertEquals(args.stream().map(a -> "[" + a + "]").toList(), lines(p).lines().toList());
+        assertEquals(
+                args.stream().map(a -> "[" + a + "]").toList(), lines(p).lines().toList());
         assertEquals(0, p.waitFor(5, TimeUnit.SECONDS));
         p.close();
     }
@@ -231,7 +240,8 @@ class ScriptProcessTest {
 
     @Test
     void missingProgramFailsToStart() {
-        assertThrows(IOException.class, () -> ScriptProcess.start(List.of(dir.resolve("missing").toString()), ENV,
-                dir, "test", false));
+        assertThrows(
+                IOException.class,
+                () -> ScriptProcess.start(List.of(dir.resolve("missing").toString()), ENV, dir, "test", false));
     }
 }

@@ -76,7 +76,9 @@ class ScriptResolverTest {
         write(root.resolve("sub/.hidden.sh"), "#!/bin/sh\n", EXEC);
         write(root.resolve("sub/deeper/run.cgi"), "#!/bin/sh\n", EXEC);
         Files.createDirectories(root.resolve("emptydir"));
-        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).inheritIO().start();
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString())
+                .inheritIO()
+                .start();
         assertTrue(mkfifo.waitFor(5, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
         Files.createSymbolicLink(root.resolve("link-inside.cgi"), Path.of("exec.cgi"));
         Files.createSymbolicLink(root.resolve("linkdir"), Path.of("sub"));
@@ -107,14 +109,22 @@ class ScriptResolverTest {
                 new Resolves("/hello.sh/", "/hello.sh", "/", "hello.sh", List.of("sh", "{file}")),
                 new Resolves("/hello.sh/sub/env.sh", "/hello.sh", "/sub/env.sh", "hello.sh", List.of("sh", "{file}")),
                 new Resolves("/sub/env.sh", "/sub/env.sh", "", "sub/env.sh", List.of("sh", "{file}")),
-                new Resolves("/sub/deeper/run.cgi/x", "/sub/deeper/run.cgi", "/x", "sub/deeper/run.cgi",
-                        List.of("{file}")),
+                new Resolves(
+                        "/sub/deeper/run.cgi/x", "/sub/deeper/run.cgi", "/x", "sub/deeper/run.cgi", List.of("{file}")),
                 new Resolves("/exec.cgi", "/exec.cgi", "", "exec.cgi", List.of("{file}")),
                 new Resolves("/script.pl", "/script.pl", "", "script.pl", List.of("perl", "{file}")),
                 new Resolves("/upper.PL", "/upper.PL", "", "upper.PL", List.of("perl", "{file}")),
-                new Resolves("/shebang.cgi/a", "/shebang.cgi", "/a", "shebang.cgi",
+                new Resolves(
+                        "/shebang.cgi/a",
+                        "/shebang.cgi",
+                        "/a",
+                        "shebang.cgi",
                         List.of("/usr/bin/env", "python3", "{file}")),
-                new Resolves("/shebang-plain.cgi", "/shebang-plain.cgi", "", "shebang-plain.cgi",
+                new Resolves(
+                        "/shebang-plain.cgi",
+                        "/shebang-plain.cgi",
+                        "",
+                        "shebang-plain.cgi",
                         List.of("/bin/sh", "{file}")),
                 new Resolves("/link-inside.cgi", "/link-inside.cgi", "", "exec.cgi", List.of("{file}")),
                 new Resolves("/linkdir/env.sh/pi", "/linkdir/env.sh", "/pi", "sub/env.sh", List.of("sh", "{file}")));
@@ -124,7 +134,9 @@ class ScriptResolverTest {
     @MethodSource("resolvable")
     void resolves(Resolves r) throws Exception {
         Path file = resolver.root().resolve(r.file());
-        List<String> command = r.command().stream().map(w -> w.equals("{file}") ? file.toString() : w).toList();
+        List<String> command = r.command().stream()
+                .map(w -> w.equals("{file}") ? file.toString() : w)
+                .toList();
         assertEquals(new ResolvedScript(file, r.scriptPath(), r.pathInfo(), command), resolver.resolve(r.path()));
     }
 
@@ -162,13 +174,15 @@ class ScriptResolverTest {
                 new Refuses("/sub/.hidden.sh", Reason.FORBIDDEN, "hidden path segment in /sub/.hidden.sh"),
                 new Refuses("/.nothing-there", Reason.FORBIDDEN, "hidden path segment in /.nothing-there"),
                 new Refuses("/link-outside.sh", Reason.FORBIDDEN, "resolves outside the script root: /link-outside.sh"),
-                new Refuses("/outdir/secret.sh", Reason.FORBIDDEN,
-                        "resolves outside the script root: /outdir/secret.sh"),
+                new Refuses(
+                        "/outdir/secret.sh", Reason.FORBIDDEN, "resolves outside the script root: /outdir/secret.sh"),
                 new Refuses("/fifo", Reason.FORBIDDEN, "not a regular file: /fifo"),
                 new Refuses("/plain.txt", Reason.FORBIDDEN, "not executable and no interpreter for it: /plain.txt"),
-                new Refuses("/plain.txt/info", Reason.FORBIDDEN,
-                        "not executable and no interpreter for it: /plain.txt"),
-                new Refuses("/bang-empty.cgi", Reason.FORBIDDEN,
+                new Refuses(
+                        "/plain.txt/info", Reason.FORBIDDEN, "not executable and no interpreter for it: /plain.txt"),
+                new Refuses(
+                        "/bang-empty.cgi",
+                        Reason.FORBIDDEN,
                         "not executable and no interpreter for it: /bang-empty.cgi"));
     }
 
@@ -187,15 +201,19 @@ class ScriptResolverTest {
         Path link = Files.createSymbolicLink(tmp.resolve("rootlink"), Path.of("root"));
         ScriptResolver viaLink = new ScriptResolver(link, Interpreters.parse(Interpreters.DEFAULTS));
         assertEquals(root.toRealPath(), viaLink.root());
-        assertEquals(root.toRealPath().resolve("sub/env.sh"), viaLink.resolve("/sub/env.sh").file());
+        assertEquals(
+                root.toRealPath().resolve("sub/env.sh"),
+                viaLink.resolve("/sub/env.sh").file());
     }
 
     @Test
     void rootMustBeAnExistingDirectory() {
-        IOException notDir = assertThrows(IOException.class,
+        IOException notDir = assertThrows(
+                IOException.class,
                 () -> new ScriptResolver(root.resolve("hello.sh"), Interpreters.parse(Interpreters.DEFAULTS)));
         assertTrue(notDir.getMessage().startsWith("script root is not a directory: "), notDir.getMessage());
-        assertThrows(IOException.class,
+        assertThrows(
+                IOException.class,
                 () -> new ScriptResolver(tmp.resolve("missing"), Interpreters.parse(Interpreters.DEFAULTS)));
     }
 

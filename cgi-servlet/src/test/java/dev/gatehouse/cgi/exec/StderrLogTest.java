@@ -23,6 +23,7 @@ class StderrLogTest {
 
     /** System.Logger is backed by java.util.logging when no other LoggerFinder is installed. */
     private final Logger jul = Logger.getLogger("dev.gatehouse.cgi.stderr");
+
     private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
     private final Handler capture = new Handler() {
         private final SimpleFormatter formatter = new SimpleFormatter();
@@ -65,11 +66,20 @@ class StderrLogTest {
                 new Case("LF lines", "first\nsecond\n", 5, List.of(w + " s.sh: first", w + " s.sh: second")),
                 new Case("CRLF lines, last one unterminated", "a\r\nb", 5, List.of(w + " s.sh: a", w + " s.sh: b")),
                 new Case("UTF-8 kept", "caf\u00e9\n", 5, List.of(w + " s.sh: caf\u00e9")),
-                new Case("over the line limit: rest counted", "1\n2\n3\n4\n5", 2, List.of(w + " s.sh: 1", w + " s.sh: 2",
-                        w + " s.sh: 3 more stderr lines not logged (limit 2)")),
-                new Case("zero lines allowed", "a\nb\n", 0,
+                new Case(
+                        "over the line limit: rest counted",
+                        "1\n2\n3\n4\n5",
+                        2,
+                        List.of(w + " s.sh: 1", w + " s.sh: 2", w + " s.sh: 3 more stderr lines not logged (limit 2)")),
+                new Case(
+                        "zero lines allowed",
+                        "a\nb\n",
+                        0,
                         List.of(w + " s.sh: 2 more stderr lines not logged (limit 0)")),
-                new Case("long line cut at MAX_LINE bytes", "x".repeat(StderrLog.MAX_LINE + 100) + "\nnext\n", 5,
+                new Case(
+                        "long line cut at MAX_LINE bytes",
+                        "x".repeat(StderrLog.MAX_LINE + 100) + "\nnext\n",
+                        5,
                         List.of(w + " s.sh: " + "x".repeat(StderrLog.MAX_LINE), w + " s.sh: next")));
     }
 

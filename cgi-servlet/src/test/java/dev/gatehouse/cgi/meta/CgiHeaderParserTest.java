@@ -123,79 +123,149 @@ class CgiHeaderParserTest {
 
     static Stream<Accepted> accepted() {
         return Stream.of(
-                new Accepted("LF line ends", false,
-                        "Content-Type: text/plain\n\n", "hello\n",
+                new Accepted(
+                        "LF line ends",
+                        false,
+                        "Content-Type: text/plain\n\n",
+                        "hello\n",
                         document(200, f("Content-Type", "text/plain"))),
-                new Accepted("CRLF line ends", false,
-                        "Content-Type: text/html; charset=utf-8\r\n\r\n", "<p>x</p>",
+                new Accepted(
+                        "CRLF line ends",
+                        false,
+                        "Content-Type: text/html; charset=utf-8\r\n\r\n",
+                        "<p>x</p>",
                         document(200, f("Content-Type", "text/html; charset=utf-8"))),
-                new Accepted("mixed LF and CRLF, blank line CRLF", false,
-                        "Content-Type: a/b\r\nX-A: 1\n\r\n", "\r\n",
+                new Accepted(
+                        "mixed LF and CRLF, blank line CRLF",
+                        false,
+                        "Content-Type: a/b\r\nX-A: 1\n\r\n",
+                        "\r\n",
                         document(200, f("Content-Type", "a/b"), f("X-A", "1"))),
-                new Accepted("empty body", false,
-                        "Content-Type: text/plain\n\n", "",
+                new Accepted(
+                        "empty body",
+                        false,
+                        "Content-Type: text/plain\n\n",
+                        "",
                         document(200, f("Content-Type", "text/plain"))),
-                new Accepted("body that looks like headers stays body", false,
-                        "Content-Type: text/plain\r\n\r\n", "Status: 500\r\n\r\nLocation: /x\n\n",
+                new Accepted(
+                        "body that looks like headers stays body",
+                        false,
+                        "Content-Type: text/plain\r\n\r\n",
+                        "Status: 500\r\n\r\nLocation: /x\n\n",
                         document(200, f("Content-Type", "text/plain"))),
-                new Accepted("Status with reason phrase", false,
-                        "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n", "gone",
+                new Accepted(
+                        "Status with reason phrase",
+                        false,
+                        "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n",
+                        "gone",
                         document(404, f("Content-Type", "text/plain"))),
-                new Accepted("Status alone, three digits", false,
-                        "Status: 204\n\n", "",
-                        document(204)),
-                new Accepted("field names are case-insensitive, their case is kept", false,
-                        "content-TYPE: x/y\nSTATUS: 201 Created\n\n", "",
+                new Accepted("Status alone, three digits", false, "Status: 204\n\n", "", document(204)),
+                new Accepted(
+                        "field names are case-insensitive, their case is kept",
+                        false,
+                        "content-TYPE: x/y\nSTATUS: 201 Created\n\n",
+                        "",
                         document(201, f("content-TYPE", "x/y"))),
-                new Accepted("optional whitespace around values is not part of them", false,
-                        "Content-Type:text/plain\nX-Empty:\nX-Tab: \ta\tb \t\n\n", "",
+                new Accepted(
+                        "optional whitespace around values is not part of them",
+                        false,
+                        "Content-Type:text/plain\nX-Empty:\nX-Tab: \ta\tb \t\n\n",
+                        "",
                         document(200, f("Content-Type", "text/plain"), f("X-Empty", ""), f("X-Tab", "a\tb"))),
-                new Accepted("colons after the first belong to the value", false,
-                        "Content-Type: text/plain\nX-Url: http://a:1/b\n\n", "",
+                new Accepted(
+                        "colons after the first belong to the value",
+                        false,
+                        "Content-Type: text/plain\nX-Url: http://a:1/b\n\n",
+                        "",
                         document(200, f("Content-Type", "text/plain"), f("X-Url", "http://a:1/b"))),
-                new Accepted("obs-text bytes are kept as ISO-8859-1", false,
-                        "Content-Type: text/plain\nX-L: caf\u00e9\n\n", "",
+                new Accepted(
+                        "obs-text bytes are kept as ISO-8859-1",
+                        false,
+                        "Content-Type: text/plain\nX-L: caf\u00e9\n\n",
+                        "",
                         document(200, f("Content-Type", "text/plain"), f("X-L", "caf\u00e9"))),
-                new Accepted("repeated Set-Cookie kept, in order", false,
-                        "Content-Type: text/plain\nSet-Cookie: a=1\nX-Other: o\nSet-Cookie: b=2; Path=/\n\n", "",
-                        document(200, f("Content-Type", "text/plain"), f("Set-Cookie", "a=1"), f("X-Other", "o"),
+                new Accepted(
+                        "repeated Set-Cookie kept, in order",
+                        false,
+                        "Content-Type: text/plain\nSet-Cookie: a=1\nX-Other: o\nSet-Cookie: b=2; Path=/\n\n",
+                        "",
+                        document(
+                                200,
+                                f("Content-Type", "text/plain"),
+                                f("Set-Cookie", "a=1"),
+                                f("X-Other", "o"),
                                 f("Set-Cookie", "b=2; Path=/"))),
-                new Accepted("hop-by-hop fields dropped", false,
+                new Accepted(
+                        "hop-by-hop fields dropped",
+                        false,
                         "Content-Type: text/plain\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
                                 + "Keep-Alive: timeout=5\r\nUpgrade: h2c\r\nTE: trailers\r\nTrailer: X-T\r\n"
-                                + "Proxy-Connection: keep-alive\r\nX-Kept: 1\r\n\r\n", "5\r\nhello\r\n0\r\n\r\n",
+                                + "Proxy-Connection: keep-alive\r\nX-Kept: 1\r\n\r\n",
+                        "5\r\nhello\r\n0\r\n\r\n",
                         document(200, f("Content-Type", "text/plain"), f("X-Kept", "1"))),
-                new Accepted("local redirect: a path without Status", false,
-                        "Location: /x?y\n\n", "",
+                new Accepted(
+                        "local redirect: a path without Status",
+                        false,
+                        "Location: /x?y\n\n",
+                        "",
                         new CgiResponseHead(Kind.LOCAL_REDIRECT, 200, "/x?y", List.of())),
-                new Accepted("local redirect with Status 200", false,
-                        "Status: 200\r\nLocation: /cgi-bin/hello.sh\r\n\r\n", "",
+                new Accepted(
+                        "local redirect with Status 200",
+                        false,
+                        "Status: 200\r\nLocation: /cgi-bin/hello.sh\r\n\r\n",
+                        "",
                         new CgiResponseHead(Kind.LOCAL_REDIRECT, 200, "/cgi-bin/hello.sh", List.of())),
-                new Accepted("client redirect: absolute URI, 302 by default", false,
-                        "Location: http://h/x\n\n", "",
+                new Accepted(
+                        "client redirect: absolute URI, 302 by default",
+                        false,
+                        "Location: http://h/x\n\n",
+                        "",
                         new CgiResponseHead(Kind.CLIENT_REDIRECT, 302, "http://h/x", List.of())),
-                new Accepted("client redirect with the given Status", false,
-                        "Status: 301 Moved Permanently\nLocation: http://h/x\n\n", "",
+                new Accepted(
+                        "client redirect with the given Status",
+                        false,
+                        "Status: 301 Moved Permanently\nLocation: http://h/x\n\n",
+                        "",
                         new CgiResponseHead(Kind.CLIENT_REDIRECT, 301, "http://h/x", List.of())),
-                new Accepted("client redirect with a document", false,
+                new Accepted(
+                        "client redirect with a document",
+                        false,
                         "Location: https://h.example/a?b=c\r\nStatus: 303 See Other\r\nContent-Type: text/html\r\n\r\n",
                         "<a href=\"https://h.example/a?b=c\">see</a>",
-                        new CgiResponseHead(Kind.CLIENT_REDIRECT, 303, "https://h.example/a?b=c",
+                        new CgiResponseHead(
+                                Kind.CLIENT_REDIRECT,
+                                303,
+                                "https://h.example/a?b=c",
                                 List.of(f("Content-Type", "text/html")))),
-                new Accepted("client redirect to another scheme", false,
-                        "Location: mailto:a@b.example\n\n", "",
+                new Accepted(
+                        "client redirect to another scheme",
+                        false,
+                        "Location: mailto:a@b.example\n\n",
+                        "",
                         new CgiResponseHead(Kind.CLIENT_REDIRECT, 302, "mailto:a@b.example", List.of())),
-                new Accepted("a local path with a non-200 Status goes to the client", false,
-                        "Status: 301\nLocation: /moved\n\n", "",
+                new Accepted(
+                        "a local path with a non-200 Status goes to the client",
+                        false,
+                        "Status: 301\nLocation: /moved\n\n",
+                        "",
                         new CgiResponseHead(Kind.CLIENT_REDIRECT, 301, "/moved", List.of())),
-                new Accepted("NPH: HTTP/1.1 status line", true,
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-NPH: yes\r\n\r\n", "now\n",
+                new Accepted(
+                        "NPH: HTTP/1.1 status line",
+                        true,
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-NPH: yes\r\n\r\n",
+                        "now\n",
                         document(200, f("Content-Type", "text/plain"), f("X-NPH", "yes"))),
-                new Accepted("NPH: HTTP/1.0 status line with another status", true,
-                        "HTTP/1.0 404 Not Found\nContent-Type: text/plain\n\n", "",
+                new Accepted(
+                        "NPH: HTTP/1.0 status line with another status",
+                        true,
+                        "HTTP/1.0 404 Not Found\nContent-Type: text/plain\n\n",
+                        "",
                         document(404, f("Content-Type", "text/plain"))),
-                new Accepted("NPH: status line and Location", true,
-                        "HTTP/1.1 302 Found\nLocation: http://h/\n\n", "",
+                new Accepted(
+                        "NPH: status line and Location",
+                        true,
+                        "HTTP/1.1 302 Found\nLocation: http://h/\n\n",
+                        "",
                         new CgiResponseHead(Kind.CLIENT_REDIRECT, 302, "http://h/", List.of())));
     }
 
@@ -218,7 +288,10 @@ class CgiHeaderParserTest {
         }
         head.append('\n');
         byte[] body = bytes("body");
-        assertAllFeedings(concat(bytes(head.toString()), body), false, LIMIT,
+        assertAllFeedings(
+                concat(bytes(head.toString()), body),
+                false,
+                LIMIT,
                 Outcome.parsed(new CgiResponseHead(Kind.DOCUMENT, 200, null, expected), body));
     }
 
@@ -234,46 +307,71 @@ class CgiHeaderParserTest {
 
     static Stream<Rejected> rejected() {
         return Stream.of(
-                new Rejected("line without a colon", false,
+                new Rejected(
+                        "line without a colon",
+                        false,
                         "Content-Type text/plain\n\n",
                         "malformed header line (no field name and colon): \"Content-Type text/plain\""),
-                new Rejected("empty field name", false,
+                new Rejected(
+                        "empty field name",
+                        false,
                         "Content-Type: text/plain\n: x\n\n",
                         "malformed header line (no field name and colon): \": x\""),
-                new Rejected("space in field name", false,
+                new Rejected(
+                        "space in field name",
+                        false,
                         "Content Type: text/plain\n\n",
                         "malformed header field name: \"Content Type\""),
-                new Rejected("space before the colon", false,
+                new Rejected(
+                        "space before the colon",
+                        false,
                         "Content-Type : text/plain\r\n\r\n",
                         "malformed header field name: \"Content-Type \""),
-                new Rejected("separator in field name", false,
+                new Rejected(
+                        "separator in field name",
+                        false,
                         "X(a): 1\nContent-Type: text/plain\n\n",
                         "malformed header field name: \"X(a)\""),
-                new Rejected("non-ASCII field name", false,
-                        "X-\u00e9: 1\n\n",
-                        "malformed header field name: \"X-\u00e9\""),
-                new Rejected("obs-fold continuation line", false,
+                new Rejected(
+                        "non-ASCII field name", false, "X-\u00e9: 1\n\n", "malformed header field name: \"X-\u00e9\""),
+                new Rejected(
+                        "obs-fold continuation line",
+                        false,
                         "Content-Type: text/plain\nX-A: a\n b\n\n",
                         "malformed header line (no field name and colon): \" b\""),
-                new Rejected("HTTP status line without nph", false,
+                new Rejected(
+                        "HTTP status line without nph",
+                        false,
                         "HTTP/1.1 200 OK\nContent-Type: text/plain\n\n",
                         "malformed header line (no field name and colon): \"HTTP/1.1 200 OK\""),
-                new Rejected("control character in value", false,
+                new Rejected(
+                        "control character in value",
+                        false,
                         "Content-Type: text/plain\nX-A: a\u0001b\n\n",
                         "control character in header X-A"),
-                new Rejected("NUL in value", false,
+                new Rejected(
+                        "NUL in value",
+                        false,
                         "Content-Type: text/pl\u0000ain\n\n",
                         "control character in header Content-Type"),
-                new Rejected("bare CR inside a value", false,
+                new Rejected(
+                        "bare CR inside a value",
+                        false,
                         "X-A: a\rSet-Cookie: injected\r\nContent-Type: text/plain\r\n\r\n",
                         "control character in header X-A"),
-                new Rejected("DEL in value", false,
+                new Rejected(
+                        "DEL in value",
+                        false,
                         "Content-Type: text/plain\nX-A: a\u007fb\n\n",
                         "control character in header X-A"),
-                new Rejected("none of Content-Type, Location or Status", false,
+                new Rejected(
+                        "none of Content-Type, Location or Status",
+                        false,
                         "X-A: 1\nSet-Cookie: a=1\n\n",
                         "header block has none of Content-Type, Location or Status"),
-                new Rejected("only hop-by-hop fields", false,
+                new Rejected(
+                        "only hop-by-hop fields",
+                        false,
                         "Connection: close\n\n",
                         "header block has none of Content-Type, Location or Status"),
                 new Rejected("empty block, LF", false, "\nbody", "empty header block"),
@@ -283,52 +381,83 @@ class CgiHeaderParserTest {
                 new Rejected("Status above 599", false, "Status: 600\n\n", "Status out of range: \"600\""),
                 new Rejected("Status below 100", false, "Status: 099 Odd\n\n", "Status out of range: \"099 Odd\""),
                 new Rejected("Status of four digits", false, "Status: 2000\n\n", "malformed Status: \"2000\""),
-                new Rejected("Status with reason not after a space", false,
-                        "Status: 200OK\n\n", "malformed Status: \"200OK\""),
+                new Rejected(
+                        "Status with reason not after a space",
+                        false,
+                        "Status: 200OK\n\n",
+                        "malformed Status: \"200OK\""),
                 new Rejected("Status empty", false, "Status:\n\n", "malformed Status: \"\""),
-                new Rejected("Status twice", false,
-                        "Status: 200\nContent-Type: text/plain\nStatus: 404\n\n", "more than one Status field"),
-                new Rejected("Location twice", false,
-                        "Location: /a\nLocation: /b\n\n", "more than one Location field"),
-                new Rejected("Location network-path reference", false,
+                new Rejected(
+                        "Status twice",
+                        false,
+                        "Status: 200\nContent-Type: text/plain\nStatus: 404\n\n",
+                        "more than one Status field"),
+                new Rejected("Location twice", false, "Location: /a\nLocation: /b\n\n", "more than one Location field"),
+                new Rejected(
+                        "Location network-path reference",
+                        false,
                         "Location: //evil.example/x\n\n",
                         "Location is neither an absolute URI nor a local path: \"//evil.example/x\""),
-                new Rejected("Location //evil", false,
+                new Rejected(
+                        "Location //evil",
+                        false,
                         "Location: //evil\n\n",
                         "Location is neither an absolute URI nor a local path: \"//evil\""),
-                new Rejected("Location relative path", false,
+                new Rejected(
+                        "Location relative path",
+                        false,
                         "Location: relative\n\n",
                         "Location is neither an absolute URI nor a local path: \"relative\""),
-                new Rejected("Location scheme starting with a digit", false,
+                new Rejected(
+                        "Location scheme starting with a digit",
+                        false,
                         "Location: 1http://h/\n\n",
                         "Location is neither an absolute URI nor a local path: \"1http://h/\""),
-                new Rejected("Location empty scheme", false,
+                new Rejected(
+                        "Location empty scheme",
+                        false,
                         "Location: :x\n\n",
                         "Location is neither an absolute URI nor a local path: \":x\""),
-                new Rejected("NPH: first line not a status line", true,
+                new Rejected(
+                        "NPH: first line not a status line",
+                        true,
                         "200 OK\nContent-Type: text/plain\n\n",
                         "nph output does not start with an HTTP status line: \"200 OK\""),
-                new Rejected("NPH: ordinary CGI header first", true,
+                new Rejected(
+                        "NPH: ordinary CGI header first",
+                        true,
                         "Content-Type: text/plain\n\n",
                         "nph output does not start with an HTTP status line: \"Content-Type: text/plain\""),
-                new Rejected("NPH: status line without status", true,
+                new Rejected(
+                        "NPH: status line without status",
+                        true,
                         "HTTP/1.1\nContent-Type: text/plain\n\n",
                         "malformed nph status line: \"HTTP/1.1\""),
-                new Rejected("NPH: status out of range", true,
+                new Rejected(
+                        "NPH: status out of range",
+                        true,
                         "HTTP/1.1 999 Odd\nContent-Type: text/plain\n\n",
                         "Status out of range: \"999 Odd\""),
-                new Rejected("NPH: Status field besides the status line", true,
+                new Rejected(
+                        "NPH: Status field besides the status line",
+                        true,
                         "HTTP/1.1 200 OK\nStatus: 404\n\n",
                         "more than one Status field"),
                 new Rejected("no output at all", false, "", "no output before end of stream"),
                 new Rejected("NPH: no output at all", true, "", "no output before end of stream"),
-                new Rejected("ends after a complete line, no blank line", false,
+                new Rejected(
+                        "ends after a complete line, no blank line",
+                        false,
                         "Content-Type: text/plain\n",
                         "end of stream inside the header block (25 bytes, no blank line)"),
-                new Rejected("ends inside a line", false,
+                new Rejected(
+                        "ends inside a line",
+                        false,
                         "Content-Type: text/pl",
                         "end of stream inside the header block (21 bytes, no blank line)"),
-                new Rejected("ends after CR of the blank line", false,
+                new Rejected(
+                        "ends after CR of the blank line",
+                        false,
                         "Content-Type: text/plain\r\n\r",
                         "end of stream inside the header block (27 bytes, no blank line)"));
     }
@@ -362,8 +491,7 @@ class CgiHeaderParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("trailingControls")
     void controlCharacterAtTheEdgeOfAValueIsRejectedNotStripped(TrailingControl v) {
-        assertAllFeedings(bytes(v.input()), false, LIMIT,
-                Outcome.rejected("control character in header Content-Type"));
+        assertAllFeedings(bytes(v.input()), false, LIMIT, Outcome.rejected("control character in header Content-Type"));
     }
 
     /** RFC 3986 §3.1, as the parser's javadoc cites it: a scheme is ASCII letters, digits, "+", "-", ".". */
@@ -384,7 +512,10 @@ class CgiHeaderParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("nonAsciiSchemes")
     void locationSchemeIsAsciiOnly(NonAsciiScheme v) {
-        assertAllFeedings(bytes("Location: " + v.location() + "\n\n"), false, LIMIT,
+        assertAllFeedings(
+                bytes("Location: " + v.location() + "\n\n"),
+                false,
+                LIMIT,
                 Outcome.rejected("Location is neither an absolute URI nor a local path: \"" + v.location() + "\""));
     }
 
@@ -415,19 +546,23 @@ class CgiHeaderParserTest {
                 new SizeCase("LF block of exactly the limit", 48, lf48, "body beyond the limit", lfHead, null),
                 new SizeCase("CRLF block of exactly the limit", 48, crlf48, "body beyond the limit", crlfHead, null),
                 new SizeCase("LF block one byte over", 47, lf48, "", null, "header block exceeds 47 bytes"),
-                new SizeCase("CRLF block one byte over, limit between CR and LF", 47, crlf48, "", null,
+                new SizeCase(
+                        "CRLF block one byte over, limit between CR and LF",
+                        47,
+                        crlf48,
+                        "",
+                        null,
                         "header block exceeds 47 bytes"),
-                new SizeCase("one endless line", 16, "Content-Type: text/plain", "", null,
-                        "header block exceeds 16 bytes"),
+                new SizeCase(
+                        "one endless line", 16, "Content-Type: text/plain", "", null, "header block exceeds 16 bytes"),
                 new SizeCase("smallest limit, smallest block", 16, "Status: 204\n\n", "x", document(204), null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("sizes")
     void headerBlockIsBounded(SizeCase v) {
-        Outcome expected = v.error() == null
-                ? Outcome.parsed(v.expected(), bytes(v.body()))
-                : Outcome.rejected(v.error());
+        Outcome expected =
+                v.error() == null ? Outcome.parsed(v.expected(), bytes(v.body())) : Outcome.rejected(v.error());
         assertAllFeedings(bytes(v.input() + v.body()), false, v.maxBytes(), expected);
     }
 

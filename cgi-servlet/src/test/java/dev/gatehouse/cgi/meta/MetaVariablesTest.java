@@ -27,12 +27,13 @@ class MetaVariablesTest {
             "SECRET", "x",
             "HOME", "/root",
             "JAVA_TOOL_OPTIONS", "-Dsecret=1");
-    private static final MetaVariablePolicy POLICY = new MetaVariablePolicy(SOFTWARE, false, List.of("PATH", "LANG"), Map.of());
+    private static final MetaVariablePolicy POLICY =
+            new MetaVariablePolicy(SOFTWARE, false, List.of("PATH", "LANG"), Map.of());
 
-    private static final ScriptLocation WITH_PATH_INFO = new ScriptLocation("/app/cgi-bin/env.sh", "/extra/info",
-            "/srv/app/extra/info", "/srv/app/WEB-INF/cgi/env.sh", "/srv/app");
-    private static final ScriptLocation WITHOUT_PATH_INFO = new ScriptLocation("/app/cgi-bin/form.pl", "", null,
-            "/srv/app/WEB-INF/cgi/form.pl", "/srv/app");
+    private static final ScriptLocation WITH_PATH_INFO = new ScriptLocation(
+            "/app/cgi-bin/env.sh", "/extra/info", "/srv/app/extra/info", "/srv/app/WEB-INF/cgi/env.sh", "/srv/app");
+    private static final ScriptLocation WITHOUT_PATH_INFO =
+            new ScriptLocation("/app/cgi-bin/form.pl", "", null, "/srv/app/WEB-INF/cgi/form.pl", "/srv/app");
 
     // ---------------------------------------------------------------- request builder
 
@@ -49,9 +50,8 @@ class MetaVariablesTest {
         String user;
         String contentType;
         long contentLength = -1;
-        final List<Header> headers = new ArrayList<>(List.of(
-                new Header("Host", List.of("example.org:8080")),
-                new Header("User-Agent", List.of("t/1"))));
+        final List<Header> headers = new ArrayList<>(
+                List.of(new Header("Host", List.of("example.org:8080")), new Header("User-Agent", List.of("t/1"))));
 
         Req header(String name, String... values) {
             headers.add(new Header(name, List.of(values)));
@@ -59,8 +59,24 @@ class MetaVariablesTest {
         }
 
         CgiRequest build() {
-            return new CgiRequest(method, "HTTP/1.1", scheme, secure, uri, query, "example.org", port, "198.51.100.1",
-                    "192.0.2.7", remoteHost, 51234, authType, user, contentType, contentLength, headers);
+            return new CgiRequest(
+                    method,
+                    "HTTP/1.1",
+                    scheme,
+                    secure,
+                    uri,
+                    query,
+                    "example.org",
+                    port,
+                    "198.51.100.1",
+                    "192.0.2.7",
+                    remoteHost,
+                    51234,
+                    authType,
+                    user,
+                    contentType,
+                    contentLength,
+                    headers);
         }
     }
 
@@ -93,7 +109,11 @@ class MetaVariablesTest {
 
     // ---------------------------------------------------------------- the table
 
-    record Case(String name, CgiRequest request, ScriptLocation location, MetaVariablePolicy policy,
+    record Case(
+            String name,
+            CgiRequest request,
+            ScriptLocation location,
+            MetaVariablePolicy policy,
             LinkedHashMap<String, String> expected) {
         @Override
         public String toString() {
@@ -134,189 +154,225 @@ class MetaVariablesTest {
         authenticated.header("Authorization", "Basic YWRhOnNlY3JldA==");
 
         return Stream.of(
-                new Case("GET with query and PATH_INFO", get.build(), WITH_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "PATH_INFO", "/extra/info",
-                        "PATH_TRANSLATED", "/srv/app/extra/info",
-                        "QUERY_STRING", "a=1&b=%20",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "GET",
-                        "SCRIPT_NAME", "/app/cgi-bin/env.sh",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/env.sh/extra/info?a=1&b=%20",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/env.sh",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1",
-                        "HTTP_ACCEPT", "text/html")),
-                new Case("GET without PATH_INFO: no PATH_INFO, no PATH_TRANSLATED, empty QUERY_STRING",
-                        getNoPathInfo.build(), WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "GET",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("POST with body and content type", post.build(), WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "CONTENT_LENGTH", "11",
-                        "CONTENT_TYPE", "application/x-www-form-urlencoded",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "POST",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("HEAD", head.build(), WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "HEAD",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("chunked body streamed: no CONTENT_LENGTH, no HTTP_TRANSFER_ENCODING", chunked.build(),
-                        WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "CONTENT_TYPE", "text/plain",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "POST",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("chunked body spooled: CONTENT_LENGTH from the spool", chunked.build().withContentLength(5),
-                        WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "CONTENT_LENGTH", "5",
-                        "CONTENT_TYPE", "text/plain",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "POST",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("HTTPS", https.build(), WITHOUT_PATH_INFO, POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "192.0.2.7",
-                        "REQUEST_METHOD", "GET",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8443",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "https",
-                        "HTTPS", "on",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8443",
-                        "HTTP_USER_AGENT", "t/1")),
-                new Case("authenticated user, Authorization withheld", authenticated.build(), WITHOUT_PATH_INFO,
-                        POLICY, env(
-                        "PATH", "/usr/bin:/bin",
-                        "AUTH_TYPE", "BASIC",
-                        "GATEWAY_INTERFACE", "CGI/1.1",
-                        "QUERY_STRING", "",
-                        "REMOTE_ADDR", "192.0.2.7",
-                        "REMOTE_HOST", "client.example",
-                        "REMOTE_USER", "ada",
-                        "REQUEST_METHOD", "GET",
-                        "SCRIPT_NAME", "/app/cgi-bin/form.pl",
-                        "SERVER_NAME", "example.org",
-                        "SERVER_PORT", "8080",
-                        "SERVER_PROTOCOL", "HTTP/1.1",
-                        "SERVER_SOFTWARE", SOFTWARE,
-                        "REQUEST_URI", "/app/cgi-bin/form.pl",
-                        "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
-                        "DOCUMENT_ROOT", "/srv/app",
-                        "REMOTE_PORT", "51234",
-                        "SERVER_ADDR", "198.51.100.1",
-                        "REQUEST_SCHEME", "http",
-                        "REDIRECT_STATUS", "200",
-                        "HTTP_HOST", "example.org:8080",
-                        "HTTP_USER_AGENT", "t/1")));
+                new Case(
+                        "GET with query and PATH_INFO",
+                        get.build(),
+                        WITH_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "PATH_INFO", "/extra/info",
+                                "PATH_TRANSLATED", "/srv/app/extra/info",
+                                "QUERY_STRING", "a=1&b=%20",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "GET",
+                                "SCRIPT_NAME", "/app/cgi-bin/env.sh",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/env.sh/extra/info?a=1&b=%20",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/env.sh",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1",
+                                "HTTP_ACCEPT", "text/html")),
+                new Case(
+                        "GET without PATH_INFO: no PATH_INFO, no PATH_TRANSLATED, empty QUERY_STRING",
+                        getNoPathInfo.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "GET",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "POST with body and content type",
+                        post.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "CONTENT_LENGTH", "11",
+                                "CONTENT_TYPE", "application/x-www-form-urlencoded",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "POST",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "HEAD",
+                        head.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "HEAD",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "chunked body streamed: no CONTENT_LENGTH, no HTTP_TRANSFER_ENCODING",
+                        chunked.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "CONTENT_TYPE", "text/plain",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "POST",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "chunked body spooled: CONTENT_LENGTH from the spool",
+                        chunked.build().withContentLength(5),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "CONTENT_LENGTH", "5",
+                                "CONTENT_TYPE", "text/plain",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "POST",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "HTTPS",
+                        https.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "192.0.2.7",
+                                "REQUEST_METHOD", "GET",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8443",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "https",
+                                "HTTPS", "on",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8443",
+                                "HTTP_USER_AGENT", "t/1")),
+                new Case(
+                        "authenticated user, Authorization withheld",
+                        authenticated.build(),
+                        WITHOUT_PATH_INFO,
+                        POLICY,
+                        env(
+                                "PATH", "/usr/bin:/bin",
+                                "AUTH_TYPE", "BASIC",
+                                "GATEWAY_INTERFACE", "CGI/1.1",
+                                "QUERY_STRING", "",
+                                "REMOTE_ADDR", "192.0.2.7",
+                                "REMOTE_HOST", "client.example",
+                                "REMOTE_USER", "ada",
+                                "REQUEST_METHOD", "GET",
+                                "SCRIPT_NAME", "/app/cgi-bin/form.pl",
+                                "SERVER_NAME", "example.org",
+                                "SERVER_PORT", "8080",
+                                "SERVER_PROTOCOL", "HTTP/1.1",
+                                "SERVER_SOFTWARE", SOFTWARE,
+                                "REQUEST_URI", "/app/cgi-bin/form.pl",
+                                "SCRIPT_FILENAME", "/srv/app/WEB-INF/cgi/form.pl",
+                                "DOCUMENT_ROOT", "/srv/app",
+                                "REMOTE_PORT", "51234",
+                                "SERVER_ADDR", "198.51.100.1",
+                                "REQUEST_SCHEME", "http",
+                                "REDIRECT_STATUS", "200",
+                                "HTTP_HOST", "example.org:8080",
+                                "HTTP_USER_AGENT", "t/1")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -334,42 +390,89 @@ class MetaVariablesTest {
         r.scheme = "https";
         r.query = "q";
         r.header("Accept", "*/*");
-        List<String> keys = List.copyOf(MetaVariables.of(r.build(), WITH_PATH_INFO,
-                new MetaVariablePolicy(SOFTWARE, false, List.of(), Map.of()), Map.of()).keySet());
-        assertEquals(List.of(
-                // RFC 3875 §4.1.1 – §4.1.17, alphabetical as in the RFC (REMOTE_IDENT never set)
-                "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED",
-                "QUERY_STRING", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_USER", "REQUEST_METHOD", "SCRIPT_NAME",
-                "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE",
-                // common extensions
-                "REQUEST_URI", "SCRIPT_FILENAME", "DOCUMENT_ROOT", "REMOTE_PORT", "SERVER_ADDR", "REQUEST_SCHEME",
-                "HTTPS", "REDIRECT_STATUS",
-                // §4.1.18, in header arrival order
-                "HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT"), keys);
+        List<String> keys = List.copyOf(MetaVariables.of(
+                        r.build(),
+                        WITH_PATH_INFO,
+                        new MetaVariablePolicy(SOFTWARE, false, List.of(), Map.of()),
+                        Map.of())
+                .keySet());
+        assertEquals(
+                List.of(
+                        // RFC 3875 §4.1.1 – §4.1.17, alphabetical as in the RFC (REMOTE_IDENT never set)
+                        "AUTH_TYPE",
+                        "CONTENT_LENGTH",
+                        "CONTENT_TYPE",
+                        "GATEWAY_INTERFACE",
+                        "PATH_INFO",
+                        "PATH_TRANSLATED",
+                        "QUERY_STRING",
+                        "REMOTE_ADDR",
+                        "REMOTE_HOST",
+                        "REMOTE_USER",
+                        "REQUEST_METHOD",
+                        "SCRIPT_NAME",
+                        "SERVER_NAME",
+                        "SERVER_PORT",
+                        "SERVER_PROTOCOL",
+                        "SERVER_SOFTWARE",
+                        // common extensions
+                        "REQUEST_URI",
+                        "SCRIPT_FILENAME",
+                        "DOCUMENT_ROOT",
+                        "REMOTE_PORT",
+                        "SERVER_ADDR",
+                        "REQUEST_SCHEME",
+                        "HTTPS",
+                        "REDIRECT_STATUS",
+                        // §4.1.18, in header arrival order
+                        "HTTP_HOST",
+                        "HTTP_USER_AGENT",
+                        "HTTP_ACCEPT"),
+                keys);
     }
 
     // ---------------------------------------------------------------- body meta-variables
 
     @Test
     void chunkedRequestHasABodyOfUnknownLengthUntilSpooled() {
-        CgiRequest chunked = post("text/plain", -1).header("Transfer-Encoding", "gzip, chunked").build();
+        CgiRequest chunked = post("text/plain", -1)
+                .header("Transfer-Encoding", "gzip, chunked")
+                .build();
         assertTrue(chunked.isChunked());
         assertTrue(chunked.hasBody());
         CgiRequest spooled = chunked.withContentLength(0);
         assertFalse(spooled.isChunked());
         assertFalse(spooled.hasBody());
-        assertEquals("0", MetaVariables.of(spooled, WITHOUT_PATH_INFO, POLICY, Map.of()).get("CONTENT_LENGTH"));
-        assertEquals(spooled, new CgiRequest(chunked.method(), chunked.protocol(), chunked.scheme(), chunked.secure(),
-                chunked.requestUri(), chunked.queryString(), chunked.serverName(), chunked.serverPort(),
-                chunked.serverAddr(), chunked.remoteAddr(), chunked.remoteHost(), chunked.remotePort(),
-                chunked.authType(), chunked.remoteUser(), chunked.contentType(), 0, chunked.headers()),
+        assertEquals(
+                "0",
+                MetaVariables.of(spooled, WITHOUT_PATH_INFO, POLICY, Map.of()).get("CONTENT_LENGTH"));
+        assertEquals(
+                spooled,
+                new CgiRequest(
+                        chunked.method(),
+                        chunked.protocol(),
+                        chunked.scheme(),
+                        chunked.secure(),
+                        chunked.requestUri(),
+                        chunked.queryString(),
+                        chunked.serverName(),
+                        chunked.serverPort(),
+                        chunked.serverAddr(),
+                        chunked.remoteAddr(),
+                        chunked.remoteHost(),
+                        chunked.remotePort(),
+                        chunked.authType(),
+                        chunked.remoteUser(),
+                        chunked.contentType(),
+                        0,
+                        chunked.headers()),
                 "withContentLength changes the length only");
     }
 
     @Test
     void pathTranslatedIsLeftOutWhenPathInfoIsEmpty() {
-        ScriptLocation emptyPathInfoButTranslated = new ScriptLocation("/app/cgi-bin/form.pl", "", "/srv/app",
-                "/srv/app/WEB-INF/cgi/form.pl", "/srv/app");
+        ScriptLocation emptyPathInfoButTranslated =
+                new ScriptLocation("/app/cgi-bin/form.pl", "", "/srv/app", "/srv/app/WEB-INF/cgi/form.pl", "/srv/app");
         Map<String, String> env = MetaVariables.of(get().build(), emptyPathInfoButTranslated, POLICY, Map.of());
         assertFalse(env.containsKey("PATH_INFO"), env.toString());
         assertFalse(env.containsKey("PATH_TRANSLATED"), env.toString());
@@ -377,13 +480,17 @@ class MetaVariablesTest {
 
     @Test
     void documentUriIsLeftOutForCgiAndFollowsDocumentRootWhenGiven() {
-        assertFalse(MetaVariables.of(get().build(), WITH_PATH_INFO, POLICY, Map.of()).containsKey("DOCUMENT_URI"));
+        assertFalse(MetaVariables.of(get().build(), WITH_PATH_INFO, POLICY, Map.of())
+                .containsKey("DOCUMENT_URI"));
 
-        ScriptLocation withUri = new ScriptLocation("/app/index.php", "/blog/1", "/srv/app/blog/1",
-                "/srv/app/index.php", "/srv/app", "/app/index.php");
-        List<String> keys = List.copyOf(MetaVariables.of(get().build(), withUri, POLICY, Map.of()).keySet());
+        ScriptLocation withUri = new ScriptLocation(
+                "/app/index.php", "/blog/1", "/srv/app/blog/1", "/srv/app/index.php", "/srv/app", "/app/index.php");
+        List<String> keys = List.copyOf(
+                MetaVariables.of(get().build(), withUri, POLICY, Map.of()).keySet());
         assertEquals(keys.indexOf("DOCUMENT_ROOT") + 1, keys.indexOf("DOCUMENT_URI"), keys.toString());
-        assertEquals("/app/index.php", MetaVariables.of(get().build(), withUri, POLICY, Map.of()).get("DOCUMENT_URI"));
+        assertEquals(
+                "/app/index.php",
+                MetaVariables.of(get().build(), withUri, POLICY, Map.of()).get("DOCUMENT_URI"));
     }
 
     // ---------------------------------------------------------------- security defaults
@@ -401,7 +508,8 @@ class MetaVariablesTest {
 
     @Test
     void proxyCredentialsAreNeverPassedEvenWithAuthorizationOn() {
-        CgiRequest request = get().header("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0").build();
+        CgiRequest request =
+                get().header("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0").build();
         Map<String, String> env = MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of());
         assertFalse(env.containsKey("HTTP_PROXY_AUTHORIZATION"), env.toString());
         assertNull(MetaVariables.httpVariableName("Proxy-Authorization", true));
@@ -409,8 +517,7 @@ class MetaVariablesTest {
 
     @Test
     void headerWithUnderscoreCannotForgeTheHyphenatedOne() {
-        CgiRequest request = get()
-                .header("X-Forwarded-For", "203.0.113.5")
+        CgiRequest request = get().header("X-Forwarded-For", "203.0.113.5")
                 .header("X_Forwarded_For", "127.0.0.1")
                 .header("Proxy_Authorization", "forged")
                 .build();
@@ -422,10 +529,14 @@ class MetaVariablesTest {
 
     @Test
     void headerWhoseNameIsNotATokenIsDropped() {
-        CgiRequest request = get().header("X Foo", "1").header("X:Foo", "2").header("X-\u00c4", "3").header("", "4")
+        CgiRequest request = get().header("X Foo", "1")
+                .header("X:Foo", "2")
+                .header("X-\u00c4", "3")
+                .header("", "4")
                 .build();
         Map<String, String> env = MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of());
-        assertEquals(List.of("HTTP_HOST", "HTTP_USER_AGENT"),
+        assertEquals(
+                List.of("HTTP_HOST", "HTTP_USER_AGENT"),
                 env.keySet().stream().filter(k -> k.startsWith("HTTP_")).toList());
     }
 
@@ -443,7 +554,9 @@ class MetaVariablesTest {
 
     @Test
     void contentTypeAndLengthAreNotDuplicatedAsHttpVariables() {
-        CgiRequest request = post("text/plain", 4).header("Content-Type", "text/plain").header("content-length", "4")
+        CgiRequest request = post("text/plain", 4)
+                .header("Content-Type", "text/plain")
+                .header("content-length", "4")
                 .build();
         Map<String, String> env = MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of());
         assertEquals("text/plain", env.get("CONTENT_TYPE"));
@@ -474,11 +587,14 @@ class MetaVariablesTest {
 
     @Test
     void inheritedVariableCannotOverrideAMetaVariable() {
-        MetaVariablePolicy policy = new MetaVariablePolicy(SOFTWARE, false, List.of("QUERY_STRING", "SCRIPT_NAME"),
-                Map.of());
+        MetaVariablePolicy policy =
+                new MetaVariablePolicy(SOFTWARE, false, List.of("QUERY_STRING", "SCRIPT_NAME"), Map.of());
         Req r = get();
         r.query = "real";
-        Map<String, String> env = MetaVariables.of(r.build(), WITHOUT_PATH_INFO, policy,
+        Map<String, String> env = MetaVariables.of(
+                r.build(),
+                WITHOUT_PATH_INFO,
+                policy,
                 Map.of("QUERY_STRING", "from-server", "SCRIPT_NAME", "/from-server"));
         assertEquals("real", env.get("QUERY_STRING"));
         assertEquals("/app/cgi-bin/form.pl", env.get("SCRIPT_NAME"));
@@ -489,8 +605,8 @@ class MetaVariablesTest {
         // the request's own header must win as every other meta-variable does; joining it to the
         // server's value yields a value that neither the client nor the operator sent
         MetaVariablePolicy policy = new MetaVariablePolicy(SOFTWARE, false, List.of("HTTP_HOST"), Map.of());
-        Map<String, String> env = MetaVariables.of(get().build(), WITHOUT_PATH_INFO, policy,
-                Map.of("HTTP_HOST", "server.internal"));
+        Map<String, String> env =
+                MetaVariables.of(get().build(), WITHOUT_PATH_INFO, policy, Map.of("HTTP_HOST", "server.internal"));
         assertEquals("example.org:8080", env.get("HTTP_HOST"));
     }
 
@@ -502,18 +618,19 @@ class MetaVariablesTest {
         assertEquals("GATEHOUSE_SAMPLE", keys.get(keys.size() - 1));
         assertEquals("1", env.get("GATEHOUSE_SAMPLE"));
 
-        MetaVariablePolicy overriding = new MetaVariablePolicy(SOFTWARE, false, List.of(),
-                Map.of("SERVER_SOFTWARE", "Hidden"));
-        assertEquals("Hidden", MetaVariables.of(get().build(), WITHOUT_PATH_INFO, overriding, SERVER_ENV)
-                .get("SERVER_SOFTWARE"));
+        MetaVariablePolicy overriding =
+                new MetaVariablePolicy(SOFTWARE, false, List.of(), Map.of("SERVER_SOFTWARE", "Hidden"));
+        assertEquals(
+                "Hidden",
+                MetaVariables.of(get().build(), WITHOUT_PATH_INFO, overriding, SERVER_ENV)
+                        .get("SERVER_SOFTWARE"));
     }
 
     // ---------------------------------------------------------------- repeated headers
 
     @Test
     void repeatedHeadersAreJoinedWithCommaAndCookiesWithSemicolon() {
-        CgiRequest request = get()
-                .header("Accept", "text/html", "application/json")
+        CgiRequest request = get().header("Accept", "text/html", "application/json")
                 .header("X-Trace", "a")
                 .header("x-trace", "b")
                 .header("Cookie", "a=1", "b=2")
@@ -528,7 +645,8 @@ class MetaVariablesTest {
     @Test
     void headerWithoutValuesIsLeftOut() {
         CgiRequest request = get().header("X-Empty").build();
-        assertFalse(MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of()).containsKey("HTTP_X_EMPTY"));
+        assertFalse(
+                MetaVariables.of(request, WITHOUT_PATH_INFO, POLICY, Map.of()).containsKey("HTTP_X_EMPTY"));
     }
 
     // ---------------------------------------------------------------- header names

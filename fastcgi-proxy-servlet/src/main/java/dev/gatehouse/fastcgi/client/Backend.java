@@ -27,12 +27,12 @@ public record Backend(SocketAddress address, String name) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(name, "name");
         if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
-            throw new IllegalArgumentException("backend " + name + ": host "
-                    + inet.getHostString() + " does not resolve");
+            throw new IllegalArgumentException(
+                    "backend " + name + ": host " + inet.getHostString() + " does not resolve");
         }
         if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
-            throw new IllegalArgumentException("backend " + name + ": not a TCP or Unix "
-                    + "domain socket address: " + address.getClass().getName());
+            throw new IllegalArgumentException("backend " + name + ": not a TCP or Unix " + "domain socket address: "
+                    + address.getClass().getName());
         }
     }
 
@@ -74,8 +74,8 @@ public record Backend(SocketAddress address, String name) {
     }
 
     private static IllegalArgumentException invalid(String text, String why) {
-        return new IllegalArgumentException("backend \"" + text + "\": " + why
-                + "; expected host:port, [ipv6]:port or unix:/path/to/socket");
+        return new IllegalArgumentException(
+                "backend \"" + text + "\": " + why + "; expected host:port, [ipv6]:port or unix:/path/to/socket");
     }
 
     /** The protocol family of the channel to open: INET/INET6 or UNIX. */

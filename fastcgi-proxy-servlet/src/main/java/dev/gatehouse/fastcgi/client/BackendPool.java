@@ -21,7 +21,11 @@ final class BackendPool {
     private static final System.Logger LOG = System.getLogger(BackendPool.class.getName());
 
     /** Whether GET_VALUES was asked yet. While PROBING no other connection is opened. */
-    enum Probe { UNPROBED, PROBING, PROBED }
+    enum Probe {
+        UNPROBED,
+        PROBING,
+        PROBED
+    }
 
     private final Backend backend;
     private final int configuredMax;
@@ -57,8 +61,10 @@ final class BackendPool {
     void markUnhealthy(long now, long forNanos, Throwable cause) {
         unhealthy = true;
         unhealthyUntil = now + forNanos;
-        LOG.log(Level.WARNING, () -> "backend " + backend + " refused a connection ("
-                + cause.getMessage() + "); skipped for " + forNanos / 1_000_000 + " ms");
+        LOG.log(
+                Level.WARNING,
+                () -> "backend " + backend + " refused a connection (" + cause.getMessage() + "); skipped for "
+                        + forNanos / 1_000_000 + " ms");
     }
 
     /** A connection succeeded: the backend is healthy again. */
@@ -111,14 +117,17 @@ final class BackendPool {
                     limit = Math.min(limit, announced);
                 }
             } catch (NumberFormatException e) {
-                LOG.log(Level.WARNING, () -> "backend " + backend + " answered " + name + "="
-                        + value + ", not a number; ignored");
+                LOG.log(
+                        Level.WARNING,
+                        () -> "backend " + backend + " answered " + name + "=" + value + ", not a number; ignored");
             }
         }
         maxConnections = limit;
         int chosen = limit;
-        LOG.log(Level.INFO, () -> "backend " + backend + " GET_VALUES " + values
-                + ": at most " + chosen + " connections, one request each");
+        LOG.log(
+                Level.INFO,
+                () -> "backend " + backend + " GET_VALUES " + values + ": at most " + chosen
+                        + " connections, one request each");
     }
 
     Connection pollIdle() {
@@ -146,8 +155,8 @@ final class BackendPool {
     }
 
     BackendStats stats(long now) {
-        return new BackendStats(backend, healthy(now), maxConnections, open.size(), idle.size(),
-                peakOpen, opened, managementValues);
+        return new BackendStats(
+                backend, healthy(now), maxConnections, open.size(), idle.size(), peakOpen, opened, managementValues);
     }
 
     @Override

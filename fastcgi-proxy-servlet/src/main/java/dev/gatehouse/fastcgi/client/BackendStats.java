@@ -15,8 +15,15 @@ import java.util.Map;
  * @param opened connections opened since the client started, GET_VALUES probes included
  * @param managementValues the backend's answer to GET_VALUES (§4.1); empty until it answered
  */
-public record BackendStats(Backend backend, boolean healthy, int maxConnections, int open,
-        int idle, int peakOpen, long opened, Map<String, String> managementValues) {
+public record BackendStats(
+        Backend backend,
+        boolean healthy,
+        int maxConnections,
+        int open,
+        int idle,
+        int peakOpen,
+        long opened,
+        Map<String, String> managementValues) {
 
     public BackendStats {
         managementValues = Map.copyOf(managementValues);

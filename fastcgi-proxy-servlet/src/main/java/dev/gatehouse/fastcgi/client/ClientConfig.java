@@ -61,48 +61,103 @@ public record ClientConfig(
 
     /** The defaults listed on the components. */
     public static ClientConfig defaults() {
-        return new ClientConfig(Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(60), 8, 1000, Duration.ofSeconds(10), Balancing.ROUND_ROBIN,
+        return new ClientConfig(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                8,
+                1000,
+                Duration.ofSeconds(10),
+                Balancing.ROUND_ROBIN,
                 Duration.ofSeconds(10));
     }
 
     public ClientConfig withConnectTimeout(Duration value) {
-        return new ClientConfig(value, readTimeout, idleTimeout, maxConnectionsPerBackend,
-                maxQueued, queueTimeout, balancing, unhealthyFor);
+        return new ClientConfig(
+                value,
+                readTimeout,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                maxQueued,
+                queueTimeout,
+                balancing,
+                unhealthyFor);
     }
 
     public ClientConfig withReadTimeout(Duration value) {
-        return new ClientConfig(connectTimeout, value, idleTimeout, maxConnectionsPerBackend,
-                maxQueued, queueTimeout, balancing, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout,
+                value,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                maxQueued,
+                queueTimeout,
+                balancing,
+                unhealthyFor);
     }
 
     public ClientConfig withIdleTimeout(Duration value) {
-        return new ClientConfig(connectTimeout, readTimeout, value, maxConnectionsPerBackend,
-                maxQueued, queueTimeout, balancing, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                value,
+                maxConnectionsPerBackend,
+                maxQueued,
+                queueTimeout,
+                balancing,
+                unhealthyFor);
     }
 
     public ClientConfig withMaxConnectionsPerBackend(int value) {
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout, value, maxQueued,
-                queueTimeout, balancing, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout, readTimeout, idleTimeout, value, maxQueued, queueTimeout, balancing, unhealthyFor);
     }
 
     public ClientConfig withMaxQueued(int value) {
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout,
-                maxConnectionsPerBackend, value, queueTimeout, balancing, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                value,
+                queueTimeout,
+                balancing,
+                unhealthyFor);
     }
 
     public ClientConfig withQueueTimeout(Duration value) {
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout,
-                maxConnectionsPerBackend, maxQueued, value, balancing, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                maxQueued,
+                value,
+                balancing,
+                unhealthyFor);
     }
 
     public ClientConfig withBalancing(Balancing value) {
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout,
-                maxConnectionsPerBackend, maxQueued, queueTimeout, value, unhealthyFor);
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                maxQueued,
+                queueTimeout,
+                value,
+                unhealthyFor);
     }
 
     public ClientConfig withUnhealthyFor(Duration value) {
-        return new ClientConfig(connectTimeout, readTimeout, idleTimeout,
-                maxConnectionsPerBackend, maxQueued, queueTimeout, balancing, value);
+        return new ClientConfig(
+                connectTimeout,
+                readTimeout,
+                idleTimeout,
+                maxConnectionsPerBackend,
+                maxQueued,
+                queueTimeout,
+                balancing,
+                value);
     }
 }

@@ -16,7 +16,9 @@ public record ClientStats(int queued, List<BackendStats> backends) {
 
     /** The entry for {@code backend}. */
     public BackendStats of(Backend backend) {
-        return backends.stream().filter(b -> b.backend().equals(backend)).findFirst()
+        return backends.stream()
+                .filter(b -> b.backend().equals(backend))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a backend: " + backend));
     }
 }

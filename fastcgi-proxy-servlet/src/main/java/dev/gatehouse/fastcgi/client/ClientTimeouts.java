@@ -4,8 +4,10 @@ package dev.gatehouse.fastcgi.client;
 record ClientTimeouts(long connect, long read, long idle, long queue) {
 
     static ClientTimeouts of(ClientConfig config) {
-        return new ClientTimeouts(config.connectTimeout().toNanos(),
-                config.readTimeout().toNanos(), config.idleTimeout().toNanos(),
+        return new ClientTimeouts(
+                config.connectTimeout().toNanos(),
+                config.readTimeout().toNanos(),
+                config.idleTimeout().toNanos(),
                 config.queueTimeout().toNanos());
     }
 }

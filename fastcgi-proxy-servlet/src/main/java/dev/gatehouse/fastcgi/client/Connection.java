@@ -54,8 +54,8 @@ final class Connection implements EventLoop.Handler {
     private final ClientTimeouts timeouts;
     private final SocketChannel channel;
     private final ByteBuffer input = ByteBuffer.allocate(INPUT_BUFFER_SIZE).flip();
-    private final RecordParser parser = RecordParser.forRequests(
-            id -> this.state == State.ACTIVE && id == Exchange.REQUEST_ID);
+    private final RecordParser parser =
+            RecordParser.forRequests(id -> this.state == State.ACTIVE && id == Exchange.REQUEST_ID);
     private final Outbound outbound = new Outbound();
     /** How long GET_VALUES may take before the configured connection limit is kept as is. */
     static final long PROBE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -69,8 +69,14 @@ final class Connection implements EventLoop.Handler {
     private boolean paused;
     private boolean reused;
 
-    private Connection(BackendPool pool, Dispatcher dispatcher, EventLoop loop,
-            ClientTimeouts timeouts, SocketChannel channel, Exchange owner, boolean probe) {
+    private Connection(
+            BackendPool pool,
+            Dispatcher dispatcher,
+            EventLoop loop,
+            ClientTimeouts timeouts,
+            SocketChannel channel,
+            Exchange owner,
+            boolean probe) {
         this.pool = pool;
         this.dispatcher = dispatcher;
         this.loop = loop;
@@ -84,11 +90,16 @@ final class Connection implements EventLoop.Handler {
      * Starts connecting to {@code pool}'s backend for {@code owner}; {@code probe} first asks
      * GET_VALUES (§4.1) on it. A failure is reported to the dispatcher later, on the loop.
      */
-    static Connection open(BackendPool pool, Dispatcher dispatcher, EventLoop loop,
-            ClientTimeouts timeouts, Exchange owner, boolean probe) throws IOException {
+    static Connection open(
+            BackendPool pool,
+            Dispatcher dispatcher,
+            EventLoop loop,
+            ClientTimeouts timeouts,
+            Exchange owner,
+            boolean probe)
+            throws IOException {
         SocketChannel channel = SocketChannel.open(pool.backend().family());
-        Connection connection =
-                new Connection(pool, dispatcher, loop, timeouts, channel, owner, probe);
+        Connection connection = new Connection(pool, dispatcher, loop, timeouts, channel, owner, probe);
         try {
             channel.configureBlocking(false);
             connection.key = loop.register(channel, 0, connection);
@@ -215,8 +226,7 @@ final class Connection implements EventLoop.Handler {
 
     private void updateInterest() {
         if (key.isValid()) {
-            key.interestOps((paused ? 0 : SelectionKey.OP_READ)
-                    | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE));
+            key.interestOps((paused ? 0 : SelectionKey.OP_READ) | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE));
         }
     }
 
@@ -285,15 +295,17 @@ final class Connection implements EventLoop.Handler {
 
     private void endRequest(EndRequest end) {
         Exchange ended = exchange;
-        boolean reusable = ended.leftConnectionClean() && outbound.isEmpty() && !input.hasRemaining()
-                && parser.atRecordBoundary();
+        boolean reusable =
+                ended.leftConnectionClean() && outbound.isEmpty() && !input.hasRemaining() && parser.atRecordBoundary();
         if (reusable) {
             toIdle();
             dispatcher.released(this);
         } else {
-            LOG.log(Level.DEBUG, () -> "closing the connection to " + pool.backend() + " after "
-                    + "END_REQUEST: request clean " + ended.leftConnectionClean() + ", unsent bytes "
-                    + !outbound.isEmpty() + ", bytes after END_REQUEST " + input.remaining());
+            LOG.log(
+                    Level.DEBUG,
+                    () -> "closing the connection to " + pool.backend() + " after "
+                            + "END_REQUEST: request clean " + ended.leftConnectionClean() + ", unsent bytes "
+                            + !outbound.isEmpty() + ", bytes after END_REQUEST " + input.remaining());
             close();
         }
         ended.ended(end);
@@ -333,12 +345,13 @@ final class Connection implements EventLoop.Handler {
     /** The connection broke or timed out: close it and tell whoever depended on it. */
     private void lost(String why, Throwable cause) {
         switch (state) {
-            case CLOSED -> { }
-            case CONNECTING -> connectFailed(
-                    cause instanceof IOException io ? io : new ConnectException(why));
+            case CLOSED -> {}
+            case CONNECTING -> connectFailed(cause instanceof IOException io ? io : new ConnectException(why));
             case PROBING -> {
-                LOG.log(Level.INFO, () -> "backend " + pool.backend() + " did not answer "
-                        + "GET_VALUES (" + why + "); its configured connection limit stays");
+                LOG.log(
+                        Level.INFO,
+                        () -> "backend " + pool.backend() + " did not answer " + "GET_VALUES (" + why
+                                + "); its configured connection limit stays");
                 probed(Map.of());
             }
             case IDLE -> {
@@ -362,8 +375,7 @@ final class Connection implements EventLoop.Handler {
         switch (state) {
             case CONNECTING -> {
                 if (elapsed > timeouts.connect()) {
-                    lost("connect timed out", new ConnectException("connect to "
-                            + pool.backend() + " timed out"));
+                    lost("connect timed out", new ConnectException("connect to " + pool.backend() + " timed out"));
                 }
             }
             case PROBING -> {
@@ -385,14 +397,13 @@ final class Connection implements EventLoop.Handler {
                     dispatcher.timedOut(this, affected);
                 }
             }
-            case CLOSED -> { }
+            case CLOSED -> {}
         }
     }
 
     /** Whether the backend is the one expected to act: not the listener, not the caller. */
     private boolean awaitingBackend() {
-        return !paused && (!outbound.isEmpty() || exchange.bodyEnded()
-                || exchange.state() == ExchangeState.ABORTING);
+        return !paused && (!outbound.isEmpty() || exchange.bodyEnded() || exchange.state() == ExchangeState.ABORTING);
     }
 
     /** → CLOSED, and out of the pool. */

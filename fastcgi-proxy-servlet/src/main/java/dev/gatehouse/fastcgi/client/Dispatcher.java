@@ -51,11 +51,17 @@ final class Dispatcher {
         if (pool != null) {
             start(exchange, pool);
         } else if (exchange.excluded().containsAll(pools)) {
-            exchange.fail(new BackendUnavailableException("no backend accepted a connection; last: "
-                    + exchange.lastConnectFailure().getMessage(), exchange.lastConnectFailure(), 0));
+            exchange.fail(new BackendUnavailableException(
+                    "no backend accepted a connection; last: "
+                            + exchange.lastConnectFailure().getMessage(),
+                    exchange.lastConnectFailure(),
+                    0));
         } else if (queue.size() >= config.maxQueued()) {
-            exchange.fail(new PoolExhaustedException("every backend is at its connection limit and "
-                    + config.maxQueued() + " requests are already waiting", null, 0));
+            exchange.fail(new PoolExhaustedException(
+                    "every backend is at its connection limit and " + config.maxQueued()
+                            + " requests are already waiting",
+                    null,
+                    0));
         } else {
             exchange.queued(now);
             queue.addLast(exchange);
@@ -69,10 +75,12 @@ final class Dispatcher {
         if (candidates.isEmpty()) {
             return null;
         }
-        List<BackendPool> usable = candidates.stream().filter(p -> p.healthy(now)).toList();
+        List<BackendPool> usable =
+                candidates.stream().filter(p -> p.healthy(now)).toList();
         if (usable.isEmpty()) {
             usable = List.of(candidates.stream()
-                    .min(Comparator.comparingLong(BackendPool::unhealthyUntil)).orElseThrow());
+                    .min(Comparator.comparingLong(BackendPool::unhealthyUntil))
+                    .orElseThrow());
         }
         BackendPool best = null;
         for (int i = 0; i < pools.size(); i++) {
@@ -197,30 +205,39 @@ final class Dispatcher {
     }
 
     /** An active connection broke; {@code replay}: the request can start over elsewhere. */
-    void lost(Connection connection, Exchange affected, boolean replay, String why,
-            Throwable cause) {
+    void lost(Connection connection, Exchange affected, boolean replay, String why, Throwable cause) {
         if (replay) {
-            LOG.log(Level.DEBUG, () -> "kept-alive connection to " + connection.pool().backend()
-                    + " was stale (" + why + "); sending the request again");
+            LOG.log(
+                    Level.DEBUG,
+                    () -> "kept-alive connection to " + connection.pool().backend() + " was stale (" + why
+                            + "); sending the request again");
             affected.retry();
             dispatch(affected);
             return;
         }
-        affected.fail(new BackendFailureException("connection to " + connection.pool().backend()
-                + " lost before END_REQUEST: " + why, cause, affected.responseBytes()));
+        affected.fail(new BackendFailureException(
+                "connection to " + connection.pool().backend() + " lost before END_REQUEST: " + why,
+                cause,
+                affected.responseBytes()));
     }
 
     void timedOut(Connection connection, Exchange affected) {
-        affected.fail(new BackendTimeoutException("backend " + connection.pool().backend()
-                + " was silent for more than " + config.readTimeout().toMillis() + " ms", null,
+        affected.fail(new BackendTimeoutException(
+                "backend " + connection.pool().backend() + " was silent for more than "
+                        + config.readTimeout().toMillis() + " ms",
+                null,
                 affected.responseBytes()));
     }
 
     /** Applies the queue timeout and every connection's timeout. */
     void sweep(long now) {
         while (!queue.isEmpty() && now - queue.peekFirst().queuedAt() > timeouts.queue()) {
-            queue.pollFirst().fail(new PoolExhaustedException("no connection became free within "
-                    + config.queueTimeout().toMillis() + " ms", null, 0));
+            queue.pollFirst()
+                    .fail(new PoolExhaustedException(
+                            "no connection became free within "
+                                    + config.queueTimeout().toMillis() + " ms",
+                            null,
+                            0));
         }
         for (BackendPool pool : pools) {
             for (Connection connection : pool.connections()) {
@@ -232,7 +249,8 @@ final class Dispatcher {
 
     ClientStats stats() {
         long now = System.nanoTime();
-        return new ClientStats(queue.size(), pools.stream().map(p -> p.stats(now)).toList());
+        return new ClientStats(
+                queue.size(), pools.stream().map(p -> p.stats(now)).toList());
     }
 
     /** Fails what is waiting or running and closes every connection. */
@@ -249,9 +267,10 @@ final class Dispatcher {
                     continue;
                 }
                 String why = "the FastCGI client is closed";
-                exchange.fail(exchange.state() == ExchangeState.CONNECTING
-                        ? new BackendUnavailableException(why, null, 0)
-                        : new BackendFailureException(why, null, exchange.responseBytes()));
+                exchange.fail(
+                        exchange.state() == ExchangeState.CONNECTING
+                                ? new BackendUnavailableException(why, null, 0)
+                                : new BackendFailureException(why, null, exchange.responseBytes()));
             }
         }
     }

@@ -61,8 +61,7 @@ public final class Exchange {
     private boolean abortSent;
     private CompletableFuture<Void> aborted;
 
-    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer head,
-            ResponseListener listener) {
+    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer head, ResponseListener listener) {
         this.loop = loop;
         this.dispatcher = dispatcher;
         this.writer = writer;
@@ -170,7 +169,11 @@ public final class Exchange {
 
     /** PENDING/QUEUED/CONNECTING → CONNECTING: a connection to {@code pool} is being opened. */
     void connecting(BackendPool pool) {
-        to(ExchangeState.CONNECTING, "connecting", ExchangeState.PENDING, ExchangeState.QUEUED,
+        to(
+                ExchangeState.CONNECTING,
+                "connecting",
+                ExchangeState.PENDING,
+                ExchangeState.QUEUED,
                 ExchangeState.CONNECTING);
         backend = pool.backend();
         connection = null;
@@ -183,8 +186,7 @@ public final class Exchange {
 
     /** PENDING/QUEUED/CONNECTING → STREAMING: the request goes out on {@code assigned}. */
     void attach(Connection assigned, BackendPool pool) {
-        to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED,
-                ExchangeState.CONNECTING);
+        to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED, ExchangeState.CONNECTING);
         backend = pool.backend();
         connection = assigned;
         chunkSent = false;
@@ -211,11 +213,10 @@ public final class Exchange {
                 releaseWrite();
                 notify(() -> listener.onComplete(this, end));
             }
-            case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException("backend "
-                    + backend + " rejected the request: " + end.protocolStatus(), null,
-                    responseBytes));
-            case UNKNOWN_ROLE -> fail(new BackendFailureException("backend " + backend
-                    + " does not play the requested role (UNKNOWN_ROLE)", null, responseBytes));
+            case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException(
+                    "backend " + backend + " rejected the request: " + end.protocolStatus(), null, responseBytes));
+            case UNKNOWN_ROLE -> fail(new BackendFailureException(
+                    "backend " + backend + " does not play the requested role (UNKNOWN_ROLE)", null, responseBytes));
         }
     }
 
@@ -226,8 +227,13 @@ public final class Exchange {
             finishAbort();
             return;
         }
-        to(ExchangeState.FAILED, "fail", ExchangeState.PENDING, ExchangeState.QUEUED,
-                ExchangeState.CONNECTING, ExchangeState.STREAMING);
+        to(
+                ExchangeState.FAILED,
+                "fail",
+                ExchangeState.PENDING,
+                ExchangeState.QUEUED,
+                ExchangeState.CONNECTING,
+                ExchangeState.STREAMING);
         releaseWrite();
         LOG.log(Level.DEBUG, () -> "exchange failed: " + failure.getMessage());
         notify(() -> listener.onFailure(this, failure));

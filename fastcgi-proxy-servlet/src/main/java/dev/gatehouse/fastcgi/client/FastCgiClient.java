@@ -67,8 +67,7 @@ public final class FastCgiClient implements AutoCloseable {
                 .map(b -> new BackendPool(b, config.maxConnectionsPerBackend()))
                 .toList();
         Dispatcher[] holder = new Dispatcher[1];
-        this.loop = new EventLoop("gatehouse-fastcgi-transport", now -> holder[0].sweep(now),
-                SWEEP_EVERY);
+        this.loop = new EventLoop("gatehouse-fastcgi-transport", now -> holder[0].sweep(now), SWEEP_EVERY);
         this.dispatcher = new Dispatcher(pools, config, loop);
         holder[0] = dispatcher;
         loop.start();
@@ -98,7 +97,10 @@ public final class FastCgiClient implements AutoCloseable {
         ByteBuffer begin = writer.beginRequest(new BeginRequest(Exchange.REQUEST_ID, role, true));
         ByteBuffer pairs = writer.params(new Params(Exchange.REQUEST_ID, params));
         ByteBuffer head = ByteBuffer.allocate(begin.remaining() + pairs.remaining())
-                .put(begin).put(pairs).flip().asReadOnlyBuffer();
+                .put(begin)
+                .put(pairs)
+                .flip()
+                .asReadOnlyBuffer();
         Exchange exchange = new Exchange(loop, dispatcher, writer, head, listener);
         loop.execute(() -> dispatcher.dispatch(exchange));
         return exchange;

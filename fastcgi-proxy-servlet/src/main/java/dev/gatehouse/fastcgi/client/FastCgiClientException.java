@@ -23,8 +23,11 @@ package dev.gatehouse.fastcgi.client;
  * much response (STDOUT) the exchange had delivered when it failed.
  */
 public abstract sealed class FastCgiClientException extends Exception
-        permits BackendUnavailableException, BackendTimeoutException, PoolExhaustedException,
-                BackendOverloadedException, BackendFailureException {
+        permits BackendUnavailableException,
+                BackendTimeoutException,
+                PoolExhaustedException,
+                BackendOverloadedException,
+                BackendFailureException {
     private static final long serialVersionUID = 1L;
 
     private final long responseBytes;

@@ -10,7 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RequestBody {
 
-    enum State { OPEN, WRITING, ENDED }
+    enum State {
+        OPEN,
+        WRITING,
+        ENDED
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
 
@@ -26,18 +30,16 @@ final class RequestBody {
 
     /** OPEN/WRITING → ENDED, for {@link Exchange#endBody}. */
     void end() {
-        if (!state.compareAndSet(State.OPEN, State.ENDED)
-                && !state.compareAndSet(State.WRITING, State.ENDED)) {
-            throw new IllegalStateException("request body: endBody is not allowed in state "
-                    + state.get());
+        if (!state.compareAndSet(State.OPEN, State.ENDED) && !state.compareAndSet(State.WRITING, State.ENDED)) {
+            throw new IllegalStateException("request body: endBody is not allowed in state " + state.get());
         }
     }
 
     private void transition(State from, State to, String call) {
         if (!state.compareAndSet(from, to)) {
             throw new IllegalStateException("request body: " + call + " is not allowed in "
-                    + "state " + state.get() + (state.get() == State.WRITING
-                            ? " (wait for the previous write to complete)" : ""));
+                    + "state " + state.get()
+                    + (state.get() == State.WRITING ? " (wait for the previous write to complete)" : ""));
         }
     }
 }

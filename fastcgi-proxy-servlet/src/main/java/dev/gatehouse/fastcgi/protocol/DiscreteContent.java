@@ -20,9 +20,7 @@ final class DiscreteContent {
 
     /** The exact content length of {@code type}, or -1 if it varies. */
     static int expectedLength(RecordType type) {
-        return type == RecordType.END_REQUEST || type == RecordType.UNKNOWN_TYPE
-                ? BODY_LENGTH
-                : -1;
+        return type == RecordType.END_REQUEST || type == RecordType.UNKNOWN_TYPE ? BODY_LENGTH : -1;
     }
 
     /**
@@ -30,14 +28,14 @@ final class DiscreteContent {
      *
      * @param where the record's description for messages, e.g. "END_REQUEST record at byte 0"
      */
-    static ServerRecord decode(RecordHeader header, ByteBuffer content, NameValuePairs pairs,
-            String where) throws FastCgiProtocolException {
+    static ServerRecord decode(RecordHeader header, ByteBuffer content, NameValuePairs pairs, String where)
+            throws FastCgiProtocolException {
         return switch (header.type()) {
             case END_REQUEST -> endRequest(header.requestId(), content, where);
             case UNKNOWN_TYPE -> new UnknownType(content.get() & 0xFF);
             case GET_VALUES_RESULT -> getValuesResult(content, pairs, where);
-            default -> throw new IllegalArgumentException("not a discrete record from an "
-                    + "application: " + header.type());
+            default -> throw new IllegalArgumentException(
+                    "not a discrete record from an " + "application: " + header.type());
         };
     }
 
@@ -45,14 +43,14 @@ final class DiscreteContent {
             throws FastCgiProtocolException {
         long appStatus = content.getInt() & 0xFFFF_FFFFL;
         int code = content.get() & 0xFF;
-        ProtocolStatus status = ProtocolStatus.fromCode(code).orElseThrow(() ->
-                new FastCgiProtocolException(where + ": protocolStatus " + code
-                        + " is not defined by FastCGI 1.0 (0-3)"));
+        ProtocolStatus status = ProtocolStatus.fromCode(code)
+                .orElseThrow(() -> new FastCgiProtocolException(
+                        where + ": protocolStatus " + code + " is not defined by FastCGI 1.0 (0-3)"));
         return new EndRequest(requestId, appStatus, status);
     }
 
-    private static GetValuesResult getValuesResult(ByteBuffer content, NameValuePairs pairs,
-            String where) throws FastCgiProtocolException {
+    private static GetValuesResult getValuesResult(ByteBuffer content, NameValuePairs pairs, String where)
+            throws FastCgiProtocolException {
         List<NameValuePair> decoded;
         try {
             decoded = pairs.decode(content);
@@ -62,8 +60,7 @@ final class DiscreteContent {
         Map<String, String> values = new LinkedHashMap<>();
         for (NameValuePair pair : decoded) {
             if (values.putIfAbsent(pair.name(), pair.value()) != null) {
-                throw new FastCgiProtocolException(
-                        where + ": variable " + pair.name() + " is answered twice");
+                throw new FastCgiProtocolException(where + ": variable " + pair.name() + " is answered twice");
             }
         }
         return new GetValuesResult(values);

@@ -12,8 +12,7 @@ import java.util.Objects;
  *     a Responder, the exit status a CGI program would have had
  * @param protocolStatus whether the request completed or why it was rejected
  */
-public record EndRequest(int requestId, long appStatus, ProtocolStatus protocolStatus)
-        implements ServerRecord {
+public record EndRequest(int requestId, long appStatus, ProtocolStatus protocolStatus) implements ServerRecord {
 
     /** The largest application status: four unsigned bytes. */
     public static final long MAX_APP_STATUS = 0xFFFF_FFFFL;
@@ -21,8 +20,7 @@ public record EndRequest(int requestId, long appStatus, ProtocolStatus protocolS
     public EndRequest {
         FastCgi.requireApplicationRequestId(requestId);
         if (appStatus < 0 || appStatus > MAX_APP_STATUS) {
-            throw new IllegalArgumentException(
-                    "appStatus must be 0-" + MAX_APP_STATUS + ": " + appStatus);
+            throw new IllegalArgumentException("appStatus must be 0-" + MAX_APP_STATUS + ": " + appStatus);
         }
         Objects.requireNonNull(protocolStatus, "protocolStatus");
     }

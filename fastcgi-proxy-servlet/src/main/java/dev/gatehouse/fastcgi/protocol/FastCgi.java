@@ -53,8 +53,7 @@ public final class FastCgi {
     /** Checks an application record's request id, for the records' constructors. */
     static int requireApplicationRequestId(int requestId) {
         if (!isApplicationRequestId(requestId)) {
-            throw new IllegalArgumentException(
-                    "request id must be 1-" + MAX_REQUEST_ID + ": " + requestId);
+            throw new IllegalArgumentException("request id must be 1-" + MAX_REQUEST_ID + ": " + requestId);
         }
         return requestId;
     }

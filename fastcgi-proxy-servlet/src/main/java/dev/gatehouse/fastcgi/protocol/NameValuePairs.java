@@ -44,8 +44,7 @@ public final class NameValuePairs {
             throw new IllegalArgumentException("maxLength must be at least 1: " + maxLength);
         }
         if (maxTotalLength < 1) {
-            throw new IllegalArgumentException(
-                    "maxTotalLength must be at least 1: " + maxTotalLength);
+            throw new IllegalArgumentException("maxTotalLength must be at least 1: " + maxTotalLength);
         }
         this.maxLength = maxLength;
         this.maxTotalLength = maxTotalLength;
@@ -71,7 +70,8 @@ public final class NameValuePairs {
      */
     public ByteBuffer encode(List<NameValuePair> pairs) {
         List<byte[]> encoded = encodeEach(pairs);
-        ByteBuffer out = ByteBuffer.allocate(encoded.stream().mapToInt(e -> e.length).sum());
+        ByteBuffer out =
+                ByteBuffer.allocate(encoded.stream().mapToInt(e -> e.length).sum());
         encoded.forEach(out::put);
         return out.flip();
     }
@@ -86,8 +86,7 @@ public final class NameValuePairs {
             checkEncodable(encoded.size() + 1, pair.name(), "name", name.length);
             checkEncodable(encoded.size() + 1, pair.name(), "value", value.length);
             ByteBuffer out = ByteBuffer.allocate(
-                    lengthOfLength(name.length) + lengthOfLength(value.length)
-                            + name.length + value.length);
+                    lengthOfLength(name.length) + lengthOfLength(value.length) + name.length + value.length);
             putLength(out, name.length);
             putLength(out, value.length);
             encoded.add(out.put(name).put(value).array());
@@ -158,35 +157,33 @@ public final class NameValuePairs {
 
     private int length(ByteBuffer in, int index, String part) throws FastCgiProtocolException {
         if (!in.hasRemaining()) {
-            throw new FastCgiProtocolException(
-                    "name-value pair " + index + ": truncated: " + part + " length missing");
+            throw new FastCgiProtocolException("name-value pair " + index + ": truncated: " + part + " length missing");
         }
         int first = in.get(in.position()) & 0xFF;
         if (first >= SHORT_LIMIT && in.remaining() < 4) {
-            throw new FastCgiProtocolException("name-value pair " + index + ": truncated: "
-                    + part + " length has " + in.remaining() + " of 4 bytes");
+            throw new FastCgiProtocolException("name-value pair " + index + ": truncated: " + part + " length has "
+                    + in.remaining() + " of 4 bytes");
         }
         int length = first < SHORT_LIMIT ? in.get() : in.getInt() & MAX_ENCODABLE_LENGTH;
         if (length > maxLength) {
-            throw new FastCgiProtocolException("name-value pair " + index + ": " + part
-                    + " length " + length + " exceeds the limit of " + maxLength + " bytes");
+            throw new FastCgiProtocolException("name-value pair " + index + ": " + part + " length " + length
+                    + " exceeds the limit of " + maxLength + " bytes");
         }
         return length;
     }
 
-    private static String text(ByteBuffer in, int length, int index, String part)
-            throws FastCgiProtocolException {
+    private static String text(ByteBuffer in, int length, int index, String part) throws FastCgiProtocolException {
         ByteBuffer bytes = in.slice(in.position(), length);
         in.position(in.position() + length);
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes)
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new FastCgiProtocolException(
-                    "name-value pair " + index + ": " + part + " is not valid UTF-8");
+            throw new FastCgiProtocolException("name-value pair " + index + ": " + part + " is not valid UTF-8");
         }
     }
 }

@@ -40,7 +40,13 @@ import java.util.function.IntPredicate;
  */
 public final class RecordParser {
 
-    private enum State { HEADER, STREAM_CONTENT, DISCRETE_CONTENT, PADDING, FAILED }
+    private enum State {
+        HEADER,
+        STREAM_CONTENT,
+        DISCRETE_CONTENT,
+        PADDING,
+        FAILED
+    }
 
     private final IntPredicate expectedRequestId;
     private final String expectation;
@@ -138,16 +144,14 @@ public final class RecordParser {
                         return done;
                     }
                 }
-                case FAILED -> throw new IllegalStateException(
-                        "the FastCGI input was rejected earlier: " + failure);
+                case FAILED -> throw new IllegalStateException("the FastCGI input was rejected earlier: " + failure);
             }
         }
     }
 
     private void startRecord(ByteBuffer bytes) throws FastCgiProtocolException {
         recordOffset = consumed - FastCgi.HEADER_LENGTH;
-        record = HeaderValidator.validate(bytes, recordOffset, expectedRequestId, expectation,
-                pairs.maxTotalLength());
+        record = HeaderValidator.validate(bytes, recordOffset, expectedRequestId, expectation, pairs.maxTotalLength());
         contentRemaining = record.contentLength();
         paddingRemaining = record.paddingLength();
         if (!record.type().isStream()) {
@@ -208,18 +212,21 @@ public final class RecordParser {
      * @throws FastCgiProtocolException if it ended inside a record: a truncated response
      */
     public void endOfInput() throws FastCgiProtocolException {
-        String inside = switch (state) {
-            case HEADER -> header.position() == 0 ? null : "a record header at byte "
-                    + (consumed - header.position()) + " (" + header.position() + " of "
-                    + FastCgi.HEADER_LENGTH + " bytes)";
-            case STREAM_CONTENT, DISCRETE_CONTENT -> "the content of the " + where() + " ("
-                    + contentRead() + " of " + record.contentLength() + " bytes)";
-            case PADDING -> "the padding of the " + where() + " ("
-                    + (record.paddingLength() - paddingRemaining) + " of "
-                    + record.paddingLength() + " bytes)";
-            case FAILED -> throw new IllegalStateException(
-                    "the FastCGI input was rejected earlier: " + failure);
-        };
+        String inside =
+                switch (state) {
+                    case HEADER -> header.position() == 0
+                            ? null
+                            : "a record header at byte "
+                                    + (consumed - header.position()) + " (" + header.position() + " of "
+                                    + FastCgi.HEADER_LENGTH + " bytes)";
+                    case STREAM_CONTENT, DISCRETE_CONTENT -> "the content of the " + where() + " (" + contentRead()
+                            + " of " + record.contentLength() + " bytes)";
+                    case PADDING -> "the padding of the " + where() + " ("
+                            + (record.paddingLength() - paddingRemaining) + " of "
+                            + record.paddingLength() + " bytes)";
+                    case FAILED -> throw new IllegalStateException(
+                            "the FastCGI input was rejected earlier: " + failure);
+                };
         if (inside != null) {
             state = State.FAILED;
             failure = "input ended inside " + inside;

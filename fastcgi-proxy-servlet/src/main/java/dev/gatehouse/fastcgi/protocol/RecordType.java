@@ -65,8 +65,6 @@ public enum RecordType {
 
     /** The type with this code, or empty for a code FastCGI 1.0 does not define. */
     public static Optional<RecordType> fromCode(int code) {
-        return code >= 0 && code < BY_CODE.length
-                ? Optional.ofNullable(BY_CODE[code])
-                : Optional.empty();
+        return code >= 0 && code < BY_CODE.length ? Optional.ofNullable(BY_CODE[code]) : Optional.empty();
     }
 }

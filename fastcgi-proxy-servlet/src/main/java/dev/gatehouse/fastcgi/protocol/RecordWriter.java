@@ -33,8 +33,7 @@ public final class RecordWriter {
      * header allows. A full record is then exactly 64 KiB with no padding, and content plus
      * padding never exceeds 65535, which php-fpm requires of PARAMS records.
      */
-    public static final int MAX_RECORD_CONTENT =
-            FastCgi.MAX_CONTENT_LENGTH & -FastCgi.ALIGNMENT;
+    public static final int MAX_RECORD_CONTENT = FastCgi.MAX_CONTENT_LENGTH & -FastCgi.ALIGNMENT;
 
     private final NameValuePairs pairs;
 
@@ -82,7 +81,8 @@ public final class RecordWriter {
 
     /** ABORT_REQUEST (§5.4): 8 bytes, a header without content. */
     public ByteBuffer abortRequest(AbortRequest abort) {
-        return RecordHeader.aligned(RecordType.ABORT_REQUEST, abort.requestId(), 0).header();
+        return RecordHeader.aligned(RecordType.ABORT_REQUEST, abort.requestId(), 0)
+                .header();
     }
 
     /**
@@ -94,7 +94,8 @@ public final class RecordWriter {
     public ByteBuffer params(Params params) {
         List<byte[]> encoded = pairs.encodeEach(params.pairs());
         List<Integer> lengths = recordLengths(encoded);
-        ByteBuffer content = ByteBuffer.allocate(encoded.stream().mapToInt(e -> e.length).sum());
+        ByteBuffer content =
+                ByteBuffer.allocate(encoded.stream().mapToInt(e -> e.length).sum());
         encoded.forEach(content::put);
         content.flip();
         int size = FastCgi.HEADER_LENGTH;
@@ -103,8 +104,7 @@ public final class RecordWriter {
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         for (int length : lengths) {
-            RecordHeader header =
-                    RecordHeader.aligned(RecordType.PARAMS, params.requestId(), length);
+            RecordHeader header = RecordHeader.aligned(RecordType.PARAMS, params.requestId(), length);
             header.header(out).put(content.slice(content.position(), length)).put(header.padding());
             content.position(content.position() + length);
         }
@@ -185,8 +185,7 @@ public final class RecordWriter {
             throw new IllegalArgumentException("GET_VALUES content of " + content.remaining()
                     + " bytes exceeds one record (" + MAX_RECORD_CONTENT + " bytes)");
         }
-        RecordHeader header = RecordHeader.aligned(
-                RecordType.GET_VALUES, FastCgi.NULL_REQUEST_ID, content.remaining());
+        RecordHeader header = RecordHeader.aligned(RecordType.GET_VALUES, FastCgi.NULL_REQUEST_ID, content.remaining());
         ByteBuffer out = ByteBuffer.allocate(header.recordLength());
         return header.header(out).put(content).put(header.padding()).flip();
     }

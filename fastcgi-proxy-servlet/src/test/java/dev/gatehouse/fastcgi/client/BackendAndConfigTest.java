@@ -24,8 +24,8 @@ class BackendAndConfigTest {
                 new Accepted("127.0.0.1:9000", new InetSocketAddress("127.0.0.1", 9000)),
                 new Accepted(" localhost:9001 ", new InetSocketAddress("localhost", 9001)),
                 new Accepted("[::1]:9002", new InetSocketAddress("::1", 9002)),
-                new Accepted("unix:/run/php/php-fpm.sock",
-                        UnixDomainSocketAddress.of(Path.of("/run/php/php-fpm.sock"))));
+                new Accepted(
+                        "unix:/run/php/php-fpm.sock", UnixDomainSocketAddress.of(Path.of("/run/php/php-fpm.sock"))));
     }
 
     @ParameterizedTest
@@ -52,8 +52,7 @@ class BackendAndConfigTest {
     @ParameterizedTest
     @MethodSource("rejected")
     void rejects(Rejected row) {
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> Backend.parse(row.text()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.parse(row.text()));
         assertTrue(e.getMessage().contains(row.why()), e.getMessage());
         assertTrue(e.getMessage().contains("expected host:port"), e.getMessage());
     }

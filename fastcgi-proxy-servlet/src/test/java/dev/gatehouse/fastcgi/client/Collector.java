@@ -87,18 +87,20 @@ class Collector implements ResponseListener {
     Map<String, String> headers() {
         String all = text();
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String line : all.substring(0, Math.max(0, all.indexOf("\r\n\r\n"))).split("\r\n")) {
+        for (String line :
+                all.substring(0, Math.max(0, all.indexOf("\r\n\r\n"))).split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).toLowerCase(), line.substring(colon + 1).strip());
+                headers.put(
+                        line.substring(0, colon).toLowerCase(),
+                        line.substring(colon + 1).strip());
             }
         }
         return headers;
     }
 
     /** CGI/1.1 meta-variables for running {@code script} with php-fpm. */
-    static List<NameValuePair> params(Path script, String method, String query,
-            NameValuePair... extra) {
+    static List<NameValuePair> params(Path script, String method, String query, NameValuePair... extra) {
         List<NameValuePair> params = new ArrayList<>(List.of(
                 new NameValuePair("GATEWAY_INTERFACE", "CGI/1.1"),
                 new NameValuePair("REQUEST_METHOD", method),

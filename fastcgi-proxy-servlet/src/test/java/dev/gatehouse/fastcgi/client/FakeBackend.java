@@ -153,8 +153,9 @@ final class FakeBackend implements AutoCloseable {
         }
 
         void write(int type, int id, byte[] content) throws IOException {
-            out.write(new byte[] {1, (byte) type, (byte) (id >> 8), (byte) id,
-                    (byte) (content.length >> 8), (byte) content.length, 0, 0});
+            out.write(new byte[] {
+                1, (byte) type, (byte) (id >> 8), (byte) id, (byte) (content.length >> 8), (byte) content.length, 0, 0
+            });
             out.write(content);
             out.flush();
         }

@@ -46,8 +46,7 @@ class FakeBackendTest {
                         conn.respond("ok");
                     }
                 });
-                FastCgiClient client = client(fake, ClientConfig.defaults()
-                        .withMaxConnectionsPerBackend(8))) {
+                FastCgiClient client = client(fake, ClientConfig.defaults().withMaxConnectionsPerBackend(8))) {
             List<Collector> collectors = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 collectors.add(request(client));
@@ -70,8 +69,7 @@ class FakeBackendTest {
                         conn.respond("ok");
                     }
                 });
-                FastCgiClient client = client(fake, ClientConfig.defaults()
-                        .withMaxConnectionsPerBackend(3))) {
+                FastCgiClient client = client(fake, ClientConfig.defaults().withMaxConnectionsPerBackend(3))) {
             request(client).await(10);
             BackendStats stats = client.stats().of(fake.backend());
             assertEquals(3, stats.maxConnections());
@@ -128,8 +126,7 @@ class FakeBackendTest {
 
     /** php-fpm's pm.max_requests: a child exits after its last request, closing the socket. */
     @Test
-    void keptAliveConnectionClosedUnderTheClientIsReplacedAndTheRequestSentAgain()
-            throws Exception {
+    void keptAliveConnectionClosedUnderTheClientIsReplacedAndTheRequestSentAgain() throws Exception {
         try (FakeBackend fake = new FakeBackend(PHP_FPM_VALUES, (conn, index) -> {
                     if (conn.readRequest()) {
                         conn.respond("first on connection " + index);
@@ -168,14 +165,16 @@ class FakeBackendTest {
                     return super.onStdout(exchange, content);
                 }
             };
-            Exchange exchange = client.exchange(
-                    Collector.params(Path.of("/x.php"), "GET", ""), collector);
+            Exchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "GET", ""), collector);
             exchange.endBody();
             assertTrue(started.await(10, TimeUnit.SECONDS));
             exchange.abort().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(ExchangeState.ABORTED, exchange.state());
-            assertTrue(fake.received.stream().anyMatch(r -> r.type() == FakeBackend.ABORT_REQUEST
-                    && r.id() == 1 && r.content().length == 0), fake.received.toString());
+            assertTrue(
+                    fake.received.stream()
+                            .anyMatch(r ->
+                                    r.type() == FakeBackend.ABORT_REQUEST && r.id() == 1 && r.content().length == 0),
+                    fake.received.toString());
             assertEquals("Status: 200\r\n\r\nstarted", collector.text());
             assertEquals(0, client.stats().of(fake.backend()).open(), "closed, not pooled");
         }
@@ -184,11 +183,9 @@ class FakeBackendTest {
     @Test
     void readTimeoutAppliesWhileTheBackendDoesNotReadTheBody() throws Exception {
         try (FakeBackend fake = new FakeBackend(PHP_FPM_VALUES, (conn, index) -> sleep(3000));
-                FastCgiClient client = client(fake, ClientConfig.defaults()
-                        .withReadTimeout(Duration.ofMillis(300)))) {
+                FastCgiClient client = client(fake, ClientConfig.defaults().withReadTimeout(Duration.ofMillis(300)))) {
             Collector collector = new Collector();
-            Exchange exchange = client.exchange(
-                    Collector.params(Path.of("/x.php"), "POST", ""), collector);
+            Exchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "POST", ""), collector);
             byte[] big = new byte[8 * 1024 * 1024]; // more than the socket buffers hold
             var written = exchange.write(ByteBuffer.wrap(big));
             assertInstanceOf(BackendTimeoutException.class, collector.failure(10));
@@ -203,5 +200,4 @@ class FakeBackendTest {
             Thread.currentThread().interrupt();
         }
     }
-
 }

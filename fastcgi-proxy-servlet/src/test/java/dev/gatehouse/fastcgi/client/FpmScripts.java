@@ -13,11 +13,13 @@ final class FpmScripts {
     /** The scripts, by file name. */
     private static final Map<String, String> SCRIPTS = Map.of(
             "hello.php", "<?php header('X-Pid: ' . getmypid()); echo 'hello ' . $_SERVER['NAME'];",
-            "echo.php", "<?php header('Content-Type: application/octet-stream');"
-                    + " fpassthru(fopen('php://input', 'rb'));",
+            "echo.php",
+                    "<?php header('Content-Type: application/octet-stream');"
+                            + " fpassthru(fopen('php://input', 'rb'));",
             "sleep.php", "<?php usleep((int) ($_GET['ms'] ?? 1000) * 1000); echo 'slept';",
-            "big.php", "<?php $line = str_repeat('0123456789abcdef', 64);"
-                    + " for ($i = 0; $i < " + BIG_OUTPUT_BYTES / 1024 + "; $i++) { echo $line; }",
+            "big.php",
+                    "<?php $line = str_repeat('0123456789abcdef', 64);" + " for ($i = 0; $i < "
+                            + BIG_OUTPUT_BYTES / 1024 + "; $i++) { echo $line; }",
             "stderr.php", "<?php error_log('to stderr'); echo 'out';",
             "slowhello.php", "<?php usleep(10000); echo 'hello ' . $_SERVER['NAME'];");
 

@@ -1,6 +1,5 @@
 package dev.gatehouse.fastcgi.client;
 
-import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.FastCgi;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.ProtocolStatus;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,14 +27,14 @@ class PhpFpmExchangeTest {
     static final PhpFpm FPM = FpmScripts.phpFpm();
 
     private static FastCgiClient client(Backend backend) {
-        return new FastCgiClient(ClientConfig.defaults().withMaxConnectionsPerBackend(16),
-                List.of(backend));
+        return new FastCgiClient(ClientConfig.defaults().withMaxConnectionsPerBackend(16), List.of(backend));
     }
 
     private static Collector hello(FastCgiClient client, String name) {
         Collector collector = new Collector();
-        Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "",
-                new NameValuePair("NAME", name)), collector);
+        Exchange exchange = client.exchange(
+                Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", name)),
+                collector);
         exchange.endBody();
         return collector;
     }
@@ -67,9 +67,14 @@ class PhpFpmExchangeTest {
         }
         try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             Collector collector = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "echo.php"), "POST",
-                    "", new NameValuePair("CONTENT_LENGTH", Integer.toString(body.length)),
-                    new NameValuePair("CONTENT_TYPE", "application/octet-stream")), collector);
+            Exchange exchange = client.exchange(
+                    Collector.params(
+                            FpmScripts.script(FPM, "echo.php"),
+                            "POST",
+                            "",
+                            new NameValuePair("CONTENT_LENGTH", Integer.toString(body.length)),
+                            new NameValuePair("CONTENT_TYPE", "application/octet-stream")),
+                    collector);
             for (int offset = 0; offset < body.length; offset += 100_000) {
                 var written = exchange.write(ByteBuffer.wrap(body, offset, 100_000));
                 if (offset + 100_000 == body.length) {
@@ -95,7 +100,8 @@ class PhpFpmExchangeTest {
                     .endBody();
             collector.await(10);
             assertEquals("out", collector.body());
-            assertTrue(collector.stderr.toString(StandardCharsets.UTF_8).contains("to stderr"),
+            assertTrue(
+                    collector.stderr.toString(StandardCharsets.UTF_8).contains("to stderr"),
                     collector.stderr.toString(StandardCharsets.UTF_8));
         }
     }
@@ -140,5 +146,4 @@ class PhpFpmExchangeTest {
         digest.update(bytes, offset, length);
         return HexFormat.of().formatHex(digest.digest());
     }
-
 }

@@ -1,11 +1,11 @@
 package dev.gatehouse.fastcgi.client;
 
-import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,8 +47,8 @@ class PhpFpmFlowControlTest {
     void pausedListenerHoldsTheResponseInTheBackendNotTheProxy() throws Exception {
         try (FastCgiClient client = new FastCgiClient(ClientConfig.defaults(), List.of(FpmScripts.tcp(FPM)))) {
             PausingCollector collector = new PausingCollector();
-            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "big.php"), "GET",
-                    ""), collector);
+            Exchange exchange =
+                    client.exchange(Collector.params(FpmScripts.script(FPM, "big.php"), "GET", ""), collector);
             exchange.endBody();
             assertTrue(collector.first.await(10, TimeUnit.SECONDS));
             Thread.sleep(300);
@@ -56,7 +56,8 @@ class PhpFpmFlowControlTest {
             Thread.sleep(300);
             assertEquals(received, exchange.receivedBytes(), "nothing read while paused");
             assertEquals(1, collector.pieces.get(), "nothing delivered while paused");
-            assertTrue(received - exchange.responseBytes() <= Connection.INPUT_BUFFER_SIZE,
+            assertTrue(
+                    received - exchange.responseBytes() <= Connection.INPUT_BUFFER_SIZE,
                     "read " + received + ", delivered " + exchange.responseBytes());
 
             collector.resume = true;
@@ -75,8 +76,8 @@ class PhpFpmFlowControlTest {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1);
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.unix(FPM)))) {
             Collector aborted = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET",
-                    "ms=700"), aborted);
+            Exchange exchange =
+                    client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=700"), aborted);
             exchange.endBody();
             awaitState(exchange, ExchangeState.STREAMING);
             Thread.sleep(100);
@@ -92,8 +93,11 @@ class PhpFpmFlowControlTest {
             assertEquals(0, stats.open(), "closed, not pooled: " + stats);
 
             Collector next = new Collector();
-            client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "",
-                    new NameValuePair("NAME", "after")), next).endBody();
+            client.exchange(
+                            Collector.params(
+                                    FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", "after")),
+                            next)
+                    .endBody();
             next.await(10);
             assertEquals("hello after", next.body());
             assertEquals(3, client.stats().of(FpmScripts.unix(FPM)).opened(), "probe, aborted, new");
@@ -102,15 +106,16 @@ class PhpFpmFlowControlTest {
 
     @Test
     void abortWhileQueuedLeavesTheQueueWithoutSendingAnything() throws Exception {
-        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
-                .withQueueTimeout(Duration.ofSeconds(30));
+        ClientConfig config =
+                ClientConfig.defaults().withMaxConnectionsPerBackend(1).withQueueTimeout(Duration.ofSeconds(30));
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = new Collector();
-            client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=500"),
-                    sleeping).endBody();
+            client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=500"), sleeping)
+                    .endBody();
             Collector queued = new Collector();
-            Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"), "GET",
-                    "", new NameValuePair("NAME", "q")), queued);
+            Exchange exchange = client.exchange(
+                    Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", "q")),
+                    queued);
             awaitState(exchange, ExchangeState.QUEUED);
             assertEquals(1, client.stats().queued());
             exchange.abort().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -1,12 +1,12 @@
 package dev.gatehouse.fastcgi.client;
 
-import dev.gatehouse.fastcgi.testing.PhpFpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
+import dev.gatehouse.fastcgi.testing.PhpFpm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +19,12 @@ class PhpFpmPoolTest {
     @RegisterExtension
     static final PhpFpm FPM = FpmScripts.phpFpm();
 
-    private static Collector run(FastCgiClient client, String script, String query,
-            String name) {
+    private static Collector run(FastCgiClient client, String script, String query, String name) {
         Collector collector = new Collector();
-        client.exchange(Collector.params(FpmScripts.script(FPM, script), "GET", query,
-                new NameValuePair("NAME", name)), collector).endBody();
+        client.exchange(
+                        Collector.params(FpmScripts.script(FPM, script), "GET", query, new NameValuePair("NAME", name)),
+                        collector)
+                .endBody();
         return collector;
     }
 
@@ -33,8 +34,8 @@ class PhpFpmPoolTest {
 
     @Test
     void twoHundredConcurrentRequestsShareFourConnections() throws Exception {
-        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(4)
-                .withQueueTimeout(Duration.ofSeconds(30));
+        ClientConfig config =
+                ClientConfig.defaults().withMaxConnectionsPerBackend(4).withQueueTimeout(Duration.ofSeconds(30));
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.unix(FPM)))) {
             List<Collector> collectors = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -53,12 +54,13 @@ class PhpFpmPoolTest {
 
     @Test
     void waitPastTheQueueTimeoutIsPoolExhausted() throws Exception {
-        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
-                .withQueueTimeout(Duration.ofMillis(200));
+        ClientConfig config =
+                ClientConfig.defaults().withMaxConnectionsPerBackend(1).withQueueTimeout(Duration.ofMillis(200));
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = run(client, "sleep.php", "ms=1000", "");
             long start = System.nanoTime();
-            FastCgiClientException failure = run(client, "hello.php", "", "late").failure(10);
+            FastCgiClientException failure =
+                    run(client, "hello.php", "", "late").failure(10);
             long waited = millisSince(start);
             assertInstanceOf(PoolExhaustedException.class, failure);
             assertTrue(waited >= 200 && waited < 900, "waited " + waited + " ms");
@@ -69,12 +71,13 @@ class PhpFpmPoolTest {
 
     @Test
     void fullQueueIsPoolExhaustedAtOnce() throws Exception {
-        ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1)
-                .withMaxQueued(0);
+        ClientConfig config =
+                ClientConfig.defaults().withMaxConnectionsPerBackend(1).withMaxQueued(0);
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             Collector sleeping = run(client, "sleep.php", "ms=500", "");
             long start = System.nanoTime();
-            assertInstanceOf(PoolExhaustedException.class,
+            assertInstanceOf(
+                    PoolExhaustedException.class,
                     run(client, "hello.php", "", "late").failure(10));
             assertTrue(millisSince(start) < 300, millisSince(start) + " ms");
             sleeping.await(10);
@@ -84,12 +87,14 @@ class PhpFpmPoolTest {
     @Test
     void backendDownIsUnavailableWithinTheConnectTimeout() throws Exception {
         ClientConfig config = ClientConfig.defaults().withConnectTimeout(Duration.ofSeconds(2));
-        List<Backend> down = List.of(Backend.parse("127.0.0.1:" + PhpFpm.freePort()),
+        List<Backend> down = List.of(
+                Backend.parse("127.0.0.1:" + PhpFpm.freePort()),
                 Backend.parse("unix:" + FpmScripts.script(FPM, "no-such.sock")));
         for (Backend backend : down) {
             try (FastCgiClient client = new FastCgiClient(config, List.of(backend))) {
                 long start = System.nanoTime();
-                FastCgiClientException failure = run(client, "hello.php", "", "x").failure(10);
+                FastCgiClientException failure =
+                        run(client, "hello.php", "", "x").failure(10);
                 assertInstanceOf(BackendUnavailableException.class, failure, backend.name());
                 assertTrue(millisSince(start) < 2000, millisSince(start) + " ms");
                 assertFalse(client.stats().of(backend).healthy());
@@ -102,7 +107,8 @@ class PhpFpmPoolTest {
         ClientConfig config = ClientConfig.defaults().withReadTimeout(Duration.ofMillis(300));
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM)))) {
             long start = System.nanoTime();
-            FastCgiClientException failure = run(client, "sleep.php", "ms=1500", "").failure(10);
+            FastCgiClientException failure =
+                    run(client, "sleep.php", "ms=1500", "").failure(10);
             long waited = millisSince(start);
             assertInstanceOf(BackendTimeoutException.class, failure);
             assertTrue(waited >= 300 && waited < 1400, "waited " + waited + " ms");
@@ -113,8 +119,7 @@ class PhpFpmPoolTest {
     @Test
     void refusedBackendIsSkippedAndRequestsGoToTheOther() throws Exception {
         Backend dead = Backend.parse("127.0.0.1:" + PhpFpm.freePort());
-        try (FastCgiClient client =
-                new FastCgiClient(ClientConfig.defaults(), List.of(dead, FpmScripts.tcp(FPM)))) {
+        try (FastCgiClient client = new FastCgiClient(ClientConfig.defaults(), List.of(dead, FpmScripts.tcp(FPM)))) {
             for (int i = 0; i < 6; i++) {
                 Collector collector = run(client, "hello.php", "", "f" + i);
                 collector.await(10);
@@ -131,19 +136,22 @@ class PhpFpmPoolTest {
         ClientConfig config = ClientConfig.defaults().withBalancing(Balancing.LEAST_BUSY);
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM), FpmScripts.unix(FPM)))) {
             Collector sleeping = new Collector();
-            Exchange occupied = client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET",
-                    "ms=800"), sleeping);
+            Exchange occupied =
+                    client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=800"), sleeping);
             occupied.endBody();
             List<Backend> used = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 Collector collector = new Collector();
-                Exchange exchange = client.exchange(Collector.params(FpmScripts.script(FPM, "hello.php"),
-                        "GET", "", new NameValuePair("NAME", "b" + i)), collector);
+                Exchange exchange = client.exchange(
+                        Collector.params(
+                                FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", "b" + i)),
+                        collector);
                 exchange.endBody();
                 collector.await(10);
                 used.add(exchange.backend().orElseThrow());
             }
-            Backend other = occupied.backend().orElseThrow().equals(FpmScripts.tcp(FPM)) ? FpmScripts.unix(FPM)
+            Backend other = occupied.backend().orElseThrow().equals(FpmScripts.tcp(FPM))
+                    ? FpmScripts.unix(FPM)
                     : FpmScripts.tcp(FPM);
             assertEquals(List.of(other, other, other), used);
             sleeping.await(10);

@@ -59,8 +59,12 @@ final class Bytes {
      */
     static byte[] record(int version, int type, int requestId, byte[] content, int padding) {
         ByteBuffer out = ByteBuffer.allocate(8 + content.length + padding);
-        out.put((byte) version).put((byte) type).putShort((short) requestId)
-                .putShort((short) content.length).put((byte) padding).put((byte) 0)
+        out.put((byte) version)
+                .put((byte) type)
+                .putShort((short) requestId)
+                .putShort((short) content.length)
+                .put((byte) padding)
+                .put((byte) 0)
                 .put(content);
         return out.array();
     }

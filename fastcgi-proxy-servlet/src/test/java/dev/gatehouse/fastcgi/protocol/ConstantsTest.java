@@ -56,8 +56,7 @@ class ConstantsTest {
     record RoleRow(Role role, int code) {}
 
     static Stream<RoleRow> roles() {
-        return Stream.of(new RoleRow(Role.RESPONDER, 1), new RoleRow(Role.AUTHORIZER, 2),
-                new RoleRow(Role.FILTER, 3));
+        return Stream.of(new RoleRow(Role.RESPONDER, 1), new RoleRow(Role.AUTHORIZER, 2), new RoleRow(Role.FILTER, 3));
     }
 
     @ParameterizedTest
@@ -70,7 +69,8 @@ class ConstantsTest {
     record StatusRow(ProtocolStatus status, int code) {}
 
     static Stream<StatusRow> statuses() {
-        return Stream.of(new StatusRow(ProtocolStatus.REQUEST_COMPLETE, 0),
+        return Stream.of(
+                new StatusRow(ProtocolStatus.REQUEST_COMPLETE, 0),
                 new StatusRow(ProtocolStatus.CANT_MPX_CONN, 1),
                 new StatusRow(ProtocolStatus.OVERLOADED, 2),
                 new StatusRow(ProtocolStatus.UNKNOWN_ROLE, 3));

@@ -16,21 +16,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GetValuesRoundTripTest {
 
-    private static final Map<String, String> APPLICATION = Map.of(
-            FastCgi.MAX_CONNS, "10", FastCgi.MAX_REQS, "50", FastCgi.MPXS_CONNS, "0");
+    private static final Map<String, String> APPLICATION =
+            Map.of(FastCgi.MAX_CONNS, "10", FastCgi.MAX_REQS, "50", FastCgi.MPXS_CONNS, "0");
 
     record Query(String name, GetValues query, Map<String, String> answer) {}
 
     static Stream<Query> queries() {
         return Stream.of(
-                new Query("the three standard variables", GetValues.standard(),
-                        ordered(FastCgi.MAX_CONNS, "10", FastCgi.MAX_REQS, "50",
-                                FastCgi.MPXS_CONNS, "0")),
-                new Query("an unknown variable is omitted",
+                new Query(
+                        "the three standard variables",
+                        GetValues.standard(),
+                        ordered(FastCgi.MAX_CONNS, "10", FastCgi.MAX_REQS, "50", FastCgi.MPXS_CONNS, "0")),
+                new Query(
+                        "an unknown variable is omitted",
                         new GetValues(List.of("PHP_VALUE", FastCgi.MPXS_CONNS)),
                         ordered(FastCgi.MPXS_CONNS, "0")),
-                new Query("nothing asked, nothing answered", new GetValues(List.of()),
-                        ordered()));
+                new Query("nothing asked, nothing answered", new GetValues(List.of()), ordered()));
     }
 
     private static Map<String, String> ordered(String... namesAndValues) {
@@ -58,8 +59,7 @@ class GetValuesRoundTripTest {
                 .map(pair -> new NameValuePair(pair.name(), APPLICATION.get(pair.name())))
                 .toList();
         byte[] result = pairs.encode(known).array();
-        return Bytes.record(1, RecordType.GET_VALUES_RESULT.code(), 0, result,
-                RecordHeader.paddingFor(result.length));
+        return Bytes.record(1, RecordType.GET_VALUES_RESULT.code(), 0, result, RecordHeader.paddingFor(result.length));
     }
 
     @ParameterizedTest
@@ -70,6 +70,7 @@ class GetValuesRoundTripTest {
         List<ServerRecord> records = ParsedEvents.parse(parser, List.of(ByteBuffer.wrap(answer)));
         assertEquals(List.of(new GetValuesResult(q.answer())), records, q.name());
         GetValuesResult result = (GetValuesResult) records.get(0);
-        assertEquals(List.copyOf(q.answer().keySet()), List.copyOf(result.values().keySet()));
+        assertEquals(
+                List.copyOf(q.answer().keySet()), List.copyOf(result.values().keySet()));
     }
 }

@@ -10,8 +10,7 @@ final class ParsedEvents {
     private ParsedEvents() {}
 
     /** Everything {@code parser} returns for {@code pieces} fed in order, then the end. */
-    static List<ServerRecord> parse(RecordParser parser, List<ByteBuffer> pieces)
-            throws FastCgiProtocolException {
+    static List<ServerRecord> parse(RecordParser parser, List<ByteBuffer> pieces) throws FastCgiProtocolException {
         List<ServerRecord> records = new ArrayList<>();
         for (ByteBuffer piece : pieces) {
             for (ServerRecord record; (record = parser.next(piece)) != null; ) {
@@ -64,9 +63,12 @@ final class ParsedEvents {
     }
 
     private static boolean joinable(ServerRecord a, ServerRecord b) {
-        return a instanceof StreamRecord sa && b instanceof StreamRecord sb
-                && a.getClass() == b.getClass() && a.requestId() == b.requestId()
-                && !sa.isEnd() && !sb.isEnd();
+        return a instanceof StreamRecord sa
+                && b instanceof StreamRecord sb
+                && a.getClass() == b.getClass()
+                && a.requestId() == b.requestId()
+                && !sa.isEnd()
+                && !sb.isEnd();
     }
 
     private static ServerRecord join(StreamRecord a, StreamRecord b) {
@@ -80,8 +82,6 @@ final class ParsedEvents {
     }
 
     private static ServerRecord stream(StreamRecord like, ByteBuffer content) {
-        return like instanceof Stdout
-                ? new Stdout(like.requestId(), content)
-                : new Stderr(like.requestId(), content);
+        return like instanceof Stdout ? new Stdout(like.requestId(), content) : new Stderr(like.requestId(), content);
     }
 }

@@ -16,9 +16,16 @@ class RecordHeaderTest {
     record Alignment(int contentLength, int padding) {}
 
     static Stream<Alignment> alignments() {
-        return Stream.of(new Alignment(0, 0), new Alignment(1, 7), new Alignment(5, 3),
-                new Alignment(7, 1), new Alignment(8, 0), new Alignment(9, 7),
-                new Alignment(65527, 1), new Alignment(65528, 0), new Alignment(65535, 1));
+        return Stream.of(
+                new Alignment(0, 0),
+                new Alignment(1, 7),
+                new Alignment(5, 3),
+                new Alignment(7, 1),
+                new Alignment(8, 0),
+                new Alignment(9, 7),
+                new Alignment(65527, 1),
+                new Alignment(65528, 0),
+                new Alignment(65535, 1));
     }
 
     @ParameterizedTest
@@ -35,14 +42,10 @@ class RecordHeaderTest {
 
     static Stream<Vector> vectors() {
         return Stream.of(
-                new Vector(new RecordHeader(RecordType.STDIN, 1, 5, 3),
-                        "01 05 00 01 00 05 03 00"),
-                new Vector(new RecordHeader(RecordType.GET_VALUES, 0, 0x30, 0),
-                        "01 09 00 00 00 30 00 00"),
-                new Vector(new RecordHeader(RecordType.STDOUT, 0xFFFF, 0xFFFF, 0xFF),
-                        "01 06 FF FF FF FF FF 00"),
-                new Vector(new RecordHeader(RecordType.PARAMS, 0x0102, 0x0304, 0x05),
-                        "01 04 01 02 03 04 05 00"));
+                new Vector(new RecordHeader(RecordType.STDIN, 1, 5, 3), "01 05 00 01 00 05 03 00"),
+                new Vector(new RecordHeader(RecordType.GET_VALUES, 0, 0x30, 0), "01 09 00 00 00 30 00 00"),
+                new Vector(new RecordHeader(RecordType.STDOUT, 0xFFFF, 0xFFFF, 0xFF), "01 06 FF FF FF FF FF 00"),
+                new Vector(new RecordHeader(RecordType.PARAMS, 0x0102, 0x0304, 0x05), "01 04 01 02 03 04 05 00"));
     }
 
     @ParameterizedTest
@@ -56,19 +59,23 @@ class RecordHeaderTest {
 
     @Test
     void paddingUpTo255IsSupplied() {
-        assertEquals(255, new RecordHeader(RecordType.STDOUT, 1, 0, 255).padding().remaining());
+        assertEquals(
+                255, new RecordHeader(RecordType.STDOUT, 1, 0, 255).padding().remaining());
     }
 
     @Test
     void refusesFieldsOutOfRange() {
-        assertEquals("requestId must be 0-65535: 65536", assertThrows(
-                IllegalArgumentException.class,
-                () -> new RecordHeader(RecordType.STDIN, 65536, 0, 0)).getMessage());
-        assertEquals("contentLength must be 0-65535: 65536", assertThrows(
-                IllegalArgumentException.class,
-                () -> new RecordHeader(RecordType.STDIN, 1, 65536, 0)).getMessage());
-        assertEquals("paddingLength must be 0-255: 256", assertThrows(
-                IllegalArgumentException.class,
-                () -> new RecordHeader(RecordType.STDIN, 1, 0, 256)).getMessage());
+        assertEquals(
+                "requestId must be 0-65535: 65536",
+                assertThrows(IllegalArgumentException.class, () -> new RecordHeader(RecordType.STDIN, 65536, 0, 0))
+                        .getMessage());
+        assertEquals(
+                "contentLength must be 0-65535: 65536",
+                assertThrows(IllegalArgumentException.class, () -> new RecordHeader(RecordType.STDIN, 1, 65536, 0))
+                        .getMessage());
+        assertEquals(
+                "paddingLength must be 0-255: 256",
+                assertThrows(IllegalArgumentException.class, () -> new RecordHeader(RecordType.STDIN, 1, 0, 256))
+                        .getMessage());
     }
 }

@@ -30,39 +30,48 @@ class RecordParserTest {
 
     static Stream<Vector> vectors() {
         return Stream.of(
-                new Vector("STDOUT with padding", "01 06 00 01 00 05 03 00 | 68 65 6C 6C 6F"
-                        + "| 00 00 00", new Stdout(1, text("hello"))),
+                new Vector(
+                        "STDOUT with padding",
+                        "01 06 00 01 00 05 03 00 | 68 65 6C 6C 6F" + "| 00 00 00",
+                        new Stdout(1, text("hello"))),
                 new Vector("STDOUT end", "01 06 00 01 00 00 00 00", Stdout.end(1)),
-                new Vector("STDERR", "01 07 00 01 00 04 04 00 | 6F 6F 70 73 | 00 00 00 00",
-                        new Stderr(1, text("oops"))),
+                new Vector(
+                        "STDERR", "01 07 00 01 00 04 04 00 | 6F 6F 70 73 | 00 00 00 00", new Stderr(1, text("oops"))),
                 new Vector("STDERR end", "01 07 00 01 00 00 00 00", Stderr.end(1)),
                 // §5.5 FCGI_EndRequestBody: appStatusB3..B0 protocolStatus reserved[3]
-                new Vector("END_REQUEST complete",
+                new Vector(
+                        "END_REQUEST complete",
                         "01 03 00 01 00 08 00 00 | 00 00 00 00 00 00 00 00",
                         new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE)),
-                new Vector("END_REQUEST appStatus in big-endian order",
+                new Vector(
+                        "END_REQUEST appStatus in big-endian order",
                         "01 03 00 01 00 08 00 00 | 01 02 03 04 00 00 00 00",
                         new EndRequest(1, 0x01020304, ProtocolStatus.REQUEST_COMPLETE)),
-                new Vector("END_REQUEST appStatus 2^32 - 1, unsigned",
+                new Vector(
+                        "END_REQUEST appStatus 2^32 - 1, unsigned",
                         "01 03 00 01 00 08 00 00 | FF FF FF FF 00 00 00 00",
                         new EndRequest(1, 4294967295L, ProtocolStatus.REQUEST_COMPLETE)),
-                new Vector("END_REQUEST cannot multiplex",
+                new Vector(
+                        "END_REQUEST cannot multiplex",
                         "01 03 00 01 00 08 00 00 | 00 00 00 00 01 00 00 00",
                         new EndRequest(1, 0, ProtocolStatus.CANT_MPX_CONN)),
-                new Vector("END_REQUEST overloaded",
+                new Vector(
+                        "END_REQUEST overloaded",
                         "01 03 00 01 00 08 00 00 | 00 00 00 00 02 00 00 00",
                         new EndRequest(1, 0, ProtocolStatus.OVERLOADED)),
-                new Vector("END_REQUEST unknown role, reserved bytes ignored",
+                new Vector(
+                        "END_REQUEST unknown role, reserved bytes ignored",
                         "01 03 00 01 00 08 00 00 | 00 00 00 00 03 FF FF FF",
                         new EndRequest(1, 0, ProtocolStatus.UNKNOWN_ROLE)),
                 // §4.2 FCGI_UnknownTypeBody: type reserved[7]
-                new Vector("UNKNOWN_TYPE", "01 0B 00 00 00 08 00 00 | 0C 00 00 00 00 00 00 00",
-                        new UnknownType(12)),
-                new Vector("GET_VALUES_RESULT", "01 0A 00 00 00 12 06 00 | 0E 02"
-                        + Bytes.hex(text("FCGI_MAX_CONNS")) + "31 30 | 00 00 00 00 00 00",
+                new Vector("UNKNOWN_TYPE", "01 0B 00 00 00 08 00 00 | 0C 00 00 00 00 00 00 00", new UnknownType(12)),
+                new Vector(
+                        "GET_VALUES_RESULT",
+                        "01 0A 00 00 00 12 06 00 | 0E 02" + Bytes.hex(text("FCGI_MAX_CONNS"))
+                                + "31 30 | 00 00 00 00 00 00",
                         new GetValuesResult(Map.of(FastCgi.MAX_CONNS, "10"))),
-                new Vector("GET_VALUES_RESULT without values", "01 0A 00 00 00 00 00 00",
-                        new GetValuesResult(Map.of())));
+                new Vector(
+                        "GET_VALUES_RESULT without values", "01 0A 00 00 00 00 00 00", new GetValuesResult(Map.of())));
     }
 
     @ParameterizedTest
@@ -70,8 +79,7 @@ class RecordParserTest {
     void parsesTheExactBytes(Vector v) throws FastCgiProtocolException {
         byte[] bytes = Bytes.hex(v.hex());
         RecordParser parser = RecordParser.forRequest(1);
-        assertEquals(List.of(v.expected()),
-                ParsedEvents.parse(parser, List.of(ByteBuffer.wrap(bytes))), v.name());
+        assertEquals(List.of(v.expected()), ParsedEvents.parse(parser, List.of(ByteBuffer.wrap(bytes))), v.name());
         assertTrue(parser.atRecordBoundary());
         assertEquals(bytes.length, parser.bytesConsumed());
     }
@@ -79,13 +87,12 @@ class RecordParserTest {
     @ParameterizedTest
     @MethodSource("vectors")
     void parsesTheExactBytesFedOneByOne(Vector v) throws FastCgiProtocolException {
-        List<ServerRecord> records = ParsedEvents.parse(
-                RecordParser.forRequest(1), ParsedEvents.bytewise(Bytes.hex(v.hex())));
+        List<ServerRecord> records =
+                ParsedEvents.parse(RecordParser.forRequest(1), ParsedEvents.bytewise(Bytes.hex(v.hex())));
         assertEquals(List.of(v.expected()), ParsedEvents.coalesce(records), v.name());
     }
 
-    record Exchange(String name, Supplier<RecordParser> parser, byte[] bytes,
-            List<ServerRecord> expected) {}
+    record Exchange(String name, Supplier<RecordParser> parser, byte[] bytes, List<ServerRecord> expected) {}
 
     static Stream<Exchange> exchanges() {
         byte[] head = Bytes.ascii("Status: 200\r\nContent-Type: text/plain\r\n\r\nhello");
@@ -94,38 +101,61 @@ class RecordParserTest {
         values.put(FastCgi.MAX_CONNS, "10");
         values.put(FastCgi.MPXS_CONNS, "0");
         return Stream.of(
-                new Exchange("a Responder's answer", () -> RecordParser.forRequest(1),
+                new Exchange(
+                        "a Responder's answer",
+                        () -> RecordParser.forRequest(1),
                         Bytes.concat(
                                 Bytes.record(1, 6, 1, head, RecordHeader.paddingFor(head.length)),
                                 Bytes.record(1, 7, 1, Bytes.ascii("warn"), 4),
                                 Bytes.record(1, 6, 1, Bytes.ascii(" world"), 2),
                                 Bytes.record(RecordType.STDOUT, 1, new byte[0]),
-                                Bytes.record(RecordType.STDERR, 1, new byte[0]), end),
-                        List.of(new Stdout(1, ByteBuffer.wrap(head)),
-                                new Stderr(1, text("warn")), new Stdout(1, text(" world")),
-                                Stdout.end(1), Stderr.end(1),
+                                Bytes.record(RecordType.STDERR, 1, new byte[0]),
+                                end),
+                        List.of(
+                                new Stdout(1, ByteBuffer.wrap(head)),
+                                new Stderr(1, text("warn")),
+                                new Stdout(1, text(" world")),
+                                Stdout.end(1),
+                                Stderr.end(1),
                                 new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE))),
-                new Exchange("255 bytes of padding everywhere", () -> RecordParser.forRequest(1),
-                        Bytes.concat(Bytes.record(1, 6, 1, Bytes.ascii("abc"), 255),
+                new Exchange(
+                        "255 bytes of padding everywhere",
+                        () -> RecordParser.forRequest(1),
+                        Bytes.concat(
+                                Bytes.record(1, 6, 1, Bytes.ascii("abc"), 255),
                                 Bytes.record(1, 6, 1, new byte[0], 255),
                                 Bytes.record(1, 3, 1, new byte[8], 255)),
-                        List.of(new Stdout(1, text("abc")), Stdout.end(1),
+                        List.of(
+                                new Stdout(1, text("abc")),
+                                Stdout.end(1),
                                 new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE))),
-                new Exchange("management answers", () -> RecordParser.forRequests(id -> false),
+                new Exchange(
+                        "management answers",
+                        () -> RecordParser.forRequests(id -> false),
                         Bytes.concat(
-                                Bytes.record(1, 10, 0, NameValuePairs.withDefaults().encode(
-                                        List.of(new NameValuePair(FastCgi.MAX_CONNS, "10"),
-                                                new NameValuePair(FastCgi.MPXS_CONNS, "0")))
-                                        .array(), 3),
+                                Bytes.record(
+                                        1,
+                                        10,
+                                        0,
+                                        NameValuePairs.withDefaults()
+                                                .encode(List.of(
+                                                        new NameValuePair(FastCgi.MAX_CONNS, "10"),
+                                                        new NameValuePair(FastCgi.MPXS_CONNS, "0")))
+                                                .array(),
+                                        3),
                                 Bytes.hex("01 0B 00 00 00 08 00 00 | 0C 00 00 00 00 00 00 00")),
                         List.of(new GetValuesResult(values), new UnknownType(12))),
-                new Exchange("two multiplexed requests",
+                new Exchange(
+                        "two multiplexed requests",
                         () -> RecordParser.forRequests(Set.of(1, 3)::contains),
-                        Bytes.concat(Bytes.record(1, 6, 3, Bytes.ascii("three"), 3),
+                        Bytes.concat(
+                                Bytes.record(1, 6, 3, Bytes.ascii("three"), 3),
                                 Bytes.record(1, 6, 1, Bytes.ascii("one"), 5),
                                 Bytes.record(1, 6, 3, new byte[0], 0),
                                 Bytes.record(1, 3, 3, new byte[8], 0)),
-                        List.of(new Stdout(3, text("three")), new Stdout(1, text("one")),
+                        List.of(
+                                new Stdout(3, text("three")),
+                                new Stdout(1, text("one")),
                                 Stdout.end(3),
                                 new EndRequest(3, 0, ProtocolStatus.REQUEST_COMPLETE))));
     }
@@ -133,16 +163,14 @@ class RecordParserTest {
     @ParameterizedTest
     @MethodSource("exchanges")
     void inOneBufferEachRecordComesOutWhole(Exchange x) throws FastCgiProtocolException {
-        assertEquals(x.expected(),
-                ParsedEvents.parse(x.parser().get(), List.of(ByteBuffer.wrap(x.bytes()))));
+        assertEquals(x.expected(), ParsedEvents.parse(x.parser().get(), List.of(ByteBuffer.wrap(x.bytes()))));
     }
 
     @ParameterizedTest
     @MethodSource("exchanges")
     void everySplitInTwoGivesTheSameRecords(Exchange x) throws FastCgiProtocolException {
         for (int cut = 0; cut <= x.bytes().length; cut++) {
-            List<ServerRecord> records =
-                    ParsedEvents.parse(x.parser().get(), ParsedEvents.split(x.bytes(), cut));
+            List<ServerRecord> records = ParsedEvents.parse(x.parser().get(), ParsedEvents.split(x.bytes(), cut));
             assertEquals(x.expected(), ParsedEvents.coalesce(records), "cut at " + cut);
         }
     }
@@ -152,10 +180,9 @@ class RecordParserTest {
     void everySplitInThreeGivesTheSameRecords(Exchange x) throws FastCgiProtocolException {
         for (int first = 0; first <= x.bytes().length; first++) {
             for (int second = first; second <= x.bytes().length; second++) {
-                List<ServerRecord> records = ParsedEvents.parse(
-                        x.parser().get(), ParsedEvents.split(x.bytes(), first, second));
-                assertEquals(x.expected(), ParsedEvents.coalesce(records),
-                        "cuts at " + first + " and " + second);
+                List<ServerRecord> records =
+                        ParsedEvents.parse(x.parser().get(), ParsedEvents.split(x.bytes(), first, second));
+                assertEquals(x.expected(), ParsedEvents.coalesce(records), "cuts at " + first + " and " + second);
             }
         }
     }
@@ -163,8 +190,7 @@ class RecordParserTest {
     @ParameterizedTest
     @MethodSource("exchanges")
     void byteByByteGivesTheSameRecords(Exchange x) throws FastCgiProtocolException {
-        List<ServerRecord> records =
-                ParsedEvents.parse(x.parser().get(), ParsedEvents.bytewise(x.bytes()));
+        List<ServerRecord> records = ParsedEvents.parse(x.parser().get(), ParsedEvents.bytewise(x.bytes()));
         assertEquals(x.expected(), ParsedEvents.coalesce(records));
     }
 
@@ -185,8 +211,7 @@ class RecordParserTest {
     @Test
     void returnsOneRecordPerCallAndLeavesTheRestOfTheInput() throws FastCgiProtocolException {
         ByteBuffer input = ByteBuffer.wrap(Bytes.concat(
-                Bytes.record(1, 6, 1, Bytes.ascii("hello"), 3),
-                Bytes.record(1, 6, 1, Bytes.ascii("world"), 3)));
+                Bytes.record(1, 6, 1, Bytes.ascii("hello"), 3), Bytes.record(1, 6, 1, Bytes.ascii("world"), 3)));
         RecordParser parser = RecordParser.forRequest(1);
         assertEquals(new Stdout(1, text("hello")), parser.next(input));
         assertEquals(13, input.position(), "the caller may pause here and resume later");
@@ -200,8 +225,7 @@ class RecordParserTest {
         byte[] bytes = Bytes.record(1, 3, 1, new byte[8], 8);
         RecordParser parser = RecordParser.forRequest(1);
         assertNull(parser.next(ByteBuffer.wrap(bytes, 0, 20)));
-        assertEquals(new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE),
-                parser.next(ByteBuffer.wrap(bytes, 20, 4)));
+        assertEquals(new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE), parser.next(ByteBuffer.wrap(bytes, 20, 4)));
         assertTrue(parser.atRecordBoundary(), "the connection can carry the next request");
     }
 
@@ -209,11 +233,9 @@ class RecordParserTest {
     void activeRequestsMayChangeBetweenCalls() throws FastCgiProtocolException {
         Set<Integer> active = new HashSet<>(Set.of(1));
         RecordParser parser = RecordParser.forRequests(active::contains);
-        assertEquals(Stdout.end(1), parser.next(ByteBuffer.wrap(
-                Bytes.record(RecordType.STDOUT, 1, new byte[0]))));
+        assertEquals(Stdout.end(1), parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 1, new byte[0]))));
         active.add(2);
-        assertEquals(Stdout.end(2), parser.next(ByteBuffer.wrap(
-                Bytes.record(RecordType.STDOUT, 2, new byte[0]))));
+        assertEquals(Stdout.end(2), parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 2, new byte[0]))));
     }
 
     /** 8 MiB of STDOUT in full records, as php-fpm sends them, and odd-sized ones. */
@@ -256,17 +278,16 @@ class RecordParserTest {
             offset += size;
         }
         parser.endOfInput();
-        assertTrue(maxBuffered <= FastCgi.HEADER_LENGTH,
-                "holds at most a partial header, held " + maxBuffered);
-        assertEquals(Arrays.hashCode(body),
-                Arrays.hashCode(received.toByteArray()));
+        assertTrue(maxBuffered <= FastCgi.HEADER_LENGTH, "holds at most a partial header, held " + maxBuffered);
+        assertEquals(Arrays.hashCode(body), Arrays.hashCode(received.toByteArray()));
         assertEquals(new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE), end);
     }
 
     @Test
     void aDiscreteRecordIsCollectedUpToItsOwnContentOnly() throws FastCgiProtocolException {
         byte[] content = NameValuePairs.withDefaults()
-                .encode(List.of(new NameValuePair("X", "v".repeat(60000)))).array();
+                .encode(List.of(new NameValuePair("X", "v".repeat(60000))))
+                .array();
         byte[] wire = Bytes.record(1, 10, 0, content, 0);
         RecordParser parser = RecordParser.forRequests(id -> false);
         int maxBuffered = 0;

@@ -23,45 +23,54 @@ class RecordWriterTest {
     static Stream<Vector> vectors() {
         return Stream.of(
                 // §5.1 FCGI_BeginRequestBody: roleB1 roleB0 flags reserved[5]
-                new Vector("BEGIN_REQUEST id 1, Responder, keep-conn",
+                new Vector(
+                        "BEGIN_REQUEST id 1, Responder, keep-conn",
                         new BeginRequest(1, Role.RESPONDER, true),
                         "01 01 00 01 00 08 00 00 | 00 01 01 00 00 00 00 00"),
-                new Vector("BEGIN_REQUEST id 1, Responder, close",
+                new Vector(
+                        "BEGIN_REQUEST id 1, Responder, close",
                         new BeginRequest(1, Role.RESPONDER, false),
                         "01 01 00 01 00 08 00 00 | 00 01 00 00 00 00 00 00"),
-                new Vector("BEGIN_REQUEST id 0x1234, Authorizer, keep-conn",
+                new Vector(
+                        "BEGIN_REQUEST id 0x1234, Authorizer, keep-conn",
                         new BeginRequest(0x1234, Role.AUTHORIZER, true),
                         "01 01 12 34 00 08 00 00 | 00 02 01 00 00 00 00 00"),
-                new Vector("BEGIN_REQUEST id 65535, Filter, close",
+                new Vector(
+                        "BEGIN_REQUEST id 65535, Filter, close",
                         new BeginRequest(65535, Role.FILTER, false),
                         "01 01 FF FF 00 08 00 00 | 00 03 00 00 00 00 00 00"),
-                new Vector("ABORT_REQUEST id 1: no content",
-                        new AbortRequest(1), "01 02 00 01 00 00 00 00"),
-                new Vector("PARAMS: one record padded to 8, then the empty PARAMS",
+                new Vector("ABORT_REQUEST id 1: no content", new AbortRequest(1), "01 02 00 01 00 00 00 00"),
+                new Vector(
+                        "PARAMS: one record padded to 8, then the empty PARAMS",
                         new Params(1, List.of(new NameValuePair("A", "B"))),
-                        "01 04 00 01 00 04 04 00 | 01 01 41 42 | 00 00 00 00"
-                                + "| 01 04 00 01 00 00 00 00"),
-                new Vector("PARAMS: content of 8 needs no padding",
+                        "01 04 00 01 00 04 04 00 | 01 01 41 42 | 00 00 00 00" + "| 01 04 00 01 00 00 00 00"),
+                new Vector(
+                        "PARAMS: content of 8 needs no padding",
                         new Params(2, List.of(new NameValuePair("AB", "CDEF"))),
-                        "01 04 00 02 00 08 00 00 | 02 04 41 42 43 44 45 46"
-                                + "| 01 04 00 02 00 00 00 00"),
-                new Vector("PARAMS: no pairs is just the empty PARAMS",
-                        new Params(1, List.of()), "01 04 00 01 00 00 00 00"),
-                new Vector("STDIN: header, content, padding",
+                        "01 04 00 02 00 08 00 00 | 02 04 41 42 43 44 45 46" + "| 01 04 00 02 00 00 00 00"),
+                new Vector(
+                        "PARAMS: no pairs is just the empty PARAMS",
+                        new Params(1, List.of()),
+                        "01 04 00 01 00 00 00 00"),
+                new Vector(
+                        "STDIN: header, content, padding",
                         new Stdin(1, ByteBuffer.wrap(Bytes.ascii("hello"))),
                         "01 05 00 01 00 05 03 00 | 68 65 6C 6C 6F | 00 00 00"),
-                new Vector("STDIN: the empty record ends the stream",
-                        Stdin.end(1), "01 05 00 01 00 00 00 00"),
-                new Vector("DATA: like STDIN with type 8",
+                new Vector("STDIN: the empty record ends the stream", Stdin.end(1), "01 05 00 01 00 00 00 00"),
+                new Vector(
+                        "DATA: like STDIN with type 8",
                         new Data(7, ByteBuffer.wrap(Bytes.ascii("12345678"))),
                         "01 08 00 07 00 08 00 00 | 31 32 33 34 35 36 37 38"),
                 // §4.1: names with empty values; 16 + 15 + 17 = 48 bytes, aligned
-                new Vector("GET_VALUES for the three standard variables",
+                new Vector(
+                        "GET_VALUES for the three standard variables",
                         GetValues.standard(),
                         "01 09 00 00 00 30 00 00 | 0E 00" + ascii("FCGI_MAX_CONNS")
                                 + "| 0D 00" + ascii("FCGI_MAX_REQS")
                                 + "| 0F 00" + ascii("FCGI_MPXS_CONNS")),
-                new Vector("GET_VALUES padded", new GetValues(List.of("X")),
+                new Vector(
+                        "GET_VALUES padded",
+                        new GetValues(List.of("X")),
                         "01 09 00 00 00 03 05 00 | 01 00 58 | 00 00 00 00 00"));
     }
 
@@ -108,9 +117,13 @@ class RecordWriterTest {
     record Split(int length, List<Integer> records) {}
 
     static Stream<Split> stdinSplits() {
-        return Stream.of(new Split(1, List.of(1)), new Split(8, List.of(8)),
-                new Split(65527, List.of(65527)), new Split(65528, List.of(65528)),
-                new Split(65529, List.of(65528, 1)), new Split(65535, List.of(65528, 7)),
+        return Stream.of(
+                new Split(1, List.of(1)),
+                new Split(8, List.of(8)),
+                new Split(65527, List.of(65527)),
+                new Split(65528, List.of(65528)),
+                new Split(65529, List.of(65528, 1)),
+                new Split(65535, List.of(65528, 7)),
                 new Split(65536, List.of(65528, 8)),
                 new Split(131056, List.of(65528, 65528)),
                 new Split(131057, List.of(65528, 65528, 1)),
@@ -122,8 +135,7 @@ class RecordWriterTest {
     void stdinIsSplitIntoRecordsOfAtMost65528Bytes(Split s) {
         byte[] body = Bytes.pattern(s.length());
         List<byte[]> contents =
-                records(Bytes.array(writer.stdin(new Stdin(3, ByteBuffer.wrap(body)))),
-                        RecordType.STDIN, 3);
+                records(Bytes.array(writer.stdin(new Stdin(3, ByteBuffer.wrap(body)))), RecordType.STDIN, 3);
         assertEquals(s.records(), contents.stream().map(c -> c.length).toList());
         assertArrayEquals(body, Bytes.concat(contents.toArray(byte[][]::new)));
     }
@@ -135,7 +147,8 @@ class RecordWriterTest {
         ByteBuffer[] out = writer.stdin(new Stdin(1, source));
         assertEquals(1000, source.position());
         // header, 65528 content, header, 3472 content (no padding: 3472 % 8 == 0)
-        assertEquals(List.of(8, 65528, 8, 3472),
+        assertEquals(
+                List.of(8, 65528, 8, 3472),
                 Stream.of(out).map(ByteBuffer::remaining).toList());
         body[1000] = 42;
         body[69999] = 43;
@@ -149,17 +162,13 @@ class RecordWriterTest {
     static Stream<ParamsSplit> paramsSplits() {
         return Stream.of(
                 new ParamsSplit("one pair filling a record", List.of(65528), List.of(65528)),
-                new ParamsSplit("one pair a byte too long is split", List.of(65529),
-                        List.of(65528, 1)),
-                new ParamsSplit("pairs that fill a record exactly", List.of(65000, 528),
-                        List.of(65528)),
-                new ParamsSplit("a pair that does not fit starts the next record",
-                        List.of(65000, 600), List.of(65000, 600)),
+                new ParamsSplit("one pair a byte too long is split", List.of(65529), List.of(65528, 1)),
+                new ParamsSplit("pairs that fill a record exactly", List.of(65000, 528), List.of(65528)),
+                new ParamsSplit(
+                        "a pair that does not fit starts the next record", List.of(65000, 600), List.of(65000, 600)),
                 new ParamsSplit("two halves", List.of(40000, 40000), List.of(40000, 40000)),
-                new ParamsSplit("a huge pair between small ones", List.of(100, 70000, 100),
-                        List.of(100, 65528, 4572)),
-                new ParamsSplit("many small pairs", List.of(30000, 30000, 30000, 30000),
-                        List.of(60000, 60000)));
+                new ParamsSplit("a huge pair between small ones", List.of(100, 70000, 100), List.of(100, 65528, 4572)),
+                new ParamsSplit("many small pairs", List.of(30000, 30000, 30000, 30000), List.of(60000, 60000)));
     }
 
     @ParameterizedTest
@@ -179,15 +188,22 @@ class RecordWriterTest {
     @MethodSource("paramsSplits")
     void paramsStreamCarriesThePairsAndEnds(ParamsSplit s) throws FastCgiProtocolException {
         NameValuePairs limits = new NameValuePairs(100_000, 1_000_000);
-        List<NameValuePair> pairs =
-                s.pairLengths().stream().map(RecordWriterTest::pairOfEncodedLength).toList();
+        List<NameValuePair> pairs = s.pairLengths().stream()
+                .map(RecordWriterTest::pairOfEncodedLength)
+                .toList();
         byte[] bytes = Bytes.array(new RecordWriter(limits).params(new Params(9, pairs)));
         List<byte[]> contents = records(bytes, RecordType.PARAMS, 9);
         assertEquals(0, contents.get(contents.size() - 1).length, "the empty PARAMS ends it");
-        assertEquals(s.records(), contents.subList(0, contents.size() - 1).stream()
-                .map(c -> c.length).toList(), s.name());
-        assertEquals(pairs, limits.decode(ByteBuffer.wrap(Bytes.concat(
-                contents.toArray(byte[][]::new)))), "the stream's value is the pairs");
+        assertEquals(
+                s.records(),
+                contents.subList(0, contents.size() - 1).stream()
+                        .map(c -> c.length)
+                        .toList(),
+                s.name());
+        assertEquals(
+                pairs,
+                limits.decode(ByteBuffer.wrap(Bytes.concat(contents.toArray(byte[][]::new)))),
+                "the stream's value is the pairs");
         if (s.pairLengths().stream().allMatch(n -> n <= RecordWriter.MAX_RECORD_CONTENT)) {
             for (byte[] content : contents) {
                 limits.decode(ByteBuffer.wrap(content)); // php-fpm decodes each on its own
@@ -198,10 +214,10 @@ class RecordWriterTest {
     @Test
     void paramsOverTheLimitsAreRefused() {
         RecordWriter small = new RecordWriter(new NameValuePairs(16, 64));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> small.params(new Params(1, List.of(new NameValuePair("X", "v".repeat(17))))));
-        assertEquals("name-value pair 1 (X): value length 17 exceeds the limit of 16 bytes",
-                e.getMessage());
+        assertEquals("name-value pair 1 (X): value length 17 exceeds the limit of 16 bytes", e.getMessage());
     }
 
     @Test
@@ -210,10 +226,9 @@ class RecordWriterTest {
         for (int i = 0; i < 7000; i++) {
             names.add("NAME_" + i);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> writer.getValues(new GetValues(names)));
-        assertEquals("GET_VALUES content of 75890 bytes exceeds one record (65528 bytes)",
-                e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> writer.getValues(new GetValues(names)));
+        assertEquals("GET_VALUES content of 75890 bytes exceeds one record (65528 bytes)", e.getMessage());
     }
 
     @Test

@@ -31,8 +31,7 @@ class RecordsTest {
                 new IdCase("Data", id -> new Data(id, empty)),
                 new IdCase("Stdout", id -> new Stdout(id, empty)),
                 new IdCase("Stderr", id -> new Stderr(id, empty)),
-                new IdCase("EndRequest",
-                        id -> new EndRequest(id, 0, ProtocolStatus.REQUEST_COMPLETE)));
+                new IdCase("EndRequest", id -> new EndRequest(id, 0, ProtocolStatus.REQUEST_COMPLETE)));
     }
 
     @ParameterizedTest
@@ -83,36 +82,34 @@ class RecordsTest {
 
     @Test
     void streamPiecesAreEqualByContent() {
-        assertEquals(new Stdout(1, ByteBuffer.wrap(Bytes.ascii("ab"))),
+        assertEquals(
+                new Stdout(1, ByteBuffer.wrap(Bytes.ascii("ab"))),
                 new Stdout(1, ByteBuffer.wrap(Bytes.ascii("xab")).position(1)));
     }
 
     @Test
     void endRequestTakesAnUnsigned32BitAppStatus() {
-        assertEquals(4294967295L,
-                new EndRequest(1, 4294967295L, ProtocolStatus.REQUEST_COMPLETE).appStatus());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EndRequest(1, 4294967296L, ProtocolStatus.REQUEST_COMPLETE));
+        assertEquals(4294967295L, new EndRequest(1, 4294967295L, ProtocolStatus.REQUEST_COMPLETE).appStatus());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new EndRequest(1, 4294967296L, ProtocolStatus.REQUEST_COMPLETE));
         assertEquals("appStatus must be 0-4294967295: 4294967296", e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> new EndRequest(1, -1, ProtocolStatus.REQUEST_COMPLETE));
+        assertThrows(IllegalArgumentException.class, () -> new EndRequest(1, -1, ProtocolStatus.REQUEST_COMPLETE));
     }
 
     @Test
     void unknownTypeTakesOneByte() {
         assertEquals(255, new UnknownType(255).unknownType());
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new UnknownType(256));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new UnknownType(256));
         assertEquals("unknownType must be 0-255: 256", e.getMessage());
     }
 
     @Test
     void getValuesRefusesRepeatedNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new GetValues(List.of("FCGI_MAX_CONNS", "FCGI_MAX_CONNS")));
-        assertEquals("GET_VALUES names repeat: [FCGI_MAX_CONNS, FCGI_MAX_CONNS]",
-                e.getMessage());
-        assertEquals(List.of("FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS"),
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new GetValues(List.of("FCGI_MAX_CONNS", "FCGI_MAX_CONNS")));
+        assertEquals("GET_VALUES names repeat: [FCGI_MAX_CONNS, FCGI_MAX_CONNS]", e.getMessage());
+        assertEquals(
+                List.of("FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS"),
                 GetValues.standard().names());
     }
 
@@ -123,7 +120,8 @@ class RecordsTest {
         values.put("FCGI_MAX_CONNS", "10");
         GetValuesResult result = new GetValuesResult(values);
         values.put("FCGI_MAX_REQS", "50");
-        assertEquals(List.of("FCGI_MPXS_CONNS", "FCGI_MAX_CONNS"),
+        assertEquals(
+                List.of("FCGI_MPXS_CONNS", "FCGI_MAX_CONNS"),
                 List.copyOf(result.values().keySet()));
         assertEquals("10", result.value("FCGI_MAX_CONNS").orElseThrow());
         assertTrue(result.value("FCGI_MAX_REQS").isEmpty());
@@ -140,8 +138,7 @@ class RecordsTest {
 
     @Test
     void aNameValuePairHasANonEmptyName() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> new NameValuePair("", "x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NameValuePair("", "x"));
         assertEquals("name-value pair with an empty name", e.getMessage());
         assertEquals("", new NameValuePair("QUERY_STRING", "").value());
     }

@@ -107,7 +107,8 @@ public final class FastCgiProbe {
         RecordParser parser = RecordParser.forRequest(REQUEST_ID);
         ByteBuffer input = ByteBuffer.allocate(16 * 1024);
         // connecting to a local listener completes or fails at once; only the exchange can hang
-        try (SocketChannel channel = SocketChannel.open(address); Selector selector = Selector.open()) {
+        try (SocketChannel channel = SocketChannel.open(address);
+                Selector selector = Selector.open()) {
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
             while (true) {
@@ -148,7 +149,8 @@ public final class FastCgiProbe {
 
     /** Whether a request ended as the application completed it, with exit status 0. */
     public static boolean completed(Response response) {
-        return response.end().protocolStatus() == ProtocolStatus.REQUEST_COMPLETE && response.end().appStatus() == 0;
+        return response.end().protocolStatus() == ProtocolStatus.REQUEST_COMPLETE
+                && response.end().appStatus() == 0;
     }
 
     private static void copy(ByteBuffer content, ByteArrayOutputStream sink) {

@@ -56,7 +56,8 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
 
     /** The two pools, one per kind of listener. */
     public enum Pool {
-        TCP("tcp"), UNIX("unix");
+        TCP("tcp"),
+        UNIX("unix");
 
         private final String poolName;
 
@@ -145,19 +146,35 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
     private String config() {
         StringBuilder conf = new StringBuilder();
         conf.append("[global]\n")
-                .append("pid = ").append(dir.resolve("php-fpm.pid")).append('\n')
-                .append("error_log = ").append(errorLogFile()).append('\n')
+                .append("pid = ")
+                .append(dir.resolve("php-fpm.pid"))
+                .append('\n')
+                .append("error_log = ")
+                .append(errorLogFile())
+                .append('\n')
                 .append("daemonize = no\n")
                 .append("log_level = notice\n");
         for (Pool pool : Pool.values()) {
-            conf.append('\n').append('[').append(pool.poolName()).append("]\n")
-                    .append("listen = ").append(pool == Pool.TCP
-                            ? address.getAddress().getHostAddress() + ":" + address.getPort() : socket.toString())
+            conf.append('\n')
+                    .append('[')
+                    .append(pool.poolName())
+                    .append("]\n")
+                    .append("listen = ")
+                    .append(
+                            pool == Pool.TCP
+                                    ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                                    : socket.toString())
                     .append('\n')
                     .append("pm = static\n")
-                    .append("pm.max_children = ").append(maxChildren).append('\n')
-                    .append("pm.status_path = ").append(STATUS_PATH).append('\n')
-                    .append("access.log = ").append(accessLogFile(pool)).append('\n')
+                    .append("pm.max_children = ")
+                    .append(maxChildren)
+                    .append('\n')
+                    .append("pm.status_path = ")
+                    .append(STATUS_PATH)
+                    .append('\n')
+                    .append("access.log = ")
+                    .append(accessLogFile(pool))
+                    .append('\n')
                     .append("catch_workers_output = yes\n")
                     .append("php_admin_flag[expose_php] = off\n")
                     .append("security.limit_extensions = .php\n");
@@ -208,7 +225,9 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
     public List<Long> pids() {
         requireStarted();
         return Stream.concat(Stream.of(process.toHandle()), process.descendants())
-                .filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     /** php-fpm's own log: start, stop, and workers' output ({@code catch_workers_output}). */
@@ -233,8 +252,8 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
         params.put("SCRIPT_FILENAME", STATUS_PATH);
         params.put("QUERY_STRING", "");
         params.put("SERVER_PROTOCOL", "HTTP/1.1");
-        FastCgiProbe.Response response = FastCgiProbe.request(listener(pool), FastCgiProbe.params(params), new byte[0],
-                REQUEST_LIMIT);
+        FastCgiProbe.Response response =
+                FastCgiProbe.request(listener(pool), FastCgiProbe.params(params), new byte[0], REQUEST_LIMIT);
         if (!FastCgiProbe.completed(response)) {
             throw new AssertionError("status page of pool " + pool.poolName() + " failed: " + response);
         }
@@ -252,7 +271,9 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
             for (String line : body.split("\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    fields.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                    fields.put(
+                            line.substring(0, colon).strip(),
+                            line.substring(colon + 1).strip());
                 }
             }
             return new Status(Map.copyOf(fields));
@@ -308,8 +329,10 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
                 if (System.nanoTime() > deadline) {
                     String log = read(errorLogFile());
                     close();
-                    throw new IllegalStateException("php-fpm not listening on " + listener + " within "
-                            + START_LIMIT.toSeconds() + " s: " + log, notYet);
+                    throw new IllegalStateException(
+                            "php-fpm not listening on " + listener + " within " + START_LIMIT.toSeconds() + " s: "
+                                    + log,
+                            notYet);
                 }
                 Thread.sleep(50);
             }
@@ -337,7 +360,8 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
         if (configured == null && !Files.isExecutable(binary)) {
             try (Stream<Path> sbin = Files.list(Path.of("/usr/sbin"))) {
                 binary = sbin.filter(p -> p.getFileName().toString().matches("php-fpm\\d+\\.\\d+"))
-                        .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(binary);
+                        .max(Comparator.comparing(p -> p.getFileName().toString()))
+                        .orElse(binary);
             }
         }
         if (!Files.isExecutable(binary)) {

@@ -45,8 +45,11 @@ public final class TestApps {
         String text = "method=" + scope.method() + "\npath=" + scope.path() + "\nroot_path=" + scope.rootPath()
                 + "\nquery_string=" + new String(scope.queryString(), StandardCharsets.ISO_8859_1)
                 + "\nhttp_version=" + scope.httpVersion() + "\nscheme=" + scope.scheme()
-                + "\nx-test=" + scope.headers().stream().filter(h -> h.hasName("x-test"))
-                        .map(Header::valueString).toList()
+                + "\nx-test="
+                + scope.headers().stream()
+                        .filter(h -> h.hasName("x-test"))
+                        .map(Header::valueString)
+                        .toList()
                 + "\nclient=" + scope.client().host() + "\nstate=" + scope.state() + "\n";
         return text(send, 200, text);
     });
@@ -72,12 +75,13 @@ public final class TestApps {
         CRC32C crc = new CRC32C();
         long[] total = {0};
         return Stages.repeat(() -> receive.receive().thenApply(event -> {
-            HttpRequest chunk = (HttpRequest) event;
-            max.accumulateAndGet(chunk.body().length, Math::max);
-            crc.update(chunk.bodyBuffer());
-            total[0] += chunk.body().length;
-            return chunk.moreBody();
-        })).thenCompose(v -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
+                    HttpRequest chunk = (HttpRequest) event;
+                    max.accumulateAndGet(chunk.body().length, Math::max);
+                    crc.update(chunk.bodyBuffer());
+                    total[0] += chunk.body().length;
+                    return chunk.moreBody();
+                }))
+                .thenCompose(v -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
     });
 
     /**
@@ -90,14 +94,16 @@ public final class TestApps {
         long size = Long.parseLong(token);
         AtomicLong inflightMax = Probe.counter(token + ".inflight.max");
         long[] sent = {0};
-        return send.send(new HttpResponseStart(200, Header.list("content-type", "application/octet-stream",
-                        "content-length", Long.toString(size))))
+        return send.send(new HttpResponseStart(
+                        200,
+                        Header.list("content-type", "application/octet-stream", "content-length", Long.toString(size))))
                 .thenCompose(v -> Stages.repeat(() -> {
                     int n = (int) Math.min(Patterns.CHUNK, size - sent[0]);
                     sent[0] += n;
                     inflightMax.accumulateAndGet(n, Math::max);
                     boolean more = sent[0] < size;
-                    return send.send(new HttpResponseBody(Patterns.chunk(n), more)).thenApply(w -> more);
+                    return send.send(new HttpResponseBody(Patterns.chunk(n), more))
+                            .thenApply(w -> more);
                 }));
     });
 
@@ -136,13 +142,15 @@ public final class TestApps {
     /** Server-sent events: event {@code i} after gate {@code TOKEN.i} opens, i = 1..3 (0 at once). */
     public static final AsgiApplication EVENTS = http((scope, receive, send) -> {
         String token = Probe.token(scope.queryString());
-        CompletableFuture<Void> chain = send.send(new HttpResponseStart(200,
-                Header.list("content-type", "text/event-stream", "cache-control", "no-cache"))).toCompletableFuture();
+        CompletableFuture<Void> chain = send.send(new HttpResponseStart(
+                        200, Header.list("content-type", "text/event-stream", "cache-control", "no-cache")))
+                .toCompletableFuture();
         for (int i = 0; i <= 3; i++) {
             int n = i;
-            chain = chain.thenCompose(v -> n == 0 ? CompletableFuture.completedFuture(null) : Probe.gate(token + "." + n))
-                    .thenCompose(v -> send.send(new HttpResponseBody(bytes("id: " + n + "\ndata: event " + n + "\n\n"),
-                            n < 3)));
+            chain = chain.thenCompose(
+                            v -> n == 0 ? CompletableFuture.completedFuture(null) : Probe.gate(token + "." + n))
+                    .thenCompose(v ->
+                            send.send(new HttpResponseBody(bytes("id: " + n + "\ndata: event " + n + "\n\n"), n < 3)));
         }
         return chain;
     });
@@ -159,66 +167,86 @@ public final class TestApps {
                 .thenAccept(event -> Probe.record(token + ".pending", event.asgiType()));
         return send.send(new HttpResponseStart(200, List.of()))
                 .thenCompose(v -> Stages.repeat(() -> send.send(new HttpResponseBody(bytes("tick\n"), true))
-                        .thenCompose(w -> CompletableFuture.supplyAsync(() -> true,
+                        .thenCompose(w -> CompletableFuture.supplyAsync(
+                                () -> true,
                                 CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS)))))
                 .handle((v, failure) -> {
-                    Probe.record(token + ".send", Stages.unwrap(failure).getClass().getSimpleName());
-                    send.send(new HttpResponseBody(bytes("late\n"), true)).whenComplete((w, later) ->
-                            Probe.record(token + ".later", later == null ? "accepted" : later.getClass().getSimpleName()));
+                    Probe.record(
+                            token + ".send", Stages.unwrap(failure).getClass().getSimpleName());
+                    send.send(new HttpResponseBody(bytes("late\n"), true))
+                            .whenComplete((w, later) -> Probe.record(
+                                    token + ".later",
+                                    later == null
+                                            ? "accepted"
+                                            : later.getClass().getSimpleName()));
                     return null;
                 });
     });
 
     /** Fails before http.response.start. */
-    public static final AsgiApplication FAIL_BEFORE_START = http((scope, receive, send) ->
-            CompletableFuture.failedFuture(new IllegalStateException("boom before start")));
+    public static final AsgiApplication FAIL_BEFORE_START = http(
+            (scope, receive, send) -> CompletableFuture.failedFuture(new IllegalStateException("boom before start")));
 
     /** Starts, sends one chunk with more_body, then fails. */
-    public static final AsgiApplication FAIL_AFTER_START = http((scope, receive, send) ->
-            send.send(new HttpResponseStart(200, Header.list("content-type", "text/plain")))
+    public static final AsgiApplication FAIL_AFTER_START = http(
+            (scope, receive, send) -> send.send(new HttpResponseStart(200, Header.list("content-type", "text/plain")))
                     .thenCompose(v -> send.send(new HttpResponseBody(bytes("partial\n"), true)))
                     .thenCompose(v -> CompletableFuture.failedFuture(new IllegalStateException("boom after start"))));
 
     /** The classic mistake: a body before http.response.start; records the send's failure as {@code TOKEN}. */
     public static final AsgiApplication BODY_BEFORE_START = http((scope, receive, send) -> {
         String token = Probe.token(scope.queryString());
-        return send.send(new HttpResponseBody(bytes("oops"), false)).whenComplete((v, failure) ->
-                Probe.record(token, failure == null ? "accepted" : Stages.unwrap(failure).toString()));
+        return send.send(new HttpResponseBody(bytes("oops"), false))
+                .whenComplete((v, failure) -> Probe.record(
+                        token,
+                        failure == null ? "accepted" : Stages.unwrap(failure).toString()));
     });
 
     /** Sends http.response.start twice, records the second's failure, then finishes properly. */
     public static final AsgiApplication START_TWICE = http((scope, receive, send) -> {
         String token = Probe.token(scope.queryString());
         return send.send(new HttpResponseStart(200, List.of()))
-                .thenCompose(v -> send.send(new HttpResponseStart(201, List.of())).handle((w, failure) -> {
-                    Probe.record(token, failure == null ? "accepted" : Stages.unwrap(failure).toString());
-                    return null;
-                }))
+                .thenCompose(
+                        v -> send.send(new HttpResponseStart(201, List.of())).handle((w, failure) -> {
+                            Probe.record(
+                                    token,
+                                    failure == null
+                                            ? "accepted"
+                                            : Stages.unwrap(failure).toString());
+                            return null;
+                        }))
                 .thenCompose(v -> send.send(new HttpResponseBody(bytes("once\n"))));
     });
 
     /** A body with a checksum in the response trailers (HTTP Trailers extension). */
-    public static final AsgiApplication TRAILERS = http((scope, receive, send) ->
-            send.send(new HttpResponseStart(200, Header.list("content-type", "text/plain", "trailer", "x-checksum"),
-                            true))
-                    .thenCompose(v -> send.send(new HttpResponseBody(bytes("data\n"), true)))
-                    .thenCompose(v -> send.send(new HttpResponseBody(bytes("more\n"), false)))
-                    .thenCompose(v -> send.send(new HttpResponseTrailers(Header.list("x-checksum", "abc123")))));
+    public static final AsgiApplication TRAILERS = http((scope, receive, send) -> send.send(new HttpResponseStart(
+                    200, Header.list("content-type", "text/plain", "trailer", "x-checksum"), true))
+            .thenCompose(v -> send.send(new HttpResponseBody(bytes("data\n"), true)))
+            .thenCompose(v -> send.send(new HttpResponseBody(bytes("more\n"), false)))
+            .thenCompose(v -> send.send(new HttpResponseTrailers(Header.list("x-checksum", "abc123")))));
 
     /** Reads the body, answers with its length and the request trailers the bridge exposes. */
     public static final AsgiApplication REQUEST_TRAILERS = http((scope, receive, send) -> {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         return Stages.repeat(() -> receive.receive().thenApply(event -> {
-            body.writeBytes(((HttpRequest) event).body());
-            return ((HttpRequest) event).moreBody();
-        })).thenCompose(v -> text(send, 200, "body=" + body.size() + "\ntrailers="
-                + (receive instanceof RequestTrailers t ? t.requestTrailers().toString() : "unsupported") + "\n"));
+                    body.writeBytes(((HttpRequest) event).body());
+                    return ((HttpRequest) event).moreBody();
+                }))
+                .thenCompose(v -> text(
+                        send,
+                        200,
+                        "body=" + body.size() + "\ntrailers="
+                                + (receive instanceof RequestTrailers t
+                                        ? t.requestTrailers().toString()
+                                        : "unsupported")
+                                + "\n"));
     });
 
     /** Never answers; records what its pending receive gets as {@code TOKEN}. */
     public static final AsgiApplication NEVER = http((scope, receive, send) -> {
         String token = Probe.token(scope.queryString());
-        return receive.receive().thenCompose(body -> receive.receive())
+        return receive.receive()
+                .thenCompose(body -> receive.receive())
                 .thenAccept(event -> Probe.record(token, event.asgiType()));
     });
 
@@ -228,16 +256,19 @@ public final class TestApps {
      */
     public static AsgiApplication withLifespan(String token) {
         return (scope, receive, send) -> {
-        if (scope instanceof LifespanScope lifespan) {
-            return receive.receive().thenCompose(startup -> {
-                lifespan.state().put("greeting", "hello from startup");
-                return send.send(new LifespanStartupComplete());
-            }).thenCompose(v -> receive.receive()).thenCompose(shutdown -> {
-                Probe.record(token, shutdown.asgiType());
-                return send.send(new LifespanShutdownComplete());
-            });
-        }
-        return SCOPE.handle(scope, receive, send);
+            if (scope instanceof LifespanScope lifespan) {
+                return receive.receive()
+                        .thenCompose(startup -> {
+                            lifespan.state().put("greeting", "hello from startup");
+                            return send.send(new LifespanStartupComplete());
+                        })
+                        .thenCompose(v -> receive.receive())
+                        .thenCompose(shutdown -> {
+                            Probe.record(token, shutdown.asgiType());
+                            return send.send(new LifespanShutdownComplete());
+                        });
+            }
+            return SCOPE.handle(scope, receive, send);
         };
     }
 

@@ -35,6 +35,7 @@ public final class FastCgiStatsServlet extends HttpServlet {
             peak += backend.peakOpen();
         }
         response.setContentType("text/plain");
-        response.getWriter().print("queued=" + stats.queued() + " busy=" + busy + " open=" + open + " peakOpen=" + peak);
+        response.getWriter()
+                .print("queued=" + stats.queued() + " busy=" + busy + " open=" + open + " peakOpen=" + peak);
     }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
  * {@code <filter-mapping>} pair with {@code <dispatcher>REQUEST</dispatcher>} and
  * {@code <dispatcher>ASYNC</dispatcher>} would say; async-supported.
  */
-public record FilterSpec(String name, Class<? extends Filter> filterClass, Map<String, String> initParams,
-        String urlPattern) {
+public record FilterSpec(
+        String name, Class<? extends Filter> filterClass, Map<String, String> initParams, String urlPattern) {
 
     public FilterSpec {
         initParams = Map.copyOf(initParams);

@@ -66,7 +66,9 @@ public final class FullDuplexPost {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String line; !(line = line(in)).isEmpty(); ) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             MessageDigest sha = sha256();
             long total;

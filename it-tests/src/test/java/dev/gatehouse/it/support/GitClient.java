@@ -50,13 +50,23 @@ public final class GitClient {
 
     /** Like {@link #run(Path, String...)} with more environment variables, e.g. GIT_TRACE_CURL. */
     public Result run(Path dir, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git",
-                "-c", "user.name=Gatehouse IT", "-c", "user.email=it@gatehouse.invalid",
-                "-c", "init.defaultBranch=main", "-c", "credential.helper=", "-c", "core.autocrlf=false"));
+        List<String> command = new ArrayList<>(List.of(
+                "git",
+                "-c",
+                "user.name=Gatehouse IT",
+                "-c",
+                "user.email=it@gatehouse.invalid",
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "credential.helper=",
+                "-c",
+                "core.autocrlf=false"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(home, "git-", ".out");
         Path err = Files.createTempFile(home, "git-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());

@@ -49,8 +49,8 @@ final class JettyContainer implements ServletContainer {
         return servlets(contextPath, docBase, servlets, List.of());
     }
 
-    static JettyContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
-            List<FilterSpec> filters) {
+    static JettyContainer servlets(
+            String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters) {
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         if (docBase != null) {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));

@@ -20,15 +20,16 @@ public final class MultipartBody {
 
     /** Adds a plain form field. */
     public MultipartBody field(String name, String value) {
-        part("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n",
-                value.getBytes(StandardCharsets.UTF_8));
+        part("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n", value.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     /** Adds a file field. */
     public MultipartBody file(String name, String filename, String contentType, byte[] content) {
-        part("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
-                + "Content-Type: " + contentType + "\r\n\r\n", content);
+        part(
+                "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
+                        + "Content-Type: " + contentType + "\r\n\r\n",
+                content);
         return this;
     }
 

@@ -18,9 +18,11 @@ public final class NoProcessLeftBehind implements AfterEachCallback {
     public void afterEach(ExtensionContext context) throws InterruptedException {
         List<String> left = List.of();
         for (int i = 0; i < POLLS; i++) {
-            left = ProcessHandle.current().descendants()
+            left = ProcessHandle.current()
+                    .descendants()
                     .filter(ProcessHandle::isAlive)
-                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(p.info().command().orElse("?")))
+                    .map(p -> p.pid() + " "
+                            + p.info().commandLine().orElse(p.info().command().orElse("?")))
                     .toList();
             if (left.isEmpty()) {
                 return;

@@ -31,7 +31,8 @@ public final class PerlAuthorizer implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(15);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
-    private static final String PROGRAM = """
+    private static final String PROGRAM =
+            """
             use strict;
             use warnings;
             use FCGI;

@@ -68,7 +68,10 @@ public final class Processes {
     public static void killIfStartedAfter(long pid, Instant since) {
         ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().startInstant().map(start -> !start.isBefore(since)).orElse(false))
+                .filter(p -> p.info()
+                        .startInstant()
+                        .map(start -> !start.isBefore(since))
+                        .orElse(false))
                 .ifPresent(ProcessHandle::destroyForcibly);
     }
 

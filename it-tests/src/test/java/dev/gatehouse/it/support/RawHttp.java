@@ -119,7 +119,9 @@ public final class RawHttp implements AutoCloseable {
             if (colon <= 0) {
                 throw new IOException("malformed response header line: " + line);
             }
-            fields.add(new String[] {line.substring(0, colon).strip(), line.substring(colon + 1).strip()});
+            fields.add(new String[] {
+                line.substring(0, colon).strip(), line.substring(colon + 1).strip()
+            });
         }
         if (line == null) {
             throw new EOFException("connection closed inside the response head");

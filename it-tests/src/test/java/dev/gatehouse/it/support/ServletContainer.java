@@ -12,7 +12,8 @@ public interface ServletContainer extends AutoCloseable {
 
     /** Which container. */
     enum Kind {
-        JETTY, TOMCAT
+        JETTY,
+        TOMCAT
     }
 
     /** {@code http://127.0.0.1:PORT/context/} */
@@ -54,8 +55,8 @@ public interface ServletContainer extends AutoCloseable {
     }
 
     /** Starts a container of {@code kind} with {@code servlets} behind {@code filters}, in that order. */
-    static ServletContainer servlets(Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets,
-            List<FilterSpec> filters) {
+    static ServletContainer servlets(
+            Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters) {
         return kind == Kind.JETTY
                 ? JettyContainer.servlets(contextPath, docBase, servlets, filters)
                 : TomcatContainer.servlets(contextPath, docBase, servlets, filters, false);

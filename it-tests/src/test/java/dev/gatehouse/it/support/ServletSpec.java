@@ -13,8 +13,12 @@ import java.util.Map;
  * @param instance the servlet object to register, or null to let the container instantiate
  *     {@code servletClass}
  */
-public record ServletSpec(String name, Class<? extends Servlet> servletClass, Map<String, String> initParams,
-        List<String> mappings, Servlet instance) {
+public record ServletSpec(
+        String name,
+        Class<? extends Servlet> servletClass,
+        Map<String, String> initParams,
+        List<String> mappings,
+        Servlet instance) {
 
     public ServletSpec {
         initParams = Map.copyOf(initParams);
@@ -24,8 +28,8 @@ public record ServletSpec(String name, Class<? extends Servlet> servletClass, Ma
         }
     }
 
-    public ServletSpec(String name, Class<? extends Servlet> servletClass, Map<String, String> initParams,
-            List<String> mappings) {
+    public ServletSpec(
+            String name, Class<? extends Servlet> servletClass, Map<String, String> initParams, List<String> mappings) {
         this(name, servletClass, initParams, mappings, null);
     }
 

@@ -76,17 +76,22 @@ final class TomcatContainer implements ServletContainer {
      * @param privileged whether the context may use Tomcat's internals, as Tomcat's own
      *     container servlets (CGIServlet, ManagerServlet) require
      */
-    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
-            boolean privileged) {
+    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets, boolean privileged) {
         return servlets(contextPath, docBase, servlets, List.of(), privileged);
     }
 
-    static TomcatContainer servlets(String contextPath, Path docBase, List<ServletSpec> servlets,
-            List<FilterSpec> filters, boolean privileged) {
+    static TomcatContainer servlets(
+            String contextPath,
+            Path docBase,
+            List<ServletSpec> servlets,
+            List<FilterSpec> filters,
+            boolean privileged) {
         Tomcat tomcat = newTomcat();
         String base;
         try {
-            base = docBase != null ? docBase.toString() : Files.createTempDirectory("gatehouse-docbase-").toString();
+            base = docBase != null
+                    ? docBase.toString()
+                    : Files.createTempDirectory("gatehouse-docbase-").toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,7 +100,8 @@ final class TomcatContainer implements ServletContainer {
         for (ServletSpec spec : servlets) {
             Wrapper wrapper = spec.instance() != null
                     ? Tomcat.addServlet(context, spec.name(), spec.instance())
-                    : Tomcat.addServlet(context, spec.name(), spec.servletClass().getName());
+                    : Tomcat.addServlet(
+                            context, spec.name(), spec.servletClass().getName());
             spec.initParams().forEach(wrapper::addInitParameter);
             wrapper.setAsyncSupported(true);
             wrapper.setLoadOnStartup(1);

@@ -33,7 +33,11 @@ public final class Bootstrap {
         if (Runtime.version().feature() < 22 && System.getProperty("jdk.lang.Process.launchMechanism") == null) {
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
-        Path war = Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path war = Path.of(Bootstrap.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path lib = Files.createTempDirectory("gatehouse-runner-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(lib)));
         List<URL> urls = new ArrayList<>();
@@ -55,8 +59,8 @@ public final class Bootstrap {
         if (urls.size() == 1) {
             throw new IllegalStateException(war + " has no " + RUNNER + "*.jar: not an executable WAR build");
         }
-        ClassLoader loader = new URLClassLoader("gatehouse-runner", urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader());
+        ClassLoader loader =
+                new URLClassLoader("gatehouse-runner", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> launcher = loader.loadClass(Bootstrap.class.getPackageName() + ".JettyLauncher");
         Method main = launcher.getMethod("run", Path.class, String[].class);
@@ -70,5 +74,4 @@ public final class Bootstrap {
             // best effort at exit
         }
     }
-
 }
