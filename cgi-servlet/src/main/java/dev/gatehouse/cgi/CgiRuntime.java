@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
- * gate, the set of running scripts (killed on undeploy), and the two container operations an
- * exchange cannot do alone (local redirect and abort).
+ * gate, the set of running scripts (killed on undeploy), and the local redirect an exchange
+ * cannot do alone.
  */
 record CgiRuntime(
         CgiConfig config,
@@ -48,7 +48,7 @@ record CgiRuntime(
 
     /**
      * RFC 3875 §6.2.2: answers the request with the resource at a local path instead, by an
-     * async dispatch inside the container (the method and body of the request are kept).
+     * async dispatch inside the container; the request wrapper turns it into a GET.
      */
     void localRedirect(AsyncContext async, HttpServletRequest request, String target, String scriptName)
             throws GatewayFailure {
@@ -71,19 +71,5 @@ record CgiRuntime(
                             + ", outside this web application and not reachable by cross-context dispatch");
         }
         async.dispatch(other, target.substring(other.getContextPath().length()));
-    }
-
-    /**
-     * Ends a response whose head is already sent so that the client sees it failed: the request
-     * is dispatched back to the servlet, which throws, and the container closes the connection
-     * without completing the body.
-     */
-    void abort(AsyncContext async, Throwable cause) {
-        async.getRequest().setAttribute(ABORT, cause);
-        try {
-            async.dispatch();
-        } catch (IllegalStateException e) {
-            async.complete();
-        }
     }
 }

@@ -9,7 +9,6 @@ import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -127,13 +126,7 @@ public class CgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC) {
-            Object failure = request.getAttribute(CgiRuntime.ABORT);
-            if (failure instanceof Throwable t) {
-                request.removeAttribute(CgiRuntime.ABORT);
-                throw new ServletException("response aborted after its head was sent: " + t.getMessage(), t);
-            }
-        }
+        RequestEnd.rethrowAbort(request, CgiRuntime.ABORT);
         String method = request.getMethod();
         if (!runtime.config().allowedMethods().contains(method)) {
             runtime.log(Level.INFO, "{0} {1}: 405, method not allowed", method, request.getRequestURI());

@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The servlet side of one exchange: every read of the request body, every write to the
@@ -22,7 +20,7 @@ final class ServletSide {
     private final CgiRequestWrapper request;
     private final HttpServletResponse response;
     private final ContainerGuard guard;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private final RequestEnd end;
 
     ServletSide(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, ContainerGuard guard) {
         this.runtime = runtime;
@@ -30,6 +28,7 @@ final class ServletSide {
         this.request = request;
         this.response = (HttpServletResponse) async.getResponse();
         this.guard = guard;
+        this.end = new RequestEnd(async, guard, CgiRuntime.ABORT);
     }
 
     /** Sends the head of a document or client redirect; {@code flush} commits it at once. */
@@ -79,76 +78,36 @@ final class ServletSide {
     /** Answers with the resource at a local path instead (RFC 3875 §6.2.2). */
     void localRedirect(String target, String scriptName) throws IOException, GatewayFailure {
         GatewayFailure[] failure = new GatewayFailure[1];
-        ended.set(true);
-        use(() -> {
-            request.redirectTo(target);
+        boolean ours = end.dispatchVia(() -> {
             try {
+                request.redirectTo(target); // before the dispatch that reads it
                 runtime.localRedirect(async, request, target, scriptName);
             } catch (GatewayFailure e) {
                 failure[0] = e;
+                throw new IOException(e.getMessage(), e);
             }
         });
         if (failure[0] != null) {
-            ended.set(false);
             throw failure[0];
+        }
+        if (!ours) {
+            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
         }
     }
 
     /** Ends the response normally. */
     void complete() {
-        if (ended.compareAndSet(false, true)) {
-            completeNow();
-        }
+        end.complete();
     }
 
     /** Sends an error status (with Retry-After when given), or aborts when the head is out. */
     void error(int status, String retryAfter) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
-        boolean[] aborted = new boolean[1];
-        try {
-            guard.use(() -> {
-                if (response.isCommitted()) {
-                    aborted[0] = true;
-                    runtime.abort(async, new IOException("status " + status + " after the head was sent"));
-                    return;
-                }
-                if (retryAfter != null) {
-                    response.setHeader("Retry-After", retryAfter);
-                }
-                response.sendError(status);
-            });
-        } catch (IOException | RuntimeException e) {
-            runtime.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
-        }
-        if (!aborted[0]) {
-            // outside the guard: a container may run onComplete before complete() returns
-            completeNow();
-        }
+        end.error(status, retryAfter);
     }
 
     /** Ends a response whose head is out so that the client sees it failed. */
     void abort(Throwable cause) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            guard.use(() -> runtime.abort(async, cause));
-        } catch (IOException | RuntimeException e) {
-            runtime.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
-        }
-    }
-
-    private void completeNow() {
-        if (guard.released()) {
-            return;
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            // the container completed it meanwhile (client gone)
-        }
+        end.abort(cause);
     }
 
     private void use(ContainerGuard.Use use) throws IOException {

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.ContainerGuard;
+import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
@@ -20,12 +21,12 @@ import java.util.Locale;
 
 /**
  * One request put to a FastCGI authorizer (FastCGI 1.0 §6.3), from {@code startAsync} to its
- * single end ({@link ServletEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
+ * single end ({@link RequestEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
  * arrives (STDERR goes to the log as the proxy's does, {@link StderrLines}); then, by its status:
  * <ul>
  *   <li><b>200</b>: the body is discarded; at END_REQUEST each {@code Variable-NAME} field becomes
  *       the request attribute prefix+NAME, the request is marked as authorized and dispatched
- *       back to its own URI ({@link ServletEnd#dispatch()}), where the filter lets it through;
+ *       back to its own URI ({@link RequestEnd#dispatch()}), where the filter lets it through;
  *   <li><b>anything else</b>: access is denied and the answer goes to the client as the
  *       authorizer sent it: status, every field (Variable-* included), body. The body is held
  *       (up to maxDenialBytes) until END_REQUEST, so that a failure half-way still becomes a
@@ -53,7 +54,7 @@ final class AuthorizerExchange implements ResponseListener {
     private final Authorized mark;
     private final String requestUri;
     private final ContainerGuard guard;
-    private final ServletEnd end;
+    private final RequestEnd end;
     private final CgiHeaderParser parser;
     private final StderrLines stderr;
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
@@ -73,7 +74,7 @@ final class AuthorizerExchange implements ResponseListener {
         this.mark = mark;
         this.requestUri = requestUri;
         this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
-        this.end = new ServletEnd(async, guard);
+        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
         this.stderr = new StderrLines("authorizer for " + requestUri);
         async.addListener(guard);

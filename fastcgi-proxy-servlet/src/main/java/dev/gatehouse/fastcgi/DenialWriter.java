@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.cgi.RequestEnd;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
@@ -7,7 +8,7 @@ import java.io.IOException;
 /**
  * Writes an authorizer's non-200 body, held in memory, in non-blocking mode: while the
  * container's output stream {@code isReady()}, in pieces, and completes the request through
- * {@link ServletEnd} once every byte is taken. A write error ends the request too.
+ * {@link RequestEnd} once every byte is taken. A write error ends the request too.
  *
  * <p>The writer is registered from the FastCGI transport thread inside the
  * {@link dev.gatehouse.cgi.ContainerGuard}; the container may call {@link #onWritePossible} on
@@ -22,13 +23,13 @@ final class DenialWriter implements WriteListener {
 
     private final ServletOutputStream out;
     private final byte[] body;
-    private final ServletEnd end;
+    private final RequestEnd end;
     // under this object's monitor
     private int written;
     private boolean registered;
     private boolean finished;
 
-    DenialWriter(ServletOutputStream out, byte[] body, ServletEnd end) {
+    DenialWriter(ServletOutputStream out, byte[] body, RequestEnd end) {
         this.out = out;
         this.body = body;
         this.end = end;

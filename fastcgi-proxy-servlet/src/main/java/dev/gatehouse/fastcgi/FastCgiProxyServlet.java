@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.fastcgi.client.Backend;
@@ -8,7 +9,6 @@ import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.client.ClientStats;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -49,6 +49,9 @@ import java.util.function.Supplier;
  */
 public class FastCgiProxyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+
+    /** Request attribute: a failure after the response head was sent; the dispatch throws it. */
+    static final String ABORT = "dev.gatehouse.fastcgi.abort";
 
     private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
     private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
@@ -114,11 +117,7 @@ public class FastCgiProxyServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC
-                && request.getAttribute(ServletEnd.ABORT) instanceof Throwable failure) {
-            request.removeAttribute(ServletEnd.ABORT);
-            throw new ServletException("response aborted after its head was sent: " + failure.getMessage(), failure);
-        }
+        RequestEnd.rethrowAbort(request, ABORT);
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         Route route = mapping.map(request.getContextPath(), path);
         if (route instanceof Route.NotFound notFound) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.ContainerGuard;
+import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.fastcgi.client.BackendOverloadedException;
@@ -21,7 +22,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One request proxied to a FastCGI application, from {@code startAsync} to its single end
- * ({@link ServletEnd}): the request body goes out through {@link RequestBodyPump} (or
+ * ({@link RequestEnd}): the request body goes out through {@link RequestBodyPump} (or
  * {@link BodySpool} for a chunked body), the response comes back through
  * {@link ResponseRelay}, STDERR goes to the log ({@link StderrLines}), and every failure is
  * mapped here, once:
@@ -48,7 +49,7 @@ final class ProxyExchange implements ResponseListener {
     private final AsyncContext async;
     private final String requestUri;
     private final ContainerGuard guard;
-    private final ServletEnd end;
+    private final RequestEnd end;
     private final ResponseRelay relay;
     private final StderrLines stderr;
     private volatile Exchange exchange;
@@ -61,7 +62,7 @@ final class ProxyExchange implements ResponseListener {
         this.async = async;
         this.requestUri = ((HttpServletRequest) async.getRequest()).getRequestURI();
         this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
-        this.end = new ServletEnd(async, guard);
+        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
         this.stderr = new StderrLines(target.scriptName());
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         this.relay = new ResponseRelay(

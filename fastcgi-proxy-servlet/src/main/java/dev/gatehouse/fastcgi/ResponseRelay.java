@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.ContainerGuard;
+import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
@@ -38,7 +39,7 @@ final class ResponseRelay implements WriteListener {
     private final HttpServletResponse response;
     private final ServletOutputStream out;
     private final ContainerGuard guard;
-    private final ServletEnd end;
+    private final RequestEnd end;
     private final Runnable onWriteError;
     private volatile Exchange exchange;
 
@@ -52,7 +53,7 @@ final class ResponseRelay implements WriteListener {
             HttpServletResponse response,
             ServletOutputStream out,
             ContainerGuard guard,
-            ServletEnd end,
+            RequestEnd end,
             Runnable onWriteError) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;

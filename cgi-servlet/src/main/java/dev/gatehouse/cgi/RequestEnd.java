@@ -1,45 +1,62 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The ways one proxied or authorized request ends, at most one of them, each through the
+ * The ways one gateway request ends (CGI, FastCGI proxy, FastCGI authorizer), at most one of
+ * them, each through the
  * {@link ContainerGuard} so nothing touches a request the container has recycled: complete
  * normally, answer an error status (before the response head went out), or abort the
  * connection (after it, so that a truncated body never looks complete).
  *
  * <p>The abort is portable across containers: the failure is put in a request attribute and
  * the request dispatched back to the servlet, whose {@code service} throws it; the container
- * then closes the connection without ending the body (the same way as {@code CgiServlet}).
+ * then closes the connection without ending the body; {@link #rethrowAbort} is that throw.
  */
-final class ServletEnd {
+public final class RequestEnd {
 
-    /** Request attribute: a failure after the response head was sent; the dispatch throws it. */
-    static final String ABORT = "dev.gatehouse.fastcgi.abort";
-
-    private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
+    private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
 
     private final AsyncContext async;
     private final ContainerGuard guard;
+    private final String abortAttribute;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    ServletEnd(AsyncContext async, ContainerGuard guard) {
+    /**
+     * @param abortAttribute the request attribute the servlet's {@link #rethrowAbort} looks for
+     */
+    public RequestEnd(AsyncContext async, ContainerGuard guard, String abortAttribute) {
         this.async = async;
         this.guard = guard;
+        this.abortAttribute = abortAttribute;
+    }
+
+    /**
+     * In a servlet's {@code service}: throws the failure an {@link #abort} left in {@code
+     * attribute}, which makes the container close the connection; does nothing otherwise.
+     */
+    public static void rethrowAbort(ServletRequest request, String attribute) throws ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(attribute) instanceof Throwable failure) {
+            request.removeAttribute(attribute);
+            throw new ServletException("response aborted after its head was sent: " + failure.getMessage(), failure);
+        }
     }
 
     /** Whether one of the ends has been taken (or the container let go of the request). */
-    boolean ended() {
+    public boolean ended() {
         return ended.get() || guard.released();
     }
 
     /** Ends the response normally. */
-    void complete() {
+    public void complete() {
         if (ended.compareAndSet(false, true)) {
             completeNow();
         }
@@ -49,7 +66,7 @@ final class ServletEnd {
      * Answers {@code status} (with Retry-After when given) if the response has not started,
      * else aborts the connection.
      */
-    void error(int status, String retryAfter) {
+    public void error(int status, String retryAfter) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -80,7 +97,7 @@ final class ServletEnd {
      * Hands the request back to the container: an async dispatch to its own URI, as the
      * authorizer filter does once access is granted.
      */
-    void dispatch() {
+    public void dispatch() {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -91,8 +108,26 @@ final class ServletEnd {
         }
     }
 
+    /**
+     * Ends this exchange by a dispatch that {@code how} performs under the guard (a local
+     * redirect, say); if {@code how} fails, the end is not taken and the failure is rethrown.
+     *
+     * @return false when the container had already let go of the request
+     */
+    public boolean dispatchVia(ContainerGuard.Use how) throws IOException {
+        if (!ended.compareAndSet(false, true)) {
+            return true;
+        }
+        try {
+            return guard.use(how);
+        } catch (IOException | RuntimeException e) {
+            ended.set(false);
+            throw e;
+        }
+    }
+
     /** Ends a response whose head is out so that the client sees it failed. */
-    void abort(Throwable cause) {
+    public void abort(Throwable cause) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -104,7 +139,7 @@ final class ServletEnd {
     }
 
     private void abortNow(Throwable cause) {
-        async.getRequest().setAttribute(ABORT, cause);
+        async.getRequest().setAttribute(abortAttribute, cause);
         try {
             async.dispatch();
         } catch (IllegalStateException e) {
