@@ -111,7 +111,8 @@ public class FastCgiProxyServlet extends HttpServlet {
         try {
             ManagedBackendConfig managedConfig = ManagedBackendConfig.parse(params);
             if (managedConfig != null) {
-                managed = ManagedBackend.prepare(managedConfig, getServletName()).orElse(null);
+                managed =
+                        ManagedBackend.prepare(managedConfig, getServletName()).orElse(null);
                 params = managed == null ? params : managedParams(params, managed);
                 if (managed == null) {
                     LOG.log(

@@ -64,8 +64,8 @@ public record LaunchPlan(List<String> argv, Map<String, String> environment, Map
         String listen = listen(address);
         return switch (kind) {
             case PHP_FPM -> {
-                List<String> argv = new ArrayList<>(
-                        List.of(program.toString(), "-F", "-y", dir.resolve(FPM_CONFIG).toString()));
+                List<String> argv = new ArrayList<>(List.of(
+                        program.toString(), "-F", "-y", dir.resolve(FPM_CONFIG).toString()));
                 if (root) {
                     argv.add("-R");
                 }

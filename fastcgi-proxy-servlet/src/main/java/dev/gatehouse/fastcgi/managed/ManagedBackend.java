@@ -46,6 +46,7 @@ public final class ManagedBackend implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ManagedBackend.class.getName());
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long TREE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_SOCKET_PATH = 100; // sun_path holds 108 bytes with the NUL
 
     private final ManagedBackendConfig config;
@@ -104,9 +105,10 @@ public final class ManagedBackend implements AutoCloseable {
             Optional<Path> found = config.command() != null
                     ? Optional.of(Programs.resolve(config.command()))
                     : kind == Kind.PHP_FPM ? Programs.phpFpm() : Programs.phpCgi();
-            program = found.orElseThrow(() -> new IllegalArgumentException("managedBackend=" + config.kind().paramValue()
-                    + " but no " + config.kind().paramValue()
-                    + " on PATH or in /usr/sbin, /usr/bin: install it or name it in backendCommand"));
+            program = found.orElseThrow(() -> new IllegalArgumentException(
+                    "managedBackend=" + config.kind().paramValue()
+                            + " but no " + config.kind().paramValue()
+                            + " on PATH or in /usr/sbin, /usr/bin: install it or name it in backendCommand"));
         }
         return Optional.of(new ManagedBackend(config, kind, program, name));
     }
@@ -275,11 +277,36 @@ public final class ManagedBackend implements AutoCloseable {
         }
     }
 
-    /** Kills the group and every process of the last tree snapshot that still runs. */
+    /** Kills the group and every process of the last tree snapshot that still runs, and waits for them. */
     private void killLeftovers(ScriptProcess dead) {
         dead.close();
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
+        }
+        awaitGone(tree);
+    }
+
+    /**
+     * Waits, bounded, until none of {@code handles} runs: SIGKILL takes effect asynchronously,
+     * and a worker still holding the listening socket would answer the next start's probe. An
+     * exited orphan waiting for its reaper (a zombie) counts as gone.
+     */
+    private static void awaitGone(List<ProcessHandle> handles) {
+        long deadline = System.nanoTime() + REAP_NANOS;
+        for (ProcessHandle h : handles) {
+            while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc: isAlive alone decides
         }
     }
 
@@ -346,6 +373,9 @@ public final class ManagedBackend implements AutoCloseable {
         p.close(); // SIGKILL to what is left of the group and tree
         workers.forEach(ProcessHandle::destroyForcibly);
         tree.forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> all = new ArrayList<>(workers);
+        all.addAll(tree);
+        awaitGone(all);
         LOG.log(
                 Level.INFO,
                 "{0}: managed backend pid {1} stopped{2}",

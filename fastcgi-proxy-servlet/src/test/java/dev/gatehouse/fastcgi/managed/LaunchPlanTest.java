@@ -100,8 +100,7 @@ class LaunchPlanTest {
     @MethodSource("plans")
     void plans(Case c) {
         ManagedBackendConfig config = config(c.params());
-        Path program =
-                config.kind() == Kind.PHP_FPM ? Path.of("/usr/sbin/php-fpm8.2") : Path.of("/usr/bin/php-cgi8.2");
+        Path program = config.kind() == Kind.PHP_FPM ? Path.of("/usr/sbin/php-fpm8.2") : Path.of("/usr/bin/php-cgi8.2");
         LaunchPlan plan = LaunchPlan.of(config, config.kind(), program, DIR, c.address(), "/usr/bin", c.root());
         assertEquals(c.argv(), plan.argv(), c.name());
         assertEquals(c.env(), plan.environment(), c.name());
@@ -109,8 +108,8 @@ class LaunchPlanTest {
 
     @Test
     void phpFpmConfigurationListensOnTheAddressWithTheChildren() {
-        ManagedBackendConfig config = config(
-                Map.of("managedBackend", "php-fpm", "backendChildren", "3", "backendEnv", "APP_ENV=prod"));
+        ManagedBackendConfig config =
+                config(Map.of("managedBackend", "php-fpm", "backendChildren", "3", "backendEnv", "APP_ENV=prod"));
         LaunchPlan plan = LaunchPlan.of(config, Kind.PHP_FPM, Path.of("/usr/sbin/php-fpm"), DIR, SOCKET, null, false);
         String conf = plan.files().get(LaunchPlan.FPM_CONFIG);
         assertTrue(conf.contains("\nlisten = /tmp/gatehouse-fcgi-1/fcgi.sock\nlisten.mode = 0600\n"), conf);
@@ -135,7 +134,6 @@ class LaunchPlanTest {
     void autoIsResolvedFirst() {
         ManagedBackendConfig config = config(new HashMap<>(Map.of("managedBackend", "auto")));
         assertThrows(
-                IllegalArgumentException.class,
-                () -> LaunchPlan.of(config, Kind.AUTO, null, DIR, SOCKET, null, false));
+                IllegalArgumentException.class, () -> LaunchPlan.of(config, Kind.AUTO, null, DIR, SOCKET, null, false));
     }
 }

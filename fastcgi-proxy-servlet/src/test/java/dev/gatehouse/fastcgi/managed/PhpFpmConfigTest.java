@@ -63,8 +63,8 @@ class PhpFpmConfigTest {
     @ParameterizedTest
     @MethodSource("injections")
     void noValueCanAddADirective(Map<String, String> directives) {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> new PhpFpmConfig.Pool("p", directives));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new PhpFpmConfig.Pool("p", directives));
         assertTrue(e.getMessage().contains("php-fpm directive"), e.getMessage());
     }
 

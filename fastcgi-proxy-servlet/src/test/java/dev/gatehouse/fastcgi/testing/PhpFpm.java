@@ -159,7 +159,9 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
             pools.add(new PhpFpmConfig.Pool(pool.poolName(), directives));
         }
         return new PhpFpmConfig(
-                        PhpFpmConfig.foreground(dir.resolve("php-fpm.pid"), errorLogFile().toString()), pools)
+                        PhpFpmConfig.foreground(
+                                dir.resolve("php-fpm.pid"), errorLogFile().toString()),
+                        pools)
                 .render();
     }
 
