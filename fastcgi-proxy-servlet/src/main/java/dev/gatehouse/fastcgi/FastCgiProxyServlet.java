@@ -98,6 +98,8 @@ public class FastCgiProxyServlet extends HttpServlet {
             try {
                 managed.start();
             } catch (BackendStartException e) {
+                // also logged here: a container may only mark the servlet unavailable
+                LOG.log(Level.ERROR, "{0}: {1}", getServletName(), e.getMessage());
                 runtime.client().close();
                 managed = null;
                 throw new ServletException(getServletName() + ": " + e.getMessage(), e);
