@@ -100,6 +100,7 @@ public class FastCgiProxyServlet extends HttpServlet {
             } catch (BackendStartException e) {
                 // also logged here: a container may only mark the servlet unavailable
                 LOG.log(Level.ERROR, "{0}: {1}", getServletName(), e.getMessage());
+                getServletContext().removeAttribute(statsAttribute(getServletName()));
                 runtime.client().close();
                 managed = null;
                 throw new ServletException(getServletName() + ": " + e.getMessage(), e);
