@@ -173,6 +173,9 @@ public final class ManagedBackend implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw e instanceof BackendStartException b ? b : new BackendStartException(failure(e.toString()), e);
+        } catch (RuntimeException | Error e) {
+            close(); // whatever went wrong, nothing started here keeps running
+            throw e;
         }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         supervisor = new Thread(this::supervise, "gatehouse-backend-" + name);
@@ -338,7 +341,11 @@ public final class ManagedBackend implements AutoCloseable {
         }
         ScriptProcess p = process;
         if (p != null) {
-            stop(p);
+            try {
+                stop(p);
+            } finally {
+                p.close(); // SIGKILL to the group and tree, whatever stop() met
+            }
         }
         if (Thread.currentThread() != shutdownHook) {
             try {
