@@ -61,6 +61,9 @@ public record FastCgiConfig(
         long maxSpoolBytes,
         int maxHeaderBytes) {
 
+    /** The default of {@code maxConnections}, the pool size per backend. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
     /** How a request picks among several backends. */
     public enum Balancing {
         /** Each request the next backend in turn. */
@@ -120,7 +123,7 @@ public record FastCgiConfig(
                 p.duration("connectTimeout", "5s"),
                 p.duration("readTimeout", "60s"),
                 p.duration("idleTimeout", "60s"),
-                p.atLeast("maxConnections", 16, 1),
+                p.atLeast("maxConnections", DEFAULT_MAX_CONNECTIONS, 1),
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
                 p.parse("balancing", "roundRobin", Balancing::parse),

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
@@ -8,6 +9,9 @@ import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.client.ClientStats;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
+import dev.gatehouse.fastcgi.managed.BackendStartException;
+import dev.gatehouse.fastcgi.managed.ManagedBackend;
+import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -22,6 +26,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +49,11 @@ import java.util.function.Supplier;
  *   <li>{@link Route.Script} → a {@link ProxyExchange} over the shared {@link FastCgiClient}.
  * </ul>
  *
+ * <p>With {@code managedBackend} the servlet runs the FastCGI application itself (php-fpm,
+ * php-cgi or any command, see {@link ManagedBackend}): started before the first request,
+ * restarted when it exits, stopped in {@link #destroy()}; {@code backend} is then its private
+ * socket and {@code maxConnections} its number of workers.
+ *
  * <p>The client's pool statistics are published for monitoring and tests as a
  * {@code Supplier<ClientStats>} in the servlet-context attribute {@link #statsAttribute}.
  */
@@ -58,17 +68,69 @@ public class FastCgiProxyServlet extends HttpServlet {
 
     private transient ProxyRuntime runtime;
     private transient ScriptMapping mapping;
+    private transient ManagedBackend managed;
 
     /** The servlet-context attribute holding a {@code Supplier<ClientStats>} for a servlet name. */
     public static String statsAttribute(String servletName) {
         return FastCgiProxyServlet.class.getName() + ".stats." + servletName;
     }
 
+    /**
+     * The servlet-context attribute holding the {@link ManagedBackend} of a servlet name, while
+     * it has one (for monitoring and tests: its pid, directory and restarts).
+     */
+    public static String backendAttribute(String servletName) {
+        return FastCgiProxyServlet.class.getName() + ".backend." + servletName;
+    }
+
     @Override
     public void init() throws ServletException {
+        try {
+            initProxy();
+        } catch (ServletException | RuntimeException e) {
+            if (managed != null) {
+                managed.close();
+                managed = null;
+            }
+            throw e;
+        }
+        if (managed != null) {
+            try {
+                managed.start();
+            } catch (BackendStartException e) {
+                // also logged here: a container may only mark the servlet unavailable
+                LOG.log(Level.ERROR, "{0}: {1}", getServletName(), e.getMessage());
+                getServletContext().removeAttribute(statsAttribute(getServletName()));
+                runtime.client().close();
+                managed = null;
+                throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+            }
+            getServletContext().setAttribute(backendAttribute(getServletName()), managed);
+        }
+    }
+
+    private void initProxy() throws ServletException {
+        Function<String, String> params = this::getInitParameter;
+        try {
+            ManagedBackendConfig managedConfig = ManagedBackendConfig.parse(params);
+            if (managedConfig != null) {
+                managed =
+                        ManagedBackend.prepare(managedConfig, getServletName()).orElse(null);
+                params = managed == null ? params : managedParams(params, managed);
+                if (managed == null) {
+                    LOG.log(
+                            Level.WARNING,
+                            "{0}: managedBackend=auto found neither php-fpm nor php-cgi: proxying to backend {1}",
+                            getServletName(),
+                            new InitParams(params).string("backend", "127.0.0.1:9000"));
+                }
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
+        }
         FastCgiConfig config;
         try {
-            config = FastCgiConfig.parse(this::getInitParameter);
+            config = FastCgiConfig.parse(params);
         } catch (IllegalArgumentException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
@@ -92,6 +154,17 @@ public class FastCgiProxyServlet extends HttpServlet {
         LOG.log(Level.INFO, "{0}: scripts under {1} to {2}", getServletName(), mapping.documentRoot(), backends);
     }
 
+    /** The init-params with {@code backend} and {@code maxConnections} set to the managed backend's. */
+    private static Function<String, String> managedParams(Function<String, String> params, ManagedBackend backend) {
+        String address = backend.address().toString();
+        String pool = Integer.toString(backend.poolSize());
+        return name -> switch (name) {
+            case "backend" -> address;
+            case "maxConnections" -> pool;
+            default -> params.apply(name);
+        };
+    }
+
     static ClientConfig clientConfig(FastCgiConfig config) {
         Balancing balancing =
                 config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
@@ -111,6 +184,11 @@ public class FastCgiProxyServlet extends HttpServlet {
         if (runtime != null) {
             getServletContext().removeAttribute(statsAttribute(getServletName()));
             runtime.client().close();
+        }
+        if (managed != null) {
+            getServletContext().removeAttribute(backendAttribute(getServletName()));
+            managed.close();
+            managed = null;
         }
     }
 

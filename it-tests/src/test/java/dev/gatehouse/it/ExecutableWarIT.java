@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.it.support.FullDuplexPost;
+import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +78,27 @@ class ExecutableWarIT {
 
     @AfterAll
     void stop() throws Exception {
-        server.destroy();
+        List<Long> started = server.descendants().map(ProcessHandle::pid).toList();
+        server.destroy(); // SIGTERM, as a service manager stops it; Ctrl-C runs the same shutdown hooks
         if (!server.waitFor(10, TimeUnit.SECONDS)) {
             server.destroyForcibly();
         }
+        List<Long> left = Processes.awaitGone(started, Duration.ofSeconds(5));
+        left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        assertEquals(List.of(), left, "processes of the sample (its managed php-fpm) left after it stopped");
+    }
+
+    @Test
+    void servesPhpThroughItsOwnPhpFpm() throws Exception {
+        HttpResponse<String> hello = http.send(
+                HttpRequest.newBuilder(base.resolve("php/hello.php?name=jar")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, hello.statusCode(), hello.body());
+        assertEquals("fpm-fcgi", hello.headers().firstValue("X-PHP-SAPI").orElseThrow());
+        assertTrue(hello.body().contains("Hello, jar, from PHP"), hello.body());
+        assertTrue(
+                server.descendants().anyMatch(p -> p.info().command().orElse("").contains("php-fpm")),
+                "php-fpm runs under the sample's JVM");
     }
 
     @Test

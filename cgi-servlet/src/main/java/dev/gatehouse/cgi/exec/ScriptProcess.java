@@ -81,12 +81,31 @@ public final class ScriptProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The pids of the program and of its live descendants, the program's first. */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        if (process.isAlive()) {
+            pids.add(process.pid());
+        }
+        process.descendants().filter(ProcessHandle::isAlive).forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
     public String name() {
         return name;
     }
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Asks the program to stop (SIGTERM to the program itself, not its tree): a server such as
+     * php-fpm then stops its workers and exits. Follow with {@link #waitFor} and, if it is still
+     * running, {@link #killTree()}.
+     */
+    public void terminate() {
+        process.destroy();
     }
 
     /** Waits for the exit status, up to the given time; returns null when it is still running. */

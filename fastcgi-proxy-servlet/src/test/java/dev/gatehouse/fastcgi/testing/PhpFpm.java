@@ -1,5 +1,7 @@
 package dev.gatehouse.fastcgi.testing;
 
+import dev.gatehouse.fastcgi.managed.PhpFpmConfig;
+import dev.gatehouse.fastcgi.managed.Programs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,9 +26,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real php-fpm (Debian's {@code /usr/sbin/php-fpm8.2}, else the newest
- * {@code /usr/sbin/php-fpmX.Y}, or the path in the system property {@code gatehouse.phpFpm}) for
- * a test class. Register it on a static field:
+ * A real php-fpm (the one {@link Programs#phpFpm()} finds, as the managed backend would, or the
+ * path in the system property {@code gatehouse.phpFpm}) for a test class. Register it on a static field:
  *
  * <pre>{@code
  * @RegisterExtension
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code it-tests} through this module's test-jar (package {@code dev.gatehouse.fastcgi.testing}).
  *
  * <p>It runs in the foreground ({@code -F}) without php.ini ({@code -n}), with {@code -R} when
- * the tests run as root, from a generated configuration in a temporary directory: two pools of
+ * the tests run as root, from a configuration written by the production {@link PhpFpmConfig} in a
+ * temporary directory: two pools of
  * {@code pm = static} workers, {@link Pool#TCP} listening on 127.0.0.1 at a free port and
  * {@link Pool#UNIX} on a socket in the directory, each with {@code pm.status_path = /fpm-status},
  * an access log, {@code catch_workers_output = yes} and {@code expose_php} off (so STDOUT holds
@@ -144,42 +146,23 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
     }
 
     private String config() {
-        StringBuilder conf = new StringBuilder();
-        conf.append("[global]\n")
-                .append("pid = ")
-                .append(dir.resolve("php-fpm.pid"))
-                .append('\n')
-                .append("error_log = ")
-                .append(errorLogFile())
-                .append('\n')
-                .append("daemonize = no\n")
-                .append("log_level = notice\n");
+        List<PhpFpmConfig.Pool> pools = new ArrayList<>();
         for (Pool pool : Pool.values()) {
-            conf.append('\n')
-                    .append('[')
-                    .append(pool.poolName())
-                    .append("]\n")
-                    .append("listen = ")
-                    .append(
-                            pool == Pool.TCP
-                                    ? address.getAddress().getHostAddress() + ":" + address.getPort()
-                                    : socket.toString())
-                    .append('\n')
-                    .append("pm = static\n")
-                    .append("pm.max_children = ")
-                    .append(maxChildren)
-                    .append('\n')
-                    .append("pm.status_path = ")
-                    .append(STATUS_PATH)
-                    .append('\n')
-                    .append("access.log = ")
-                    .append(accessLogFile(pool))
-                    .append('\n')
-                    .append("catch_workers_output = yes\n")
-                    .append("php_admin_flag[expose_php] = off\n")
-                    .append("security.limit_extensions = .php\n");
+            String listen = pool == Pool.TCP
+                    ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                    : socket.toString();
+            Map<String, String> directives = PhpFpmConfig.staticPool(listen, maxChildren, 0);
+            directives.put("pm.status_path", STATUS_PATH);
+            directives.put("access.log", accessLogFile(pool).toString());
+            directives.put("php_admin_flag[expose_php]", "off");
+            directives.put("security.limit_extensions", ".php");
+            pools.add(new PhpFpmConfig.Pool(pool.poolName(), directives));
         }
-        return conf.toString();
+        return new PhpFpmConfig(
+                        PhpFpmConfig.foreground(
+                                dir.resolve("php-fpm.pid"), errorLogFile().toString()),
+                        pools)
+                .render();
     }
 
     /** The TCP pool's address on 127.0.0.1. */
@@ -353,17 +336,13 @@ public final class PhpFpm implements BeforeAllCallback, AfterAllCallback, AutoCl
         }
     }
 
-    /** The property's path, else Debian's php-fpm8.2, else the newest /usr/sbin/php-fpmX.Y. */
-    private static Path binary() throws IOException {
+    /** The property's path, else what the managed backend would run ({@link Programs#phpFpm()}). */
+    private static Path binary() {
         String configured = System.getProperty("gatehouse.phpFpm");
-        Path binary = Path.of(configured != null ? configured : "/usr/sbin/php-fpm8.2");
-        if (configured == null && !Files.isExecutable(binary)) {
-            try (Stream<Path> sbin = Files.list(Path.of("/usr/sbin"))) {
-                binary = sbin.filter(p -> p.getFileName().toString().matches("php-fpm\\d+\\.\\d+"))
-                        .max(Comparator.comparing(p -> p.getFileName().toString()))
-                        .orElse(binary);
-            }
-        }
+        Path binary = configured != null
+                ? Path.of(configured)
+                : Programs.phpFpm()
+                        .orElseThrow(() -> new IllegalStateException("no php-fpm: install php-fpm (.ci/run does)"));
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is missing: install php-fpm (.ci/run does)");
         }

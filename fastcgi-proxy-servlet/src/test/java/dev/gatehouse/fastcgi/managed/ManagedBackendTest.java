@@ -1,0 +1,169 @@
+package dev.gatehouse.fastcgi.managed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
+import dev.gatehouse.fastcgi.testing.FastCgiProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A real php-fpm and a real php-cgi run as managed backends: they serve a script, come back
+ * after the master is killed, and leave no process and no directory when closed.
+ */
+class ManagedBackendTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path www;
+
+    private ManagedBackend backend;
+
+    @BeforeEach
+    void script() throws IOException {
+        Files.writeString(www.resolve("hello.php"), "<?php echo 'hello from ', php_sapi_name(), ' ', getenv('APP');");
+    }
+
+    @AfterEach
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private ManagedBackend start(Map<String, String> params) throws IOException {
+        Map<String, String> all = new HashMap<>(params);
+        all.putIfAbsent("backendChildren", "2");
+        backend = ManagedBackend.prepare(ManagedBackendConfig.parse(all::get), "test")
+                .orElseThrow();
+        backend.start();
+        return backend;
+    }
+
+    private String hello() throws IOException {
+        Path script = www.resolve("hello.php");
+        FastCgiProbe.Response response = FastCgiProbe.request(
+                backend.address().socketAddress(),
+                FastCgiProbe.params(Map.of(
+                        "GATEWAY_INTERFACE", "CGI/1.1",
+                        "REQUEST_METHOD", "GET",
+                        "SCRIPT_FILENAME", script.toString(),
+                        "SCRIPT_NAME", "/hello.php",
+                        "QUERY_STRING", "",
+                        "SERVER_PROTOCOL", "HTTP/1.1",
+                        "REDIRECT_STATUS", "200")),
+                new byte[0],
+                LIMIT);
+        assertTrue(FastCgiProbe.completed(response), response.toString());
+        return response.body();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"php-fpm,unix,fpm-fcgi", "php-fpm,tcp,fpm-fcgi", "php-cgi,unix,cgi-fcgi", "php-cgi,tcp,cgi-fcgi"})
+    void servesIsRestartedAfterKill9AndLeavesNothing(String kind, String listen, String sapi) throws Exception {
+        start(Map.of("managedBackend", kind, "backendListen", listen, "backendEnv", "APP=managed"));
+        assertEquals("hello from " + sapi + " managed", hello());
+        long master = backend.pid();
+        List<Long> first = backend.pids();
+        assertEquals(3, first.size(), "a master and two workers: " + first);
+        Path dir = backend.directory();
+        assertTrue(Files.isDirectory(dir));
+
+        ProcessHandle.of(master).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (backend.restarts() < 1 || backend.pid() < 0) {
+            assertTrue(System.nanoTime() < deadline, "not restarted within " + LIMIT);
+            Thread.sleep(20);
+        }
+        assertNotEquals(master, backend.pid());
+        assertEquals("hello from " + sapi + " managed", hello());
+        for (long old : first) {
+            assertFalse(alive(old), "old process " + old + " was killed with its master");
+        }
+
+        List<Long> second = backend.pids();
+        backend.close();
+        for (long pid : second) {
+            assertFalse(alive(pid), "process " + pid + " left behind");
+        }
+        assertFalse(Files.exists(dir), dir + " removed");
+        assertEquals(-1, backend.pid());
+    }
+
+    @Test
+    void aCommandThatExitsFailsTheStartWithItsOutput() throws IOException {
+        BackendStartException e = assertThrows(
+                BackendStartException.class,
+                () -> start(Map.of(
+                        "managedBackend",
+                        "command",
+                        "backendCommand",
+                        "sh -c 'echo no such server {address} >&2; exit 3'")));
+        assertTrue(e.getMessage().contains("managed backend 'sh -c echo no such server"), e.getMessage());
+        assertTrue(e.getMessage().contains("exited with status 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("no such server /"), e.getMessage());
+        assertFalse(Files.exists(backend.directory()));
+        backend = null;
+    }
+
+    @Test
+    void aCommandThatNeverListensTimesOutAndIsKilled() throws IOException {
+        Map<String, String> params = Map.of(
+                "managedBackend", "command",
+                "backendCommand", "sh -c 'sleep 60' {address}",
+                "backendStartTimeout", "500ms");
+        BackendStartException e = assertThrows(BackendStartException.class, () -> start(params));
+        assertTrue(e.getMessage().contains("not accepting connections at unix:/"), e.getMessage());
+        assertTrue(e.getMessage().contains("within 500 ms"), e.getMessage());
+        assertEquals(List.of(), backend.pids());
+        backend = null;
+    }
+
+    @Test
+    void autoPrefersPhpFpm() throws IOException {
+        backend = ManagedBackend.prepare(ManagedBackendConfig.parse(Map.of("managedBackend", "auto")::get), "t")
+                .orElseThrow();
+        assertEquals(Kind.PHP_FPM, backend.kind());
+        assertTrue(backend.command().contains("php-fpm"), backend.command());
+    }
+
+    @Test
+    void aMissingProgramIsNamed() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ManagedBackend.prepare(
+                        ManagedBackendConfig.parse(
+                                Map.of("managedBackend", "php-cgi", "backendCommand", "php-cgi-nonesuch")::get),
+                        "t"));
+        assertTrue(e.getMessage().contains("no executable php-cgi-nonesuch"), e.getMessage());
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
