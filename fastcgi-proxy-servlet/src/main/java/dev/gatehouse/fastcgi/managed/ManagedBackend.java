@@ -177,6 +177,14 @@ public final class ManagedBackend implements AutoCloseable {
             close(); // whatever went wrong, nothing started here keeps running
             throw e;
         }
+        if (runningAsRoot()) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: the JVM runs as root, so {1} runs PHP as root too; run the container as an"
+                            + " unprivileged user",
+                    name,
+                    kind.paramValue());
+        }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         supervisor = new Thread(this::supervise, "gatehouse-backend-" + name);
         supervisor.setDaemon(true);
