@@ -69,6 +69,8 @@ final class TomcatContainer implements ServletContainer {
         Tomcat tomcat = newTomcat();
         Context context = tomcat.addWebapp(contextPath, war.toAbsolutePath().toString());
         ((StandardContext) context).setUnpackWAR(unpack);
+        // the test class path also holds Jetty's WebSocket initializer, which only Jetty can run
+        ((StandardContext) context).setContainerSciFilter("org\\.eclipse\\.jetty\\..*");
         return new TomcatContainer(tomcat, context, contextPath);
     }
 
