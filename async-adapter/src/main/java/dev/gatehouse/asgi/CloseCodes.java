@@ -15,6 +15,9 @@ public final class CloseCodes {
     public static final int ABNORMAL_CLOSURE = 1006;
 
     public static final int POLICY_VIOLATION = 1008;
+    /** The message is too big to process. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+
     public static final int INTERNAL_ERROR = 1011;
     /** Never in a frame: the TLS handshake failed. */
     public static final int TLS_HANDSHAKE = 1015;

@@ -27,7 +27,8 @@ import java.lang.reflect.InvocationTargetException;
  *
  * <p>{@code init} runs the application's lifespan startup and fails deployment with a {@link
  * ServletException} naming the application's message when startup fails; {@code destroy} runs
- * the lifespan shutdown. Every request becomes one {@link HttpExchange}. The init-params are in
+ * the lifespan shutdown. Every request becomes one {@link HttpExchange}, except a WebSocket
+ * handshake ({@code Upgrade: websocket}), which {@link WebSocketUpgrade} serves. The init-params are in
  * {@link AsgiServletConfig} and the package documentation.
  */
 public class AsgiServlet extends HttpServlet {
@@ -44,6 +45,7 @@ public class AsgiServlet extends HttpServlet {
     private transient AsgiApplication application;
     private transient AsgiServletConfig config;
     private transient Lifespan lifespan;
+    private transient WebSocketUpgrade webSocket;
 
     /** For deployment by class name: the init-param {@code application} names the application. */
     public AsgiServlet() {}
@@ -67,6 +69,7 @@ public class AsgiServlet extends HttpServlet {
             application = instantiate(config.application());
         }
         lifespan = new Lifespan(application, config.lifespanTimeout());
+        webSocket = new WebSocketUpgrade(application, config, getServletName());
         try {
             lifespan.startup();
         } catch (Lifespan.StartupFailedException e) {
@@ -117,6 +120,11 @@ public class AsgiServlet extends HttpServlet {
             throw new ServletException(getServletName() + ": async support is off; set"
                     + " <async-supported>true</async-supported> (or Dynamic.setAsyncSupported(true))"
                     + " for this servlet and every filter in front of it");
+        }
+        if (request.getDispatcherType() == DispatcherType.REQUEST && WebSocketScopes.isUpgrade(request)) {
+            // no startAsync: the upgrade must happen within this dispatch (see WebSocketUpgrade)
+            webSocket.serve(request, response, lifespan.state());
+            return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(config.asyncTimeout().toMillis());

@@ -17,18 +17,43 @@ import java.util.function.Function;
  * @param lifespanTimeout how long {@code init} and {@code destroy} wait for the application to
  *     answer {@code lifespan.startup} and {@code lifespan.shutdown}
  * @param readBufferSize the most request-body bytes read into one {@code http.request} event
+ * @param webSocketMaxMessageSize the largest WebSocket message, in bytes, a client may send; a
+ *     larger one closes the socket with 1009
+ * @param webSocketHandshakeTimeout how long a WebSocket handshake waits for the application to
+ *     answer {@code websocket.connect} (the container's thread waits meanwhile; see {@link
+ *     WebSocketUpgrade})
  */
 public record AsgiServletConfig(
-        String application, Duration asyncTimeout, Duration lifespanTimeout, int readBufferSize) {
+        String application,
+        Duration asyncTimeout,
+        Duration lifespanTimeout,
+        int readBufferSize,
+        int webSocketMaxMessageSize,
+        Duration webSocketHandshakeTimeout) {
 
     public static final String APPLICATION = "application";
     public static final String ASYNC_TIMEOUT = "asyncTimeout";
     public static final String LIFESPAN_TIMEOUT = "lifespanTimeout";
     public static final String READ_BUFFER_SIZE = "readBufferSize";
+    public static final String WEBSOCKET_MAX_MESSAGE_SIZE = "webSocketMaxMessageSize";
+    public static final String WEBSOCKET_HANDSHAKE_TIMEOUT = "webSocketHandshakeTimeout";
 
     static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_LIFESPAN_TIMEOUT = Duration.ofSeconds(30);
     static final int DEFAULT_READ_BUFFER_SIZE = 65536;
+    static final int DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE = 1 << 20;
+    static final Duration DEFAULT_WEBSOCKET_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The HTTP-only settings, with the WebSocket defaults. */
+    public AsgiServletConfig(String application, Duration asyncTimeout, Duration lifespanTimeout, int readBufferSize) {
+        this(
+                application,
+                asyncTimeout,
+                lifespanTimeout,
+                readBufferSize,
+                DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE,
+                DEFAULT_WEBSOCKET_HANDSHAKE_TIMEOUT);
+    }
 
     /**
      * Reads the init-params through {@code param} (e.g. {@code getInitParameter}; null for absent).
@@ -50,7 +75,9 @@ public record AsgiServletConfig(
                 application,
                 duration(param, ASYNC_TIMEOUT, DEFAULT_ASYNC_TIMEOUT, true),
                 duration(param, LIFESPAN_TIMEOUT, DEFAULT_LIFESPAN_TIMEOUT, false),
-                readBufferSize(param));
+                size(param, READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_SIZE, 1024, 16 * 1024 * 1024),
+                size(param, WEBSOCKET_MAX_MESSAGE_SIZE, DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE, 125, 256 * 1024 * 1024),
+                duration(param, WEBSOCKET_HANDSHAKE_TIMEOUT, DEFAULT_WEBSOCKET_HANDSHAKE_TIMEOUT, false));
     }
 
     private static String value(Function<String, String> param, String name) {
@@ -90,21 +117,21 @@ public record AsgiServletConfig(
         return Duration.ofSeconds(Long.parseLong(v));
     }
 
-    private static int readBufferSize(Function<String, String> param) {
-        String value = value(param, READ_BUFFER_SIZE);
+    private static int size(Function<String, String> param, String name, int def, int min, int max) {
+        String value = value(param, name);
         if (value == null) {
-            return DEFAULT_READ_BUFFER_SIZE;
+            return def;
         }
         try {
             int size = Integer.parseInt(value);
-            if (size < 1024 || size > 16 * 1024 * 1024) {
+            if (size < min || size > max) {
                 throw new IllegalArgumentException("out of range");
             }
             return size;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                    "init-param " + READ_BUFFER_SIZE + "='" + value
-                            + "' is invalid: expected a number of bytes from 1024 to 16777216",
+                    "init-param " + name + "='" + value + "' is invalid: expected a number of bytes from " + min
+                            + " to " + max,
                     e);
         }
     }

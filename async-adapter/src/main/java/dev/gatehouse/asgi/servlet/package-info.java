@@ -2,7 +2,8 @@
  * The servlet bridge: {@link dev.gatehouse.asgi.servlet.AsgiServlet} serves an {@link
  * dev.gatehouse.asgi.AsgiApplication} over HTTP (ASGI HTTP spec 2.4 with the HTTP Trailers
  * extension) and runs its lifespan (spec 2.0), on any Servlet 6.0 container; tested on Jetty 12
- * and Tomcat 11. WebSocket scopes are not bridged yet.
+ * and Tomcat 11. WebSocket handshakes ({@code Upgrade: websocket}) become {@code websocket}
+ * scopes through Jakarta WebSocket 2.1 (see "WebSocket" below).
  *
  * <h2>Init-params</h2>
  *
@@ -19,6 +20,10 @@
  *     for the answer to {@code lifespan.startup} / {@code lifespan.shutdown}</td></tr>
  * <tr><td>{@code readBufferSize}</td><td>{@code 65536}</td><td>most bytes in one {@code
  *     http.request} event (1024–16777216)</td></tr>
+ * <tr><td>{@code webSocketMaxMessageSize}</td><td>{@code 1048576}</td><td>largest WebSocket
+ *     message a client may send, in bytes (125–268435456); larger closes with 1009</td></tr>
+ * <tr><td>{@code webSocketHandshakeTimeout}</td><td>{@code 10s}</td><td>how long the handshake
+ *     waits for the answer to {@code websocket.connect}; then 504</td></tr>
  * </table>
  *
  * <h2>How an exchange runs</h2>
@@ -60,6 +65,39 @@
  *   <li><b>Lifespan</b> runs in {@code init} and {@code destroy}; {@code lifespan.startup.failed}
  *       fails the servlet's initialisation with its message. Every request scope gets a copy of
  *       the lifespan state.
+ * </ul>
+ *
+ * <h2>WebSocket</h2>
+ *
+ * <ul>
+ *   <li><b>Enabling it.</b> The bridge needs the container's {@code ServerContainer} (servlet
+ *       context attribute {@code jakarta.websocket.server.ServerContainer}): Tomcat 11 provides it
+ *       to every web application ({@code WsSci}); Jetty 12 ee10 needs the {@code
+ *       ee10-websocket-jakarta} module or {@code
+ *       JakartaWebSocketServletContainerInitializer.configure(context, null)}. Without it a
+ *       WebSocket request is answered 501 and the servlet logs that once.
+ *   <li><b>The handshake is decided during {@code service}.</b> The application receives {@code
+ *       websocket.connect}; {@code websocket.accept} upgrades with {@code
+ *       upgradeHttpToWebSocket} (subprotocol and extra headers through the endpoint's
+ *       configurator), {@code websocket.close} or returning without an answer gives 403, a denial
+ *       response is written as sent, a failure gives 500. The container's thread waits for that
+ *       answer, at most {@code webSocketHandshakeTimeout}: Tomcat 11 performs an upgrade only when
+ *       the original dispatch returns without async started, so an upgrade after {@code
+ *       startAsync} (from another thread or an async dispatch) cannot work there, while waiting
+ *       works on both containers. An application that accepts at once answers before {@code
+ *       handle} returns, and nothing waits.
+ *   <li><b>Send is the backpressure.</b> {@code websocket.send} goes to the session's {@code
+ *       RemoteEndpoint.Async} with a {@code SendHandler}; its stage completes when the container
+ *       took the frame, and the next send starts only then (one in flight; later ones queue behind
+ *       it, as {@code send} promises).
+ *   <li><b>Receive is bounded.</b> Client messages (joined from partial frames, so that the limit
+ *       is the bridge's, equal on both containers) queue until {@code receive()}: at most 256
+ *       messages and 4 × {@code webSocketMaxMessageSize} bytes, else the socket is closed with
+ *       1008; a message over {@code webSocketMaxMessageSize} closes it with 1009.
+ *   <li><b>Closing.</b> {@code websocket.close} closes with its code and reason after the sends
+ *       before it; the client's close arrives as {@code websocket.disconnect} with its code and
+ *       reason, a dropped connection as 1006; an application failure after accept closes with
+ *       1011 (logged), a normal return with 1000.
  * </ul>
  */
 package dev.gatehouse.asgi.servlet;

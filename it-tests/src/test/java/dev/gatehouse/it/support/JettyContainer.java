@@ -9,12 +9,16 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
-/** Embedded Jetty 12 (ee10). */
+/**
+ * Embedded Jetty 12 (ee10), with Jakarta WebSocket enabled in every context (what the {@code
+ * websocket-jakarta} module does in a Jetty installation).
+ */
 final class JettyContainer implements ServletContainer {
 
     private final Server server;
@@ -42,6 +46,7 @@ final class JettyContainer implements ServletContainer {
         webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
         webapp.setWar(war.toString());
         webapp.setThrowUnavailableOnStartupException(true);
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
         return new JettyContainer(webapp, contextPath);
     }
 
@@ -55,6 +60,7 @@ final class JettyContainer implements ServletContainer {
         if (docBase != null) {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));
         }
+        JakartaWebSocketServletContainerInitializer.configure(context, null);
         for (ServletSpec spec : servlets) {
             ServletHolder holder = spec.instance() != null
                     ? new ServletHolder(spec.name(), spec.instance())

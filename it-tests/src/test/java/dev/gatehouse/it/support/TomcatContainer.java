@@ -18,8 +18,12 @@ import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.websocket.server.WsSci;
 
-/** Embedded Tomcat 11. */
+/**
+ * Embedded Tomcat 11, with Jakarta WebSocket enabled: a WAR gets it as in a Tomcat installation
+ * (Tomcat finds {@code WsSci} on its class path), a programmatic context by adding {@code WsSci}.
+ */
 final class TomcatContainer implements ServletContainer {
 
     private final Tomcat tomcat;
@@ -65,6 +69,8 @@ final class TomcatContainer implements ServletContainer {
         Tomcat tomcat = newTomcat();
         Context context = tomcat.addWebapp(contextPath, war.toAbsolutePath().toString());
         ((StandardContext) context).setUnpackWAR(unpack);
+        // the test class path also holds Jetty's WebSocket initializer, which only Jetty can run
+        ((StandardContext) context).setContainerSciFilter("org\\.eclipse\\.jetty\\..*");
         return new TomcatContainer(tomcat, context, contextPath);
     }
 
@@ -97,6 +103,7 @@ final class TomcatContainer implements ServletContainer {
         }
         Context context = tomcat.addContext(contextPath, base);
         context.setPrivileged(privileged);
+        context.addServletContainerInitializer(new WsSci(), null);
         for (ServletSpec spec : servlets) {
             Wrapper wrapper = spec.instance() != null
                     ? Tomcat.addServlet(context, spec.name(), spec.instance())

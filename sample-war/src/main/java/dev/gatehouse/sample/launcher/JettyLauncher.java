@@ -2,11 +2,13 @@ package dev.gatehouse.sample.launcher;
 
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Serves a WAR on embedded Jetty 12 (ee10). Options: {@code --port N} (default 8080),
+ * Serves a WAR on embedded Jetty 12 (ee10), with Jakarta WebSocket enabled (as the {@code
+ * websocket-jakarta} module does in a Jetty installation; Tomcat enables it by itself). Options: {@code --port N} (default 8080),
  * {@code --host H} (default 127.0.0.1), {@code --context /path} (default /).
  */
 public final class JettyLauncher {
@@ -42,6 +44,7 @@ public final class JettyLauncher {
         webapp.setContextPath(contextPath);
         webapp.setWar(war.toString());
         webapp.setThrowUnavailableOnStartupException(true);
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
         server.setHandler(webapp);
         server.setStopAtShutdown(true);
         server.start();
