@@ -3,20 +3,22 @@ package dev.gatehouse.sample.asgi;
 import dev.gatehouse.asgi.CloseCodes;
 import dev.gatehouse.asgi.Send;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one chat room: its members, and messages to all of them. Lives in the lifespan state from
  * startup to shutdown, so every connection finds the same room. Thread-safe without a room-wide
- * lock: each member guards its own queue.
+ * lock: the member set is copy-on-write, and each member guards its own queue.
  *
  * <p>What members receive, as JSON text messages: {@code {"type":"join","nick":…,"members":N}},
  * {@code {"type":"message","nick":…,"text":…}}, {@code {"type":"leave","nick":…,"members":N,
  * "reason":…}}. Text is sent as the sender wrote it; the page escapes it for HTML.
  */
 final class ChatRoom {
-    private final Set<ChatMember> members = ConcurrentHashMap.newKeySet();
+    /** In join order, so everyone sees a broadcast's effects in the same order; joins are rare next to messages. */
+    private final Set<ChatMember> members = new CopyOnWriteArraySet<>();
+
     private final AtomicInteger guests = new AtomicInteger();
     private volatile boolean closed;
 
