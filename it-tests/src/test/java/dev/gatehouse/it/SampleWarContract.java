@@ -4,19 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.it.support.FullDuplexPost;
+import dev.gatehouse.it.support.LogCapture;
+import dev.gatehouse.it.support.MultipartBody;
 import dev.gatehouse.it.support.Processes;
+import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ServletContainer;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The sample WAR, deployed unchanged, serves its index page and its CGI demos. */
+/** The sample WAR, deployed unchanged, serves its index page, its CGI demos and its async demos. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SampleWarContract {
 
@@ -57,6 +72,9 @@ abstract class SampleWarContract {
         assertEquals(200, response.statusCode());
         assertTrue(response.body().contains("cgi-bin/env.sh"), response.body());
         assertTrue(response.body().contains("php/hello.php"), response.body());
+        for (String demo : ASYNC_DEMOS) {
+            assertTrue(response.body().contains("href=\"" + demo + "\""), demo);
+        }
     }
 
     @Test
@@ -131,5 +149,203 @@ abstract class SampleWarContract {
     void scriptsAreNotServedAsFiles() throws Exception {
         assertEquals(404, get("WEB-INF/cgi/hello.sh").statusCode());
         assertEquals(404, get("cgi-bin/missing.sh").statusCode());
+    }
+
+    // ==== async demos (dev.gatehouse.sample.asgi through AsgiServlet) ====
+
+    private static final List<String> ASYNC_DEMOS = List.of("async/echo", "async/clock", "async/chat", "async/sha256");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void eachAsyncDemoServesItsPage() throws Exception {
+        for (String demo : ASYNC_DEMOS) {
+            HttpResponse<String> response = get(demo);
+            assertEquals(200, response.statusCode(), demo);
+            assertEquals("text/html;charset=utf-8", contentType(response), demo);
+            assertTrue(response.body().contains("<a href=\"../\">Back to the index</a>"), demo);
+        }
+    }
+
+    @Test
+    void echoStreams5MegabytesBackWithTheirContentType() throws Exception {
+        byte[] body = new byte[5 * 1024 * 1024 + 3];
+        new Random(5).nextBytes(body);
+        // full duplex: the echo answers while the body is still arriving
+        FullDuplexPost.Result result = FullDuplexPost.post(container.uri("async/echo"), body, false);
+        assertEquals(200, result.status());
+        assertEquals("application/octet-stream", result.headers().get("content-type"));
+        assertEquals(body.length, result.bodyBytes());
+        assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
+    }
+
+    @Test
+    void echoOfAChunkedBody() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("async/echo"))
+                        .header("Content-Type", "text/csv; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/csv;charset=utf-8", contentType(response));
+        assertEquals("a,b\n1,2\n", response.body());
+    }
+
+    @Test
+    void clockStreamsEventsThenEnds() throws Exception {
+        HttpResponse<String> response = get("async/clock?stream&count=2");
+        assertEquals(200, response.statusCode());
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"),
+                response.headers().map().toString());
+        assertTrue(
+                Pattern.matches(
+                        "id: 1\ndata: \\S+\n\nid: 2\ndata: \\S+\n\nevent: end\ndata: 2 events sent\n\n",
+                        response.body()),
+                response.body());
+    }
+
+    @Test
+    void clockStopsWhenTheClientDisconnects() throws Exception {
+        try (LogCapture log = LogCapture.install("dev.gatehouse.sample.asgi.ClockApp")) {
+            String target = container.base().getRawPath() + "async/clock?stream&count=60";
+            try (RawHttp raw = RawHttp.connect(container.base(), WAIT)) {
+                raw.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                RawHttp.Head head = raw.readHead();
+                assertEquals(200, head.status());
+                InputStream events = raw.body(head);
+                assertTrue(RawHttp.readLine(events).startsWith("id: 1"));
+                RawHttp.readLine(events); // data: …
+                RawHttp.readLine(events); // blank line
+                assertTrue(RawHttp.readLine(events).startsWith("id: 2"));
+            } // the client goes away after two events
+            List<String> seen =
+                    log.await(messages -> messages.stream().anyMatch(m -> m.contains("client disconnected")), WAIT);
+            assertTrue(
+                    seen.stream()
+                            .anyMatch(m -> m.matches("clock: stream ended after [2-6] events: client disconnected")),
+                    seen.toString());
+        }
+    }
+
+    @Test
+    void sha256OfA20MegabyteChunkedUpload() throws Exception {
+        byte[] body = new byte[20 * 1024 * 1024];
+        new Random(20).nextBytes(body);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("async/sha256"))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(FullDuplexPost.sha256(body) + "  " + body.length + "  -\n", response.body());
+    }
+
+    @Test
+    void sha256OfTheFilesOfAForm() throws Exception {
+        byte[] file = new byte[3 * 1024 * 1024 + 1];
+        new Random(3).nextBytes(file);
+        MultipartBody form = new MultipartBody("----gatehouse" + System.nanoTime())
+                .field("note", "not hashed")
+                .file("file", "random.bin", "application/octet-stream", file)
+                .file("file", "abc.txt", "text/plain", "abc".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("async/sha256"))
+                        .header("Content-Type", form.contentType())
+                        .header("Accept", "application/json")
+                        .POST(form.publisher(false))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "{\"files\":[{\"field\":\"file\",\"filename\":\"random.bin\",\"sha256\":\""
+                        + FullDuplexPost.sha256(file) + "\",\"bytes\":" + file.length
+                        + "},{\"field\":\"file\",\"filename\":\"abc.txt\",\"sha256\":"
+                        + "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"bytes\":3}]}\n",
+                response.body());
+    }
+
+    @Test
+    void sha256OfAMalformedFormIs400() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(container.uri("async/sha256"))
+                        .header("Content-Type", "multipart/form-data; boundary=xyz")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "--xyz\r\nContent-Disposition: form-data; name=a\r\n\r\ncut"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+        assertEquals(
+                "400 malformed multipart/form-data: the body ended before the closing boundary --xyz--\n",
+                response.body());
+    }
+
+    @Test
+    void chatBroadcastsMessagesAndAnnouncesJoinsAndLeaves() throws Exception {
+        URI chat = URI.create(container.uri("async/chat").toString().replaceFirst("^http", "ws"));
+        Inbox ada = new Inbox();
+        Inbox bob = new Inbox();
+        WebSocket adaSocket = http.newWebSocketBuilder()
+                .buildAsync(URI.create(chat + "?nick=Ada"), ada)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"join\",\"nick\":\"Ada\",\"members\":1}", ada.next());
+        WebSocket bobSocket = http.newWebSocketBuilder()
+                .buildAsync(URI.create(chat + "?nick=Bob"), bob)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}", ada.next());
+        assertEquals("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}", bob.next());
+
+        adaSocket.sendText("hello <b>", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        String said = "{\"type\":\"message\",\"nick\":\"Ada\",\"text\":\"hello <b>\"}";
+        assertEquals(said, ada.next());
+        assertEquals(said, bob.next());
+
+        bobSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"leave\",\"nick\":\"Bob\",\"members\":1,\"reason\":\"left\"}", ada.next());
+
+        adaSocket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1}), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("closed 1003 text messages only", ada.next());
+    }
+
+    /** The Content-Type without spaces: Tomcat writes {@code a;b} what Jetty writes {@code a; b}. */
+    private static String contentType(HttpResponse<?> response) {
+        return response.headers().firstValue("Content-Type").orElseThrow().replace(" ", "");
+    }
+
+    /** A WebSocket listener that queues each whole text message, and the close as "closed CODE REASON". */
+    private static final class Inbox implements WebSocket.Listener {
+        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            messages.add("closed " + code + " " + reason);
+            return null;
+        }
+
+        String next() throws InterruptedException {
+            String message = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (message == null) {
+                throw new AssertionError("no WebSocket message within " + WAIT);
+            }
+            return message;
+        }
     }
 }
