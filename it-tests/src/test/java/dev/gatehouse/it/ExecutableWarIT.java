@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
+import dev.gatehouse.it.support.WebSocketInbox;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -159,6 +161,20 @@ class ExecutableWarIT {
         assertEquals(200, result.status());
         assertEquals(Integer.toString(body.length), result.headers().get("x-content-length"));
         assertEquals(FullDuplexPost.sha256(body), result.bodySha256());
+    }
+
+    @Test
+    void chatWorksOverWebSocket() throws Exception {
+        // the runner enables Jakarta WebSocket in its embedded Jetty, as Tomcat does by itself
+        URI chat = URI.create(base.resolve("async/chat?nick=Jar").toString().replaceFirst("^http", "ws"));
+        Duration wait = Duration.ofSeconds(20);
+        WebSocketInbox inbox = new WebSocketInbox(wait);
+        WebSocket socket = http.newWebSocketBuilder().buildAsync(chat, inbox).get(wait.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"join\",\"nick\":\"Jar\",\"members\":1}", inbox.next());
+        socket.sendText("hi", true).get(wait.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"message\",\"nick\":\"Jar\",\"text\":\"hi\"}", inbox.next());
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(wait.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("closed 1000 ", inbox.next().substring(0, "closed 1000 ".length()));
     }
 
     @Test

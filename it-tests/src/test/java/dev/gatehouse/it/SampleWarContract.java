@@ -10,6 +10,7 @@ import dev.gatehouse.it.support.MultipartBody;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ServletContainer;
+import dev.gatehouse.it.support.WebSocketInbox;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,9 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -289,8 +287,8 @@ abstract class SampleWarContract {
     @Test
     void chatBroadcastsMessagesAndAnnouncesJoinsAndLeaves() throws Exception {
         URI chat = URI.create(container.uri("async/chat").toString().replaceFirst("^http", "ws"));
-        Inbox ada = new Inbox();
-        Inbox bob = new Inbox();
+        WebSocketInbox ada = new WebSocketInbox(WAIT);
+        WebSocketInbox bob = new WebSocketInbox(WAIT);
         WebSocket adaSocket = http.newWebSocketBuilder()
                 .buildAsync(URI.create(chat + "?nick=Ada"), ada)
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -316,36 +314,5 @@ abstract class SampleWarContract {
     /** The Content-Type without spaces: Tomcat writes {@code a;b} what Jetty writes {@code a; b}. */
     private static String contentType(HttpResponse<?> response) {
         return response.headers().firstValue("Content-Type").orElseThrow().replace(" ", "");
-    }
-
-    /** A WebSocket listener that queues each whole text message, and the close as "closed CODE REASON". */
-    private static final class Inbox implements WebSocket.Listener {
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
-            messages.add("closed " + code + " " + reason);
-            return null;
-        }
-
-        String next() throws InterruptedException {
-            String message = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            if (message == null) {
-                throw new AssertionError("no WebSocket message within " + WAIT);
-            }
-            return message;
-        }
     }
 }
