@@ -193,6 +193,16 @@ abstract class AsgiWebSocketContract {
     }
 
     @Test
+    void withoutJakartaWebSocketTheUpgradeIs501() throws Exception {
+        try (ServletContainer bare = ServletContainer.servletsWithoutWebSocket(
+                kind(), "/ws", List.of(asgi("echo", WebSocketApps.ECHO, "/echo")))) {
+            RawHttp.Response response = RawHttp.exchange(bare.base(), upgradeRequest("echo"), false, WAIT);
+            assertEquals(501, response.head().status());
+            assertTrue(response.text().contains("WebSocket is not enabled"), response.text());
+        }
+    }
+
+    @Test
     void badHandshakeIs400() throws Exception {
         byte[] post = ("POST " + container.base().getPath() + "echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         + "Upgrade: websocket\r\nConnection: close, Upgrade\r\nSec-WebSocket-Version: 13\r\n"

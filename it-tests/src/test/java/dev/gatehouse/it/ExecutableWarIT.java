@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
-import dev.gatehouse.it.support.WebSocketInbox;
+import dev.gatehouse.it.support.WsClient;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -168,13 +168,12 @@ class ExecutableWarIT {
         // the runner enables Jakarta WebSocket in its embedded Jetty, as Tomcat does by itself
         URI chat = URI.create(base.resolve("async/chat?nick=Jar").toString().replaceFirst("^http", "ws"));
         Duration wait = Duration.ofSeconds(20);
-        WebSocketInbox inbox = new WebSocketInbox(wait);
-        WebSocket socket = http.newWebSocketBuilder().buildAsync(chat, inbox).get(wait.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("{\"type\":\"join\",\"nick\":\"Jar\",\"members\":1}", inbox.next());
-        socket.sendText("hi", true).get(wait.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("{\"type\":\"message\",\"nick\":\"Jar\",\"text\":\"hi\"}", inbox.next());
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(wait.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("closed 1000 ", inbox.next().substring(0, "closed 1000 ".length()));
+        WsClient client = WsClient.connect(http, chat, true);
+        assertEquals(new WsClient.Text("{\"type\":\"join\",\"nick\":\"Jar\",\"members\":1}"), client.next(wait));
+        client.socket().sendText("hi", true).get(wait.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(new WsClient.Text("{\"type\":\"message\",\"nick\":\"Jar\",\"text\":\"hi\"}"), client.next(wait));
+        client.socket().sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(wait.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(1000, ((WsClient.Closed) client.next(wait)).code());
     }
 
     @Test

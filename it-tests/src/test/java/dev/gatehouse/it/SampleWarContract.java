@@ -10,7 +10,7 @@ import dev.gatehouse.it.support.MultipartBody;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ServletContainer;
-import dev.gatehouse.it.support.WebSocketInbox;
+import dev.gatehouse.it.support.WsClient;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -287,28 +287,26 @@ abstract class SampleWarContract {
     @Test
     void chatBroadcastsMessagesAndAnnouncesJoinsAndLeaves() throws Exception {
         URI chat = URI.create(container.uri("async/chat").toString().replaceFirst("^http", "ws"));
-        WebSocketInbox ada = new WebSocketInbox(WAIT);
-        WebSocketInbox bob = new WebSocketInbox(WAIT);
-        WebSocket adaSocket = http.newWebSocketBuilder()
-                .buildAsync(URI.create(chat + "?nick=Ada"), ada)
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("{\"type\":\"join\",\"nick\":\"Ada\",\"members\":1}", ada.next());
-        WebSocket bobSocket = http.newWebSocketBuilder()
-                .buildAsync(URI.create(chat + "?nick=Bob"), bob)
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}", ada.next());
-        assertEquals("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}", bob.next());
+        WsClient ada = WsClient.connect(http, URI.create(chat + "?nick=Ada"), true);
+        assertEquals(text("{\"type\":\"join\",\"nick\":\"Ada\",\"members\":1}"), ada.next(WAIT));
+        WsClient bob = WsClient.connect(http, URI.create(chat + "?nick=Bob"), true);
+        assertEquals(text("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}"), ada.next(WAIT));
+        assertEquals(text("{\"type\":\"join\",\"nick\":\"Bob\",\"members\":2}"), bob.next(WAIT));
 
-        adaSocket.sendText("hello <b>", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        String said = "{\"type\":\"message\",\"nick\":\"Ada\",\"text\":\"hello <b>\"}";
-        assertEquals(said, ada.next());
-        assertEquals(said, bob.next());
+        ada.socket().sendText("hello <b>", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        WsClient.Text said = text("{\"type\":\"message\",\"nick\":\"Ada\",\"text\":\"hello <b>\"}");
+        assertEquals(said, ada.next(WAIT));
+        assertEquals(said, bob.next(WAIT));
 
-        bobSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("{\"type\":\"leave\",\"nick\":\"Bob\",\"members\":1,\"reason\":\"left\"}", ada.next());
+        bob.socket().sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(text("{\"type\":\"leave\",\"nick\":\"Bob\",\"members\":1,\"reason\":\"left\"}"), ada.next(WAIT));
 
-        adaSocket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1}), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("closed 1003 text messages only", ada.next());
+        ada.socket().sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1}), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(new WsClient.Closed(1003, "text messages only"), ada.next(WAIT));
+    }
+
+    private static WsClient.Text text(String text) {
+        return new WsClient.Text(text);
     }
 
     /** The Content-Type without spaces: Tomcat writes {@code a;b} what Jetty writes {@code a; b}. */

@@ -56,11 +56,18 @@ final class JettyContainer implements ServletContainer {
 
     static JettyContainer servlets(
             String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters) {
+        return servlets(contextPath, docBase, servlets, filters, true);
+    }
+
+    static JettyContainer servlets(
+            String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters, boolean webSocket) {
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         if (docBase != null) {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));
         }
-        JakartaWebSocketServletContainerInitializer.configure(context, null);
+        if (webSocket) {
+            JakartaWebSocketServletContainerInitializer.configure(context, null);
+        }
         for (ServletSpec spec : servlets) {
             ServletHolder holder = spec.instance() != null
                     ? new ServletHolder(spec.name(), spec.instance())

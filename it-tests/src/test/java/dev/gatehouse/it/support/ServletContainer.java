@@ -63,6 +63,16 @@ public interface ServletContainer extends AutoCloseable {
     }
 
     /**
+     * Starts a container of {@code kind} with {@code servlets} and Jakarta WebSocket left off, as
+     * in a Jetty installation without the {@code websocket-jakarta} module.
+     */
+    static ServletContainer servletsWithoutWebSocket(Kind kind, String contextPath, List<ServletSpec> servlets) {
+        return kind == Kind.JETTY
+                ? JettyContainer.servlets(contextPath, null, servlets, List.of(), false)
+                : TomcatContainer.servlets(contextPath, null, servlets, List.of(), false, false);
+    }
+
+    /**
      * Starts Tomcat with {@code servlets} in a privileged context: Tomcat's own container
      * servlets, such as {@code org.apache.catalina.servlets.CGIServlet}, refuse to start in any
      * other.

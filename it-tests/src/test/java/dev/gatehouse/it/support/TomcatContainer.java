@@ -92,6 +92,16 @@ final class TomcatContainer implements ServletContainer {
             List<ServletSpec> servlets,
             List<FilterSpec> filters,
             boolean privileged) {
+        return servlets(contextPath, docBase, servlets, filters, privileged, true);
+    }
+
+    static TomcatContainer servlets(
+            String contextPath,
+            Path docBase,
+            List<ServletSpec> servlets,
+            List<FilterSpec> filters,
+            boolean privileged,
+            boolean webSocket) {
         Tomcat tomcat = newTomcat();
         String base;
         try {
@@ -103,7 +113,9 @@ final class TomcatContainer implements ServletContainer {
         }
         Context context = tomcat.addContext(contextPath, base);
         context.setPrivileged(privileged);
-        context.addServletContainerInitializer(new WsSci(), null);
+        if (webSocket) {
+            context.addServletContainerInitializer(new WsSci(), null);
+        }
         for (ServletSpec spec : servlets) {
             Wrapper wrapper = spec.instance() != null
                     ? Tomcat.addServlet(context, spec.name(), spec.instance())
