@@ -47,6 +47,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuard.Owner {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
+    /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
+    private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
+    /**
+     * The most sends and receives accepted at once, nested in each other's continuations, before
+     * they go through the loop again, which unwinds the stack.
+     */
+    private static final int MAX_INLINE_DEPTH = 16;
 
     /** The life of the exchange, as opposed to the response's {@link HttpProtocol.State}. */
     enum State {
@@ -65,6 +72,11 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     private final SerialLoop loop = new SerialLoop();
     private final ExchangeGuard guard = new ExchangeGuard(this);
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    /** In the loop: whether {@code application.handle} is running, inside {@link #call}. */
+    private boolean calling;
+    /** In the loop: how many sends and receives accepted at once are on the stack. */
+    private int inlineDepth;
+
     private final String method;
     private final String uri;
     private RequestReader reader;
@@ -88,13 +100,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             throws IOException {
         HttpExchange exchange = new HttpExchange(async);
         async.addListener(exchange.guard);
-        exchange.reader = new RequestReader(
-                exchange,
-                exchange.protocol,
-                exchange.guard,
-                exchange.request,
-                exchange.request.getInputStream(),
-                readBufferSize);
+        exchange.reader =
+                new RequestReader(exchange, exchange.protocol, exchange.guard, exchange.request, readBufferSize);
         exchange.writer =
                 new ResponseWriter(exchange, exchange.guard, exchange.response, exchange.response.getOutputStream());
         exchange.loop.execute(() -> exchange.call(application, scope));
@@ -111,6 +118,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             return;
         }
         CompletionStage<Void> stage;
+        calling = true;
         try {
             stage = application.handle(scope, this, this);
             if (stage == null) {
@@ -118,6 +126,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             }
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
+        } finally {
+            calling = false;
         }
         stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
     }
@@ -125,7 +135,16 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     @Override
     public CompletionStage<ReceiveEvent> receive() {
         CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
-        loop.execute(() -> reader.receive(event));
+        if (inlineAllowed()) {
+            inlineDepth++;
+            try {
+                reader.receive(event);
+            } finally {
+                inlineDepth--;
+            }
+        } else {
+            loop.execute(() -> reader.receive(event));
+        }
         return event;
     }
 
@@ -134,8 +153,42 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         if (event == null) {
             return CompletableFuture.failedFuture(new NullPointerException("send(null)"));
         }
+        if (inlineAllowed()) {
+            inlineDepth++;
+            try {
+                return acceptNow(event);
+            } finally {
+                inlineDepth--;
+            }
+        }
         CompletableFuture<Void> stage = new CompletableFuture<>();
         loop.execute(() -> accept(event, stage));
+        return stage;
+    }
+
+    /**
+     * Whether a send or receive may be done at once instead of through the loop: when it comes
+     * from {@code handle} itself or a continuation run inside it (a stage already complete), on the
+     * loop's thread with no other task waiting, and not nested too deep. Most responses are sent
+     * so, with no task, no future and no hop per event.
+     */
+    private boolean inlineAllowed() {
+        return loop.runningAlone() && calling && inlineDepth < MAX_INLINE_DEPTH;
+    }
+
+    /** In the loop, inside {@code handle}: {@link #accept} with a stage made only when needed. */
+    private CompletionStage<Void> acceptNow(SendEvent event) {
+        try {
+            protocol.send(event);
+        } catch (AsgiProtocolException | ClientDisconnectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (event instanceof HttpResponseStart start) {
+            writer.start(start);
+            return SENT;
+        }
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        writer.enqueue(event, stage);
         return stage;
     }
 
