@@ -104,7 +104,15 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
                 new RequestReader(exchange, exchange.protocol, exchange.guard, exchange.request, readBufferSize);
         exchange.writer =
                 new ResponseWriter(exchange, exchange.guard, exchange.response, exchange.response.getOutputStream());
-        exchange.loop.execute(() -> exchange.call(application, scope));
+        if (exchange.loop.tryEnter()) { // always, for a new exchange: no callback can come yet
+            try {
+                exchange.call(application, scope);
+            } finally {
+                exchange.loop.leave();
+            }
+        } else {
+            exchange.loop.execute(() -> exchange.call(application, scope));
+        }
     }
 
     private void call(AsgiApplication application, HttpScope scope) {

@@ -228,15 +228,26 @@ final class ResponseWriter implements WriteListener {
 
     @Override
     public void onWritePossible() {
-        exchange.loop().execute(() -> {
-            if (!writable) {
-                // the first call: nothing written yet, so a write is possible now; a later call may
-                // run after the loop wrote again, so then isReady() is asked
-                writable = true;
-                knownReady = true;
+        SerialLoop loop = exchange.loop();
+        if (loop.tryEnter()) {
+            try {
+                writePossible();
+            } finally {
+                loop.leave();
             }
-            pump();
-        });
+        } else {
+            loop.execute(this::writePossible);
+        }
+    }
+
+    private void writePossible() {
+        if (!writable) {
+            // the first call: nothing written yet, so a write is possible now; a later call may
+            // run after the loop wrote again, so then isReady() is asked
+            writable = true;
+            knownReady = true;
+        }
+        pump();
     }
 
     @Override

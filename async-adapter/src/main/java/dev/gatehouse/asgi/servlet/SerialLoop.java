@@ -28,6 +28,34 @@ final class SerialLoop {
         if (pending.getAndIncrement() != 0) {
             return;
         }
+        drain();
+    }
+
+    /**
+     * Makes the caller's own code the loop's task when the loop is idle, without a task object:
+     * true, and then the caller runs its code and must call {@link #leave} in a {@code finally};
+     * false when another task runs or waits (then submit with {@link #execute}). The container's
+     * callbacks nearly always find the loop idle.
+     */
+    boolean tryEnter() {
+        if (pending.compareAndSet(0, 1)) {
+            drainer = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
+    /** Ends the task begun by {@link #tryEnter}: runs what was submitted meanwhile, then idles. */
+    void leave() {
+        if (pending.decrementAndGet() != 0) {
+            drain();
+        } else if (drainer == Thread.currentThread()) {
+            drainer = null;
+        }
+    }
+
+    /** Runs queued tasks until none is pending. */
+    private void drain() {
         drainer = Thread.currentThread();
         do {
             Runnable next = tasks.poll();
