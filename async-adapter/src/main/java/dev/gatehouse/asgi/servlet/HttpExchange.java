@@ -77,19 +77,17 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     /** In the loop: how many sends and receives accepted at once are on the stack. */
     private int inlineDepth;
 
-    private final String method;
-    private final String uri;
+    /** For log lines, which may come after the container recycled the request. */
+    private final HttpScope scope;
+
     private RequestReader reader;
     private ResponseWriter writer;
 
-    private HttpExchange(AsyncContext async) {
+    private HttpExchange(AsyncContext async, HttpScope scope) {
         this.async = async;
         this.request = (HttpServletRequest) async.getRequest();
         this.response = (HttpServletResponse) async.getResponse();
-        // kept for log lines, which may come after the container recycled the request; joined only
-        // when one is written
-        this.method = request.getMethod();
-        this.uri = request.getRequestURI();
+        this.scope = scope;
     }
 
     /**
@@ -98,7 +96,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
      */
     static void start(AsyncContext async, AsgiApplication application, HttpScope scope, int readBufferSize)
             throws IOException {
-        HttpExchange exchange = new HttpExchange(async);
+        HttpExchange exchange = new HttpExchange(async, scope);
         async.addListener(exchange.guard);
         exchange.reader =
                 new RequestReader(exchange, exchange.protocol, exchange.guard, exchange.request, readBufferSize);
@@ -388,6 +386,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
 
     @Override
     public String toString() {
-        return method + " " + uri;
+        // made only when a line is written: the path as received, from the immutable scope
+        byte[] rawPath = scope.rawPath();
+        return scope.method() + " "
+                + (rawPath != null ? new String(rawPath, StandardCharsets.ISO_8859_1) : scope.path());
     }
 }

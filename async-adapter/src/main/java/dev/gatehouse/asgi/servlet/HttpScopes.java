@@ -44,8 +44,9 @@ final class HttpScopes {
     }
 
     private static String join(String contextPath, String servletPath, String pathInfo) {
-        String path = contextPath.isEmpty() ? servletPath : contextPath + servletPath;
-        return pathInfo == null ? path : path + pathInfo;
+        // String.concat: two strings, no builder
+        String path = contextPath.concat(servletPath);
+        return pathInfo == null ? path : path.concat(pathInfo);
     }
 
     /** {@code HTTP/1.1} → {@code 1.1}, {@code HTTP/2.0} → {@code 2} (ASGI {@code http_version}). */
