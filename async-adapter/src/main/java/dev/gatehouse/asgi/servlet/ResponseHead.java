@@ -53,7 +53,9 @@ final class ResponseHead {
     static void apply(HttpResponseStart start, long singleBodyLength, HttpServletResponse response) {
         response.setStatus(start.status());
         boolean lengthGiven = false;
-        for (Header header : start.headers()) {
+        List<Header> headers = start.headers();
+        for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per response
+            Header header = headers.get(i);
             String name = name(header);
             response.addHeader(name, header.valueString());
             lengthGiven |= name.equals(CONTENT_LENGTH) || name.equals(TRANSFER_ENCODING);

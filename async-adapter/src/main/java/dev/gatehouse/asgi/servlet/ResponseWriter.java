@@ -41,7 +41,7 @@ final class ResponseWriter implements WriteListener {
     private final ExchangeGuard guard;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Deque<Pending> queue = new ArrayDeque<>(2); // rarely more than one waits
     private Map<String, String> trailerFields; // guarded by this; made on first use
     private HttpResponseStart start;
     private boolean headWritten;
