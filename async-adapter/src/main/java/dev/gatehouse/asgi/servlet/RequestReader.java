@@ -76,14 +76,18 @@ final class RequestReader implements ReadListener {
                 exchange.ioFailed(new IOException("the container has ended the request"));
                 return;
             }
+            Exception failure = null;
             try {
                 in = request.getInputStream();
                 in.setReadListener(this);
             } catch (IOException | RuntimeException e) {
-                exchange.ioFailed(e);
-                return;
+                failure = e;
             } finally {
                 guard.exit();
+            }
+            if (failure != null) {
+                exchange.ioFailed(failure); // outside the use: it may complete the async context
+                return;
             }
         }
         read();
