@@ -40,9 +40,24 @@ public record Header(byte[] name, byte[] value) {
      * ISO-8859-1, the historic charset of HTTP field values.
      */
     public static Header of(String name, String value) {
-        return new Header(
-                name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1),
-                value.getBytes(StandardCharsets.ISO_8859_1));
+        return new Header(lowercaseAscii(name), value.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * The name lowercased and encoded in one pass when it is ASCII, as header names from a server
+     * are (a servlet bridge makes a header this way for every request header); any other name
+     * takes the general way, and the constructor rejects it.
+     */
+    private static byte[] lowercaseAscii(String name) {
+        byte[] bytes = new byte[name.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80) {
+                return name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
+            }
+            bytes[i] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        return bytes;
     }
 
     /** An immutable header list from alternating names and values: {@code list("a", "1")}. */

@@ -47,6 +47,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuard.Owner {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
+    /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
+    private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
+    /**
+     * The most sends and receives accepted at once, nested in each other's continuations, before
+     * they go through the loop again, which unwinds the stack.
+     */
+    private static final int MAX_INLINE_DEPTH = 16;
 
     /** The life of the exchange, as opposed to the response's {@link HttpProtocol.State}. */
     enum State {
@@ -65,19 +72,22 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     private final SerialLoop loop = new SerialLoop();
     private final ExchangeGuard guard = new ExchangeGuard(this);
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-    private final String method;
-    private final String uri;
+    /** In the loop: whether {@code application.handle} is running, inside {@link #call}. */
+    private boolean calling;
+    /** In the loop: how many sends and receives accepted at once are on the stack. */
+    private int inlineDepth;
+
+    /** For log lines, which may come after the container recycled the request. */
+    private final HttpScope scope;
+
     private RequestReader reader;
     private ResponseWriter writer;
 
-    private HttpExchange(AsyncContext async) {
+    private HttpExchange(AsyncContext async, HttpScope scope) {
         this.async = async;
         this.request = (HttpServletRequest) async.getRequest();
         this.response = (HttpServletResponse) async.getResponse();
-        // kept for log lines, which may come after the container recycled the request; joined only
-        // when one is written
-        this.method = request.getMethod();
-        this.uri = request.getRequestURI();
+        this.scope = scope;
     }
 
     /**
@@ -86,18 +96,21 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
      */
     static void start(AsyncContext async, AsgiApplication application, HttpScope scope, int readBufferSize)
             throws IOException {
-        HttpExchange exchange = new HttpExchange(async);
+        HttpExchange exchange = new HttpExchange(async, scope);
         async.addListener(exchange.guard);
-        exchange.reader = new RequestReader(
-                exchange,
-                exchange.protocol,
-                exchange.guard,
-                exchange.request,
-                exchange.request.getInputStream(),
-                readBufferSize);
+        exchange.reader =
+                new RequestReader(exchange, exchange.protocol, exchange.guard, exchange.request, readBufferSize);
         exchange.writer =
                 new ResponseWriter(exchange, exchange.guard, exchange.response, exchange.response.getOutputStream());
-        exchange.loop.execute(() -> exchange.call(application, scope));
+        if (exchange.loop.tryEnter()) { // always, for a new exchange: no callback can come yet
+            try {
+                exchange.call(application, scope);
+            } finally {
+                exchange.loop.leave();
+            }
+        } else {
+            exchange.loop.execute(() -> exchange.call(application, scope));
+        }
     }
 
     private void call(AsgiApplication application, HttpScope scope) {
@@ -111,6 +124,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             return;
         }
         CompletionStage<Void> stage;
+        calling = true;
         try {
             stage = application.handle(scope, this, this);
             if (stage == null) {
@@ -118,6 +132,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             }
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
+        } finally {
+            calling = false;
         }
         stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
     }
@@ -125,7 +141,16 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     @Override
     public CompletionStage<ReceiveEvent> receive() {
         CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
-        loop.execute(() -> reader.receive(event));
+        if (inlineAllowed()) {
+            inlineDepth++;
+            try {
+                reader.receive(event);
+            } finally {
+                inlineDepth--;
+            }
+        } else {
+            loop.execute(() -> reader.receive(event));
+        }
         return event;
     }
 
@@ -134,8 +159,42 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         if (event == null) {
             return CompletableFuture.failedFuture(new NullPointerException("send(null)"));
         }
+        if (inlineAllowed()) {
+            inlineDepth++;
+            try {
+                return acceptNow(event);
+            } finally {
+                inlineDepth--;
+            }
+        }
         CompletableFuture<Void> stage = new CompletableFuture<>();
         loop.execute(() -> accept(event, stage));
+        return stage;
+    }
+
+    /**
+     * Whether a send or receive may be done at once instead of through the loop: when it comes
+     * from {@code handle} itself or a continuation run inside it (a stage already complete), on the
+     * loop's thread with no other task waiting, and not nested too deep. Most responses are sent
+     * so, with no task, no future and no hop per event.
+     */
+    private boolean inlineAllowed() {
+        return loop.runningAlone() && calling && inlineDepth < MAX_INLINE_DEPTH;
+    }
+
+    /** In the loop, inside {@code handle}: {@link #accept} with a stage made only when needed. */
+    private CompletionStage<Void> acceptNow(SendEvent event) {
+        try {
+            protocol.send(event);
+        } catch (AsgiProtocolException | ClientDisconnectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (event instanceof HttpResponseStart start) {
+            writer.start(start);
+            return SENT;
+        }
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        writer.enqueue(event, stage);
         return stage;
     }
 
@@ -327,6 +386,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
 
     @Override
     public String toString() {
-        return method + " " + uri;
+        // made only when a line is written: the path as received, from the immutable scope
+        byte[] rawPath = scope.rawPath();
+        return scope.method() + " "
+                + (rawPath != null ? new String(rawPath, StandardCharsets.ISO_8859_1) : scope.path());
     }
 }

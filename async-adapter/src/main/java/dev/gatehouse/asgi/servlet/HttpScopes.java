@@ -17,25 +17,36 @@ import java.util.Map;
  * headers and addresses the container has already parsed.
  */
 final class HttpScopes {
+    private static final byte[] EMPTY = new byte[0];
+
     private HttpScopes() {}
 
     static HttpScope from(HttpServletRequest request, Map<String, Object> state) {
-        String rootPath = rootPath(request);
+        // the context's own path, decoded like the servlet path and path info that follow it:
+        // the request's getContextPath() is the undecoded prefix as received, and Tomcat finds it
+        // by decoding and comparing the URI on every call
+        String contextPath = request.getServletContext().getContextPath();
+        String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
-        String path = request.getContextPath() + request.getServletPath() + (pathInfo != null ? pathInfo : "");
         String query = request.getQueryString();
         return new HttpScope(
                 httpVersion(request.getProtocol()),
                 request.getMethod(),
                 request.getScheme(),
-                path,
+                join(contextPath, servletPath, pathInfo),
                 request.getRequestURI().getBytes(StandardCharsets.ISO_8859_1),
-                query != null ? query.getBytes(StandardCharsets.ISO_8859_1) : new byte[0],
-                rootPath,
+                query != null ? query.getBytes(StandardCharsets.ISO_8859_1) : EMPTY,
+                rootPath(request, contextPath, servletPath, pathInfo),
                 headers(request),
                 Endpoint.of(request.getRemoteAddr(), request.getRemotePort()),
                 Endpoint.of(request.getLocalAddr(), request.getLocalPort()),
-                state);
+                state.isEmpty() ? Map.of() : state);
+    }
+
+    private static String join(String contextPath, String servletPath, String pathInfo) {
+        // String.concat: two strings, no builder
+        String path = contextPath.concat(servletPath);
+        return pathInfo == null ? path : path.concat(pathInfo);
     }
 
     /** {@code HTTP/1.1} → {@code 1.1}, {@code HTTP/2.0} → {@code 2} (ASGI {@code http_version}). */
@@ -51,13 +62,13 @@ final class HttpScopes {
     /**
      * Where the application is mounted: the context path, plus the servlet path for a path mapping
      * ({@code /app/*}); for the default, exact or extension mappings the servlet path is the
-     * request's own path, so the root is the context.
+     * request's own path, so the root is the context. Only a path mapping yields a path info, so
+     * the mapping is asked for only when there is none.
      */
-    static String rootPath(HttpServletRequest request) {
-        MappingMatch match = request.getHttpServletMapping().getMappingMatch();
-        return match == MappingMatch.PATH
-                ? request.getContextPath() + request.getServletPath()
-                : request.getContextPath();
+    static String rootPath(HttpServletRequest request, String contextPath, String servletPath, String pathInfo) {
+        boolean pathMapping =
+                pathInfo != null || request.getHttpServletMapping().getMappingMatch() == MappingMatch.PATH;
+        return pathMapping ? join(contextPath, servletPath, null) : contextPath;
     }
 
     /** The request headers in received order, names lowercased, repeated fields kept. */

@@ -32,10 +32,10 @@ final class RequestReader implements ReadListener {
     private final HttpProtocol protocol;
     private final ExchangeGuard guard;
     private final HttpServletRequest request;
-    private final ServletInputStream in;
     private final int readBufferSize;
+    private ServletInputStream in; // asked for on the first read: most requests have no body
     private byte[] buffer;
-    private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>();
+    private final Deque<CompletableFuture<ReceiveEvent>> waiting = new ArrayDeque<>(2);
     private boolean listening;
     private boolean bodyComplete;
     private volatile List<Header> trailers = List.of();
@@ -45,13 +45,11 @@ final class RequestReader implements ReadListener {
             HttpProtocol protocol,
             ExchangeGuard guard,
             HttpServletRequest request,
-            ServletInputStream in,
             int readBufferSize) {
         this.exchange = exchange;
         this.protocol = protocol;
         this.guard = guard;
         this.request = request;
-        this.in = in;
         this.readBufferSize = readBufferSize;
     }
 
@@ -62,23 +60,57 @@ final class RequestReader implements ReadListener {
             event.complete(finalEvent.get());
             return;
         }
+        if (!listening && !bodyComplete && declaresNoBody()) {
+            // nothing to read, so no ReadListener and no dispatch from the container for it
+            HttpRequest empty = new HttpRequest(EMPTY, false);
+            protocol.deliver(empty);
+            bodyComplete = true;
+            event.complete(empty);
+            return;
+        }
         // after the last http.request, receive() waits for the response to end or the client to go
         waiting.add(event);
         if (!listening && !bodyComplete) {
             listening = true;
+            if (!guard.enter()) {
+                exchange.ioFailed(new IOException("the container has ended the request"));
+                return;
+            }
+            Exception failure = null;
             try {
-                guard.use(
-                        () -> {
-                            in.setReadListener(this);
-                            return null;
-                        },
-                        null);
+                in = request.getInputStream();
+                in.setReadListener(this);
             } catch (IOException | RuntimeException e) {
-                exchange.ioFailed(e);
+                failure = e;
+            } finally {
+                guard.exit();
+            }
+            if (failure != null) {
+                exchange.ioFailed(failure); // outside the use: it may complete the async context
                 return;
             }
         }
         read();
+    }
+
+    /**
+     * Whether the request has no body by its framing: {@code Content-Length: 0}, or in HTTP/1.x
+     * neither Content-Length nor Transfer-Encoding (RFC 9112 §6.3: the body is then empty, and
+     * without chunked coding there can be no trailers). HTTP/2 may carry a body without a length.
+     */
+    private boolean declaresNoBody() {
+        if (!guard.enter()) {
+            return false; // the read fails and reports the container's end
+        }
+        try {
+            long length = request.getContentLengthLong();
+            return length == 0
+                    || (length < 0
+                            && request.getProtocol().startsWith("HTTP/1.")
+                            && request.getHeader("transfer-encoding") == null);
+        } finally {
+            guard.exit();
+        }
     }
 
     /** In the loop: reads one chunk per waiting receive, as long as the container has data. */
@@ -102,6 +134,9 @@ final class RequestReader implements ReadListener {
 
     /** In the loop: once no more input will come, every waiting receive gets the final event. */
     void settle() {
+        if (waiting.isEmpty()) {
+            return; // the common case: nobody waits, and the final event need not be made
+        }
         Optional<ReceiveEvent> finalEvent = protocol.finalEvent();
         if (finalEvent.isPresent()) {
             while (!waiting.isEmpty()) {

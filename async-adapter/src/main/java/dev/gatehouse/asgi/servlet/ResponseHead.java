@@ -13,7 +13,36 @@ import java.util.function.Supplier;
  * written, never earlier, so that a failing application can still be answered with a 500.
  */
 final class ResponseHead {
+    private static final String CONTENT_LENGTH = "content-length";
+    private static final String TRANSFER_ENCODING = "transfer-encoding";
+    /** Names most responses carry, as constant strings, so that writing them makes no string. */
+    private static final String[] COMMON_NAMES = {
+        "content-type",
+        CONTENT_LENGTH,
+        TRANSFER_ENCODING,
+        "cache-control",
+        "set-cookie",
+        "location",
+        "content-encoding",
+        "etag",
+        "last-modified",
+        "vary",
+        "date",
+        "expires",
+        "connection"
+    };
+
     private ResponseHead() {}
+
+    /** The header's name as a string: one of {@link #COMMON_NAMES} when it is one. */
+    static String name(Header header) {
+        for (String common : COMMON_NAMES) {
+            if (header.hasName(common)) {
+                return common;
+            }
+        }
+        return header.nameString();
+    }
 
     /**
      * Sets status and headers.
@@ -24,9 +53,12 @@ final class ResponseHead {
     static void apply(HttpResponseStart start, long singleBodyLength, HttpServletResponse response) {
         response.setStatus(start.status());
         boolean lengthGiven = false;
-        for (Header header : start.headers()) {
-            response.addHeader(header.nameString(), header.valueString());
-            lengthGiven |= header.hasName("content-length") || header.hasName("transfer-encoding");
+        List<Header> headers = start.headers();
+        for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per response
+            Header header = headers.get(i);
+            String name = name(header);
+            response.addHeader(name, header.valueString());
+            lengthGiven |= name.equals(CONTENT_LENGTH) || name.equals(TRANSFER_ENCODING);
         }
         if (!lengthGiven && singleBodyLength >= 0 && !start.trailers()) {
             response.setContentLengthLong(singleBodyLength);

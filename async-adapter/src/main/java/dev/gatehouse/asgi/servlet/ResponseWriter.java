@@ -41,13 +41,14 @@ final class ResponseWriter implements WriteListener {
     private final ExchangeGuard guard;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final Deque<Pending> queue = new ArrayDeque<>();
-    private final Map<String, String> trailerFields = new LinkedHashMap<>();
+    private final Deque<Pending> queue = new ArrayDeque<>(2); // rarely more than one waits
+    private Map<String, String> trailerFields; // guarded by this; made on first use
     private HttpResponseStart start;
     private boolean headWritten;
     private Pending inFlight;
     private boolean flushOwed;
     private boolean writable;
+    private boolean knownReady;
 
     ResponseWriter(HttpExchange exchange, ExchangeGuard guard, HttpServletResponse response, ServletOutputStream out) {
         this.exchange = exchange;
@@ -85,18 +86,15 @@ final class ResponseWriter implements WriteListener {
                     }
                     if (flushOwed) {
                         flushOwed = false;
-                        io(out::flush);
+                        flush();
                         continue;
                     }
-                    Pending done = inFlight;
-                    inFlight = null;
-                    if (isLast(done.event())) {
-                        exchange.responseComplete();
-                    }
-                    done.stage().complete(null);
+                    done();
                 } else if (!queue.isEmpty() && ready()) {
                     inFlight = queue.poll();
-                    write(inFlight.event());
+                    if (write(inFlight.event())) {
+                        done();
+                    }
                 } else {
                     return;
                 }
@@ -104,6 +102,16 @@ final class ResponseWriter implements WriteListener {
         } catch (IOException | RuntimeException e) {
             exchange.ioFailed(e);
         }
+    }
+
+    /** The container has taken the event in flight: its send completes (and the response, if last). */
+    private void done() {
+        Pending done = inFlight;
+        inFlight = null;
+        if (isLast(done.event())) {
+            exchange.responseComplete();
+        }
+        done.stage().complete(null);
     }
 
     /** In the loop: the client is gone; every send still waiting fails as the spec says. */
@@ -128,30 +136,50 @@ final class ResponseWriter implements WriteListener {
         return !((HttpResponseBody) event).moreBody() && !start.trailers();
     }
 
-    private void write(SendEvent event) throws IOException {
+    /**
+     * Hands the event to the container; true when it has taken all of it and can take more (no
+     * flush owed), learnt in the same guarded use as the write: the common single-chunk response
+     * then completes without another round through the guard.
+     */
+    private boolean write(SendEvent event) throws IOException {
         if (event instanceof HttpResponseTrailers trailers) {
-            synchronized (trailerFields) {
-                ResponseHead.addTrailers(trailers.headers(), trailerFields);
+            synchronized (this) {
+                ResponseHead.addTrailers(trailers.headers(), trailerFields());
             }
-            return; // the container asks for them when it writes the end of the body
+            return false; // the container asks for them when it writes the end of the body
         }
         HttpResponseBody body = (HttpResponseBody) event;
         byte[] bytes = body.body();
-        io(() -> {
+        enter();
+        try {
             if (!headWritten) {
                 writeHead(body.moreBody() ? -1 : bytes.length);
             }
             if (bytes.length > 0) {
                 out.write(bytes);
             }
-        });
-        flushOwed = body.moreBody();
+            knownReady = out.isReady();
+            flushOwed = body.moreBody();
+            return knownReady && !flushOwed;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void flush() throws IOException {
+        enter();
+        try {
+            out.flush();
+            knownReady = false;
+        } finally {
+            guard.exit();
+        }
     }
 
     private void writeHead(long singleBodyLength) {
         headWritten = true;
         ResponseHead.apply(start, singleBodyLength, response);
-        if (start.trailers() && !ResponseHead.announceTrailers(response, this::trailerFields)) {
+        if (start.trailers() && !ResponseHead.announceTrailers(response, this::trailerFieldsCopy)) {
             LOG.log(
                     Level.INFO,
                     "{0}: trailers announced but the container cannot send them on this"
@@ -160,38 +188,66 @@ final class ResponseWriter implements WriteListener {
         }
     }
 
+    /** The trailer fields to hand the container, made on first use: most responses have none. */
     private Map<String, String> trailerFields() {
-        synchronized (trailerFields) {
-            return new LinkedHashMap<>(trailerFields);
+        if (trailerFields == null) {
+            trailerFields = new LinkedHashMap<>();
+        }
+        return trailerFields;
+    }
+
+    /** What the container asks for when it writes the end of the body, on its own thread. */
+    private synchronized Map<String, String> trailerFieldsCopy() {
+        return new LinkedHashMap<>(trailerFields());
+    }
+
+    /**
+     * {@code isReady()}, asked only when not already known: true after {@code onWritePossible}
+     * until the next write or flush (Tomcat and Jetty check readiness inside {@code write} as well).
+     */
+    private boolean ready() throws IOException {
+        if (knownReady) {
+            return true;
+        }
+        if (!guard.enter()) {
+            return false;
+        }
+        try {
+            knownReady = out.isReady();
+            return knownReady;
+        } finally {
+            guard.exit();
         }
     }
 
-    private boolean ready() throws IOException {
-        return guard.use(out::isReady, false);
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private void io(IoAction action) throws IOException {
-        boolean done = guard.use(
-                () -> {
-                    action.run();
-                    return true;
-                },
-                false);
-        if (!done) {
+    private void enter() throws IOException {
+        if (!guard.enter()) {
             throw new IOException("the container has ended the request");
         }
     }
 
     @Override
     public void onWritePossible() {
-        exchange.loop().execute(() -> {
+        SerialLoop loop = exchange.loop();
+        if (loop.tryEnter()) {
+            try {
+                writePossible();
+            } finally {
+                loop.leave();
+            }
+        } else {
+            loop.execute(this::writePossible);
+        }
+    }
+
+    private void writePossible() {
+        if (!writable) {
+            // the first call: nothing written yet, so a write is possible now; a later call may
+            // run after the loop wrote again, so then isReady() is asked
             writable = true;
-            pump();
-        });
+            knownReady = true;
+        }
+        pump();
     }
 
     @Override

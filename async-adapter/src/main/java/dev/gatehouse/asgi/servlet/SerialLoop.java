@@ -16,12 +16,47 @@ final class SerialLoop {
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * The thread draining, or null. Plain: only ever compared with the current thread, and a
+     * thread reads its own last write here unless another thread wrote since, which never
+     * writes the reader's identity; a stale null only costs a trip through the queue.
+     */
+    private Thread drainer;
 
     void execute(Runnable task) {
         tasks.add(task);
         if (pending.getAndIncrement() != 0) {
             return;
         }
+        drain();
+    }
+
+    /**
+     * Makes the caller's own code the loop's task when the loop is idle, without a task object:
+     * true, and then the caller runs its code and must call {@link #leave} in a {@code finally};
+     * false when another task runs or waits (then submit with {@link #execute}). The container's
+     * callbacks nearly always find the loop idle.
+     */
+    boolean tryEnter() {
+        if (pending.compareAndSet(0, 1)) {
+            drainer = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
+    /** Ends the task begun by {@link #tryEnter}: runs what was submitted meanwhile, then idles. */
+    void leave() {
+        if (pending.decrementAndGet() != 0) {
+            drain();
+        } else if (drainer == Thread.currentThread()) {
+            drainer = null;
+        }
+    }
+
+    /** Runs queued tasks until none is pending. */
+    private void drain() {
+        drainer = Thread.currentThread();
         do {
             Runnable next = tasks.poll();
             try {
@@ -30,5 +65,16 @@ final class SerialLoop {
                 LOG.log(Level.ERROR, "an exchange task failed", e);
             }
         } while (pending.decrementAndGet() != 0);
+        if (drainer == Thread.currentThread()) {
+            drainer = null;
+        }
+    }
+
+    /**
+     * Whether the caller is inside the task this loop is running and no other task waits: then
+     * work done at once, instead of submitted, keeps the loop's order and its exclusion.
+     */
+    boolean runningAlone() {
+        return drainer == Thread.currentThread() && pending.get() == 1;
     }
 }

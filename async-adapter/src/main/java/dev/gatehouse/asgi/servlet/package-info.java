@@ -29,8 +29,9 @@
  * <h2>How an exchange runs</h2>
  *
  * <ul>
- *   <li><b>No blocked threads.</b> {@code service} starts async, registers a {@code ReadListener}
- *       and a {@code WriteListener}, calls {@code handle} and returns. Each exchange's work runs
+ *   <li><b>No blocked threads.</b> {@code service} starts async, registers a {@code
+ *       WriteListener} (a {@code ReadListener} follows on the first {@code receive()} when the
+ *       request has a body by its framing), calls {@code handle} and returns. Each exchange's work runs
  *       in a serial drain loop on whichever thread has something to do (the container's
  *       callback, or the application's thread calling send/receive); stages completed there run
  *       the application's continuations in that loop, so continuations must not block.
