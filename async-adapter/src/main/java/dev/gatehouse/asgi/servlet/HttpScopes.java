@@ -43,7 +43,7 @@ final class HttpScopes {
                 state.isEmpty() ? Map.of() : state);
     }
 
-    private static String join(String contextPath, String servletPath, String pathInfo) {
+    static String join(String contextPath, String servletPath, String pathInfo) {
         // String.concat: two strings, no builder
         String path = contextPath.concat(servletPath);
         return pathInfo == null ? path : path.concat(pathInfo);

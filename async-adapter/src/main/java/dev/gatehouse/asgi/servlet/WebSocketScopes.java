@@ -46,16 +46,18 @@ final class WebSocketScopes {
     }
 
     static WebSocketScope from(HttpServletRequest request, Map<String, Object> state) {
+        // the same path and root_path as an HTTP scope (see HttpScopes.from)
+        String contextPath = request.getServletContext().getContextPath();
+        String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
-        String path = request.getContextPath() + request.getServletPath() + (pathInfo != null ? pathInfo : "");
         String query = request.getQueryString();
         return new WebSocketScope(
                 HttpScopes.httpVersion(request.getProtocol()),
                 request.isSecure() ? "wss" : "ws",
-                path,
+                HttpScopes.join(contextPath, servletPath, pathInfo),
                 request.getRequestURI().getBytes(StandardCharsets.ISO_8859_1),
                 query != null ? query.getBytes(StandardCharsets.ISO_8859_1) : new byte[0],
-                HttpScopes.rootPath(request),
+                HttpScopes.rootPath(request, contextPath, servletPath, pathInfo),
                 HttpScopes.headers(request),
                 Endpoint.of(request.getRemoteAddr(), request.getRemotePort()),
                 Endpoint.of(request.getLocalAddr(), request.getLocalPort()),
