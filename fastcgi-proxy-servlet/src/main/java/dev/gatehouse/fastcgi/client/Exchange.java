@@ -36,7 +36,9 @@ public final class Exchange {
     private final EventLoop loop;
     private final Dispatcher dispatcher;
     private final RecordWriter writer;
-    private final ByteBuffer head;
+    /** BEGIN_REQUEST and the PARAMS stream, read-only; duplicated for each (re)send. */
+    private final ByteBuffer[] head;
+
     private final ResponseListener listener;
     private final RequestBody body = new RequestBody();
     private final StdinStream stdin;
@@ -52,7 +54,7 @@ public final class Exchange {
     private boolean abortSent;
     private CompletableFuture<Void> aborted;
 
-    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer head, ResponseListener listener) {
+    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer[] head, ResponseListener listener) {
         this.loop = loop;
         this.dispatcher = dispatcher;
         this.writer = writer;
@@ -181,7 +183,11 @@ public final class Exchange {
         to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED, ExchangeState.CONNECTING);
         backend = pool.backend();
         connection = assigned;
-        assigned.send(new ByteBuffer[] {head.duplicate()}, null);
+        ByteBuffer[] request = new ByteBuffer[head.length];
+        for (int i = 0; i < head.length; i++) {
+            request[i] = head[i].duplicate();
+        }
+        assigned.send(request, null);
         stdin.attached(assigned, body.endedEmpty()); // BEGIN_REQUEST, PARAMS, STDIN: one write
         assigned.flush();
     }
