@@ -39,7 +39,7 @@ public final class Exchange {
     /** BEGIN_REQUEST and the PARAMS stream, read-only; duplicated for each (re)send. */
     private final ByteBuffer[] head;
 
-    private final ResponseListener listener;
+    private final ListenerCalls calls;
     private final RequestBody body = new RequestBody();
     private final StdinStream stdin;
 
@@ -59,7 +59,7 @@ public final class Exchange {
         this.dispatcher = dispatcher;
         this.writer = writer;
         this.head = head;
-        this.listener = listener;
+        this.calls = new ListenerCalls(this, listener, () -> startAbort(new CompletableFuture<>()));
         this.stdin = new StdinStream(writer, REQUEST_ID);
     }
 
@@ -203,7 +203,7 @@ public final class Exchange {
             case REQUEST_COMPLETE -> {
                 to(ExchangeState.COMPLETED, "END_REQUEST", ExchangeState.STREAMING);
                 stdin.release();
-                notify(() -> listener.onComplete(this, end));
+                calls.complete(end);
             }
             case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException(
                     "backend " + backend + " rejected the request: " + end.protocolStatus(), null, responseBytes));
@@ -228,7 +228,7 @@ public final class Exchange {
                 ExchangeState.STREAMING);
         stdin.release();
         LOG.log(Level.DEBUG, () -> "exchange failed: " + failure.getMessage());
-        notify(() -> listener.onFailure(this, failure));
+        calls.failure(failure);
     }
 
     /** CONNECTING/STREAMING → PENDING: the connection failed before anything was committed. */
@@ -294,45 +294,19 @@ public final class Exchange {
             return true; // ABORTING: discarded
         }
         responseBytes += content.remaining();
-        try {
-            return listener.onStdout(this, content);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on STDOUT; aborting the exchange", e);
-            startAbort(new CompletableFuture<>());
-            return true;
-        }
+        return calls.stdout(content);
     }
 
     /** The connection's last read has been delivered and the exchange goes on. */
     void readComplete() {
-        if (state != ExchangeState.STREAMING) {
-            return;
-        }
-        try {
-            listener.onReadComplete(this);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed after a read; aborting the exchange", e);
-            startAbort(new CompletableFuture<>());
+        if (state == ExchangeState.STREAMING) {
+            calls.readComplete();
         }
     }
 
     void stderr(ByteBuffer content) {
-        if (state != ExchangeState.STREAMING) {
-            return;
-        }
-        try {
-            listener.onStderr(this, content);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on STDERR; aborting the exchange", e);
-            startAbort(new CompletableFuture<>());
-        }
-    }
-
-    private static void notify(Runnable outcome) {
-        try {
-            outcome.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on the outcome", e);
+        if (state == ExchangeState.STREAMING) {
+            calls.stderr(content);
         }
     }
 
