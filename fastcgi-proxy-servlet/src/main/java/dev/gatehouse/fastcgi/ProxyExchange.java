@@ -158,6 +158,15 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
+    public void onReadComplete(Exchange source) {
+        try {
+            relay.readComplete();
+        } catch (ResponseRelay.ClientGoneException e) {
+            clientGone(e.getMessage());
+        }
+    }
+
+    @Override
     public void onStderr(Exchange source, ByteBuffer content) {
         stderr.accept(content);
     }

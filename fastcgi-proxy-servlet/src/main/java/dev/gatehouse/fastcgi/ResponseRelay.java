@@ -32,8 +32,14 @@ import java.nio.ByteBuffer;
  */
 final class ResponseRelay implements WriteListener {
 
-    /** The largest piece handed to the container in one write. */
-    private static final int CHUNK = 16 * 1024;
+    /**
+     * The largest piece handed to the container in one write: a whole STDOUT record's content
+     * (at most 65,535 bytes), so that {@code isReady()} is asked once per record, not per slice.
+     */
+    private static final int CHUNK = 64 * 1024;
+
+    /** The header block is parsed from copies of at most this many bytes. */
+    private static final int HEAD_SLICE = 4 * 1024;
 
     private final CgiHeaderParser parser;
     private final HttpServletResponse response;
@@ -47,6 +53,13 @@ final class ResponseRelay implements WriteListener {
     private ByteBuffer pending;
     private boolean headSent;
     private boolean finishing;
+    private boolean unflushed;
+    /**
+     * The bytes handed to the container, reused: a container may keep the array until its write
+     * completes, which {@code isReady()} answering true tells; every write here follows a true
+     * {@code isReady()}. Grown on demand up to {@link #CHUNK}, so a small response stays small.
+     */
+    private byte[] chunk;
 
     ResponseRelay(
             int maxHeaderBytes,
@@ -81,16 +94,35 @@ final class ResponseRelay implements WriteListener {
      */
     synchronized boolean onStdout(ByteBuffer content) throws CgiHeaderException, ClientGoneException {
         if (!headSent) {
-            byte[] bytes = new byte[content.remaining()];
-            content.duplicate().get(bytes);
-            int used = parser.feed(bytes, 0, bytes.length);
-            content.position(content.position() + used);
+            // read-only views have no accessible array: copy in small slices (the rest is body)
+            byte[] bytes = new byte[Math.min(content.remaining(), HEAD_SLICE)];
+            while (content.hasRemaining() && !parser.isComplete()) {
+                int length = Math.min(content.remaining(), bytes.length);
+                content.duplicate().get(bytes, 0, length);
+                content.position(content.position() + parser.feed(bytes, 0, length));
+            }
             if (!parser.isComplete()) {
                 return true;
             }
             sendHead(parser.finish());
         }
         return drain(content);
+    }
+
+    /**
+     * The transport delivered all it had read: what was written since the last flush goes to the
+     * client now (a streaming script's output reaches the client as it comes), unless the
+     * container is still writing, which sends it anyway, or the response already ended.
+     */
+    synchronized void readComplete() throws ClientGoneException {
+        if (unflushed && pending == null && !finishing) {
+            use(() -> {
+                if (out.isReady()) {
+                    out.flush();
+                    unflushed = false;
+                }
+            });
+        }
     }
 
     /** The application ended the response; completes it once the container has taken every byte. */
@@ -113,7 +145,9 @@ final class ResponseRelay implements WriteListener {
                 if (!drain(rest)) {
                     return;
                 }
-                exchange.demand();
+                exchange.demand(); // the transport reads on and flushes after its read
+            } else if (!finishing) {
+                readComplete(); // what the container kept back while it was busy
             }
             if (finishing && ready()) {
                 end.complete();
@@ -142,17 +176,17 @@ final class ResponseRelay implements WriteListener {
         use(() -> {
             while (content.hasRemaining()) {
                 if (!out.isReady()) {
-                    return;
+                    return; // the container holds the array until onWritePossible
                 }
-                // a fresh array each time: a container may keep it until the write completes
-                byte[] chunk = new byte[Math.min(content.remaining(), CHUNK)];
-                content.get(chunk);
-                out.write(chunk);
+                int length = Math.min(content.remaining(), CHUNK);
+                if (chunk == null || chunk.length < length) {
+                    chunk = new byte[Math.min(CHUNK, Math.max(length, chunk == null ? 0 : 2 * chunk.length))];
+                }
+                content.get(chunk, 0, length);
+                out.write(chunk, 0, length);
+                unflushed = true;
             }
             all[0] = true;
-            if (out.isReady()) {
-                out.flush(); // a streaming script's output reaches the client as it comes
-            }
         });
         if (!all[0]) {
             pending = content;

@@ -494,6 +494,46 @@ abstract class FastCgiProxyContract {
 
     // ---- response head, static files, routing ---------------------------------------------
 
+    /**
+     * A small answer (STDOUT and END_REQUEST read together) is completed without a flush before
+     * its end, so the container sends it with a Content-Length rather than chunked.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void smallResponseIsNotFlushedBeforeItsEndAndGetsAContentLength(Pool pool) throws Exception {
+        HttpResponse<String> response = get(main.get(pool).uri("status.php"));
+        assertEquals(201, response.statusCode());
+        assertEquals("created", response.body());
+        assertEquals(
+                "7",
+                response.headers()
+                        .firstValue("Content-Length")
+                        .orElse("none, transfer-encoding "
+                                + response.headers()
+                                        .firstValue("Transfer-Encoding")
+                                        .orElse("none")));
+    }
+
+    /** A script that flushes as it goes reaches the client as it goes, not at its end. */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void streamedOutputReachesTheClientWhileTheScriptRuns(Pool pool) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> response = http.send(
+                HttpRequest.newBuilder(main.get(pool).uri("stream.php?n=30"))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+            byte[] first = body.readNBytes(1000);
+            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals("x".repeat(999) + "\n", new String(first, StandardCharsets.ISO_8859_1));
+            // the script runs 30 x 100 ms; its first line is flushed after the first echo
+            assertTrue(firstMillis < 2_000, "first line after " + firstMillis + " ms");
+            assertEquals(29 * 1000, body.readAllBytes().length);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Pool.class)
     void statusHeadersAndSeveralCookies(Pool pool) throws Exception {

@@ -26,6 +26,8 @@ public final class CgiHeaderParser {
     /** The smallest header-block limit accepted. */
     public static final int MIN_BYTES = 16;
 
+    private static final int INITIAL_BYTES = 512;
+
     private final int maxBytes;
     private final boolean nph;
     private byte[] buffer;
@@ -45,7 +47,9 @@ public final class CgiHeaderParser {
         }
         this.maxBytes = maxBytes;
         this.nph = nph;
-        this.buffer = new byte[Math.min(maxBytes, 8192)];
+        // grown on demand: a typical header block is a few hundred bytes, and one parser is
+        // made per request (8 KiB up front was a sixth of the FastCGI proxy's allocation)
+        this.buffer = new byte[Math.min(maxBytes, INITIAL_BYTES)];
     }
 
     /**

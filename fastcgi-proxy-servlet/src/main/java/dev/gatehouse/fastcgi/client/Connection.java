@@ -2,14 +2,9 @@ package dev.gatehouse.fastcgi.client;
 
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.FastCgiProtocolException;
-import dev.gatehouse.fastcgi.protocol.GetValues;
-import dev.gatehouse.fastcgi.protocol.GetValuesResult;
-import dev.gatehouse.fastcgi.protocol.RecordParser;
-import dev.gatehouse.fastcgi.protocol.RecordWriter;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
 import dev.gatehouse.fastcgi.protocol.Stderr;
 import dev.gatehouse.fastcgi.protocol.Stdout;
-import dev.gatehouse.fastcgi.protocol.UnknownType;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -25,47 +20,32 @@ import java.util.Map;
  * boundary, with nothing left half-sent and no ABORT_REQUEST on it (see
  * {@link Exchange#leftConnectionClean()}); otherwise it is closed.
  *
- * <p>Memory is bounded: one {@value #INPUT_BUFFER_SIZE}-byte input buffer, whose STDOUT slices go
- * to the listener without copying; while the listener has paused, the channel is not read.
- * Outgoing bytes are the caller's chunk and the records' headers, also not copied.
+ * <p>Memory is bounded: one {@value #INPUT_BUFFER_SIZE}-byte input buffer
+ * ({@link ConnectionInput}), whose STDOUT slices go to the listener without copying; while the
+ * listener has paused, the channel is not read. Outgoing bytes ({@link Outbound}) are the
+ * caller's chunk and the records' headers, also not copied. The GET_VALUES probe is
+ * {@link ValuesProbe}'s, the timeouts {@link ConnectionClock}'s.
  */
 final class Connection implements EventLoop.Handler {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
     /** The input buffer: what the client holds of a response at most, per connection. */
-    static final int INPUT_BUFFER_SIZE = 64 * 1024;
-
-    enum State {
-        /** Non-blocking connect in progress. */
-        CONNECTING,
-        /** GET_VALUES sent, waiting for GET_VALUES_RESULT; closed afterwards. */
-        PROBING,
-        /** In the pool, kept alive, watched for the backend closing it. */
-        IDLE,
-        /** Carrying an exchange. */
-        ACTIVE,
-        CLOSED
-    }
+    static final int INPUT_BUFFER_SIZE = ConnectionInput.BUFFER_SIZE;
 
     private final BackendPool pool;
     private final Dispatcher dispatcher;
     private final EventLoop loop;
-    private final ClientTimeouts timeouts;
     private final SocketChannel channel;
-    private final ByteBuffer input = ByteBuffer.allocate(INPUT_BUFFER_SIZE).flip();
-    private final RecordParser parser =
-            RecordParser.forRequests(id -> this.state == State.ACTIVE && id == Exchange.REQUEST_ID);
+    private final ConnectionInput input =
+            new ConnectionInput(id -> this.state == ConnectionState.ACTIVE && id == Exchange.REQUEST_ID);
     private final Outbound outbound = new Outbound();
-    /** How long GET_VALUES may take before the configured connection limit is kept as is. */
-    static final long PROBE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-
+    private final ConnectionClock clock;
     private final boolean probe;
 
-    private State state = State.CONNECTING;
+    private ConnectionState state = ConnectionState.CONNECTING;
     private SelectionKey key;
     private Exchange exchange;
-    private long since = System.nanoTime();
     private boolean paused;
     private boolean reused;
 
@@ -80,7 +60,7 @@ final class Connection implements EventLoop.Handler {
         this.pool = pool;
         this.dispatcher = dispatcher;
         this.loop = loop;
-        this.timeouts = timeouts;
+        this.clock = new ConnectionClock(timeouts);
         this.channel = channel;
         this.exchange = owner;
         this.probe = probe;
@@ -106,7 +86,7 @@ final class Connection implements EventLoop.Handler {
             if (channel.connect(pool.backend().address())) {
                 // reported from the loop, after the dispatcher has counted the connection
                 loop.execute(() -> {
-                    if (connection.state == State.CONNECTING) {
+                    if (connection.state == ConnectionState.CONNECTING) {
                         connection.connected();
                     }
                 });
@@ -119,7 +99,7 @@ final class Connection implements EventLoop.Handler {
         return connection;
     }
 
-    State state() {
+    ConnectionState state() {
         return state;
     }
 
@@ -129,7 +109,7 @@ final class Connection implements EventLoop.Handler {
 
     @Override
     public void ready(SelectionKey readyKey) {
-        if (state == State.CONNECTING) {
+        if (state == ConnectionState.CONNECTING) {
             if (readyKey.isConnectable()) {
                 finishConnect();
             }
@@ -138,7 +118,7 @@ final class Connection implements EventLoop.Handler {
         if (readyKey.isValid() && readyKey.isWritable()) {
             flush();
         }
-        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable()) {
+        if (state != ConnectionState.CLOSED && readyKey.isValid() && readyKey.isReadable()) {
             read();
         }
     }
@@ -155,10 +135,10 @@ final class Connection implements EventLoop.Handler {
 
     /** CONNECTING → PROBING (GET_VALUES sent) or → ACTIVE/IDLE, as the dispatcher decides. */
     private void connected() {
-        since = System.nanoTime();
+        clock.restart();
         if (probe) {
-            state = State.PROBING;
-            send(new ByteBuffer[] {new RecordWriter().getValues(GetValues.standard())}, null);
+            state = ConnectionState.PROBING;
+            send(new ByteBuffer[] {ValuesProbe.request()}, null);
             flush();
         } else {
             dispatcher.connected(this, takeOwner());
@@ -166,7 +146,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     private void connectFailed(IOException cause) {
-        if (state == State.CLOSED) {
+        if (state == ConnectionState.CLOSED) {
             return;
         }
         closeChannel();
@@ -181,28 +161,28 @@ final class Connection implements EventLoop.Handler {
 
     /** The owner gave up while the connection was being opened. */
     void abandon() {
-        if (state == State.CONNECTING || state == State.PROBING) {
+        if (state == ConnectionState.CONNECTING || state == ConnectionState.PROBING) {
             exchange = null;
         }
     }
 
     /** CONNECTING/IDLE → ACTIVE: {@code assigned} now owns the connection. */
     void attach(Exchange assigned) {
-        if (state != State.CONNECTING && state != State.IDLE) {
+        if (state != ConnectionState.CONNECTING && state != ConnectionState.IDLE) {
             throw new IllegalStateException("connection: attach is not allowed in state " + state);
         }
-        reused = state == State.IDLE;
-        state = State.ACTIVE;
+        reused = state == ConnectionState.IDLE;
+        state = ConnectionState.ACTIVE;
         exchange = assigned;
         paused = false;
-        since = System.nanoTime();
+        clock.restart();
     }
 
     /** CONNECTING/ACTIVE → IDLE: unused or ended cleanly; the dispatcher pools it next. */
     void toIdle() {
-        state = State.IDLE;
+        state = ConnectionState.IDLE;
         exchange = null;
-        since = System.nanoTime();
+        clock.restart();
         updateInterest();
     }
 
@@ -211,12 +191,12 @@ final class Connection implements EventLoop.Handler {
     }
 
     void flush() {
-        if (state == State.CLOSED) {
+        if (state == ConnectionState.CLOSED) {
             return;
         }
         try {
             if (outbound.flush(channel) > 0) {
-                since = System.nanoTime();
+                clock.restart();
             }
             updateInterest();
         } catch (IOException e) {
@@ -233,11 +213,8 @@ final class Connection implements EventLoop.Handler {
     private void read() {
         int count;
         try {
-            input.compact();
-            count = channel.read(input);
-            input.flip();
+            count = input.readFrom(channel);
         } catch (IOException e) {
-            input.flip();
             lost("reading failed: " + e.getMessage(), e);
             return;
         }
@@ -245,17 +222,25 @@ final class Connection implements EventLoop.Handler {
             endOfInput();
             return;
         }
-        since = System.nanoTime();
-        if (exchange != null && state == State.ACTIVE) {
+        clock.restart();
+        if (exchange != null && state == ConnectionState.ACTIVE) {
             exchange.received(count);
         }
         process();
+        readComplete();
+    }
+
+    /** Tells the exchange that the input is used up, if it goes on and is not paused. */
+    private void readComplete() {
+        if (state == ConnectionState.ACTIVE && !paused && exchange != null) {
+            exchange.readComplete();
+        }
     }
 
     /** Hands the buffered input to the exchange until it is used up or the listener pauses. */
     private void process() {
         try {
-            for (ServerRecord record; !paused && (record = parser.next(input)) != null; ) {
+            for (ServerRecord record; !paused && (record = input.next()) != null; ) {
                 if (!handle(record)) {
                     return;
                 }
@@ -267,15 +252,14 @@ final class Connection implements EventLoop.Handler {
 
     /** @return whether to go on parsing */
     private boolean handle(ServerRecord record) {
-        if (state == State.PROBING) {
-            if (record instanceof GetValuesResult result) {
-                probed(result.values());
-            } else if (record instanceof UnknownType) {
-                probed(Map.of());
+        if (state == ConnectionState.PROBING) {
+            Map<String, String> values = ValuesProbe.answer(record);
+            if (values != null) {
+                probed(values);
             }
-            return state == State.PROBING;
+            return state == ConnectionState.PROBING;
         }
-        if (state != State.ACTIVE) {
+        if (state != ConnectionState.ACTIVE) {
             lost("unexpected " + record.type() + " on an idle connection", null);
             return false;
         }
@@ -290,13 +274,13 @@ final class Connection implements EventLoop.Handler {
             endRequest(end);
             return false;
         }
-        return state == State.ACTIVE;
+        return state == ConnectionState.ACTIVE;
     }
 
     private void endRequest(EndRequest end) {
         Exchange ended = exchange;
         boolean reusable =
-                ended.leftConnectionClean() && outbound.isEmpty() && !input.hasRemaining() && parser.atRecordBoundary();
+                ended.leftConnectionClean() && outbound.isEmpty() && input.remaining() == 0 && input.atRecordBoundary();
         if (reusable) {
             toIdle();
             dispatcher.released(this);
@@ -313,14 +297,15 @@ final class Connection implements EventLoop.Handler {
 
     /** Resumes reading after the listener paused. */
     void resume() {
-        if (!paused || state != State.ACTIVE) {
+        if (!paused || state != ConnectionState.ACTIVE) {
             return;
         }
         paused = false;
-        since = System.nanoTime();
+        clock.restart();
         process();
-        if (state == State.ACTIVE && !paused) {
+        if (state == ConnectionState.ACTIVE && !paused) {
             updateInterest();
+            readComplete();
         }
     }
 
@@ -338,7 +323,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     private void endOfInput() {
-        String where = parser.atRecordBoundary() ? "at a record boundary" : "inside a record";
+        String where = input.atRecordBoundary() ? "at a record boundary" : "inside a record";
         lost("the backend closed the connection " + where, null);
     }
 
@@ -348,10 +333,7 @@ final class Connection implements EventLoop.Handler {
             case CLOSED -> {}
             case CONNECTING -> connectFailed(cause instanceof IOException io ? io : new ConnectException(why));
             case PROBING -> {
-                LOG.log(
-                        Level.INFO,
-                        () -> "backend " + pool.backend() + " did not answer " + "GET_VALUES (" + why
-                                + "); its configured connection limit stays");
+                ValuesProbe.unanswered(pool.backend(), why);
                 probed(Map.of());
             }
             case IDLE -> {
@@ -371,27 +353,16 @@ final class Connection implements EventLoop.Handler {
 
     /** Applies the timeout of the current state: connect, GET_VALUES, idle or read. */
     void checkTimeout(long now) {
-        long elapsed = now - since;
+        if (!clock.expired(state, now)) {
+            return;
+        }
         switch (state) {
-            case CONNECTING -> {
-                if (elapsed > timeouts.connect()) {
-                    lost("connect timed out", new ConnectException("connect to " + pool.backend() + " timed out"));
-                }
-            }
-            case PROBING -> {
-                // a live backend answers GET_VALUES at once; some (libfcgi programs) never do,
-                // and the first request waits for this probe
-                if (elapsed > Math.min(timeouts.read(), PROBE_TIMEOUT_NANOS)) {
-                    lost("timed out", null);
-                }
-            }
-            case IDLE -> {
-                if (elapsed > timeouts.idle()) {
-                    lost("idle timeout", null);
-                }
-            }
+            case CONNECTING -> lost(
+                    "connect timed out", new ConnectException("connect to " + pool.backend() + " timed out"));
+            case PROBING -> lost("timed out", null);
+            case IDLE -> lost("idle timeout", null);
             case ACTIVE -> {
-                if (elapsed > timeouts.read() && awaitingBackend()) {
+                if (awaitingBackend()) {
                     Exchange affected = takeOwner();
                     close();
                     dispatcher.timedOut(this, affected);
@@ -408,7 +379,7 @@ final class Connection implements EventLoop.Handler {
 
     /** → CLOSED, and out of the pool. */
     void close() {
-        if (state == State.CLOSED) {
+        if (state == ConnectionState.CLOSED) {
             return;
         }
         closeChannel();
@@ -416,7 +387,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     private void closeChannel() {
-        state = State.CLOSED;
+        state = ConnectionState.CLOSED;
         outbound.clear();
         if (key != null) {
             key.cancel();

@@ -3,11 +3,10 @@ package dev.gatehouse.fastcgi.client;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gives exchanges connections: chooses a backend (healthy first, then by {@link Balancing}),
@@ -50,11 +49,11 @@ final class Dispatcher {
         BackendPool pool = choose(exchange, now);
         if (pool != null) {
             start(exchange, pool);
-        } else if (exchange.excluded().containsAll(pools)) {
+        } else if (exchange.attempts().excluded().containsAll(pools)) {
             exchange.fail(new BackendUnavailableException(
                     "no backend accepted a connection; last: "
-                            + exchange.lastConnectFailure().getMessage(),
-                    exchange.lastConnectFailure(),
+                            + exchange.attempts().lastConnectFailure().getMessage(),
+                    exchange.attempts().lastConnectFailure(),
                     0));
         } else if (queue.size() >= config.maxQueued()) {
             exchange.fail(new PoolExhaustedException(
@@ -68,36 +67,51 @@ final class Dispatcher {
         }
     }
 
-    /** The backend for {@code exchange} now, or null if none can take it at once. */
+    /**
+     * The backend for {@code exchange} now, or null if none can take it at once: among the
+     * backends not yet tried, the healthy ones, or if none is, the one whose mark ends first.
+     * Allocates nothing: it runs for every request.
+     */
     private BackendPool choose(Exchange exchange, long now) {
-        List<BackendPool> candidates = new ArrayList<>(pools);
-        candidates.removeAll(exchange.excluded());
-        if (candidates.isEmpty()) {
+        Set<BackendPool> excluded = exchange.attempts().excluded();
+        boolean anyCandidate = false;
+        boolean anyHealthy = false;
+        BackendPool soonest = null;
+        for (BackendPool pool : pools) {
+            if (excluded.contains(pool)) {
+                continue;
+            }
+            anyCandidate = true;
+            if (pool.healthy(now)) {
+                anyHealthy = true;
+            } else if (soonest == null || pool.unhealthyUntil() < soonest.unhealthyUntil()) {
+                soonest = pool;
+            }
+        }
+        if (!anyCandidate) {
             return null;
         }
-        List<BackendPool> usable =
-                candidates.stream().filter(p -> p.healthy(now)).toList();
-        if (usable.isEmpty()) {
-            usable = List.of(candidates.stream()
-                    .min(Comparator.comparingLong(BackendPool::unhealthyUntil))
-                    .orElseThrow());
-        }
         BackendPool best = null;
+        int bestIndex = -1;
         for (int i = 0; i < pools.size(); i++) {
-            BackendPool pool = pools.get((next + i) % pools.size());
-            if (!usable.contains(pool) || !pool.hasCapacity()) {
+            int index = (next + i) % pools.size();
+            BackendPool pool = pools.get(index);
+            boolean usable = !excluded.contains(pool) && (anyHealthy ? pool.healthy(now) : pool == soonest);
+            if (!usable || !pool.hasCapacity()) {
                 continue;
             }
             if (config.balancing() == Balancing.ROUND_ROBIN) {
                 best = pool;
+                bestIndex = index;
                 break;
             }
             if (best == null || pool.busy() < best.busy()) {
                 best = pool;
+                bestIndex = index;
             }
         }
         if (best != null) {
-            next = (pools.indexOf(best) + 1) % pools.size();
+            next = (bestIndex + 1) % pools.size();
         }
         return best;
     }
@@ -132,8 +146,20 @@ final class Dispatcher {
         draining = true;
         try {
             long now = System.nanoTime();
+            // the common case: the oldest waiter takes the free connection, in order
+            for (Exchange head; (head = queue.peekFirst()) != null && anyCapacity(); ) {
+                BackendPool pool = choose(head, now);
+                if (pool == null) {
+                    break; // e.g. it already tried the backend with room: look past it below
+                }
+                queue.pollFirst();
+                start(head, pool);
+            }
+            if (queue.isEmpty() || !anyCapacity()) {
+                return;
+            }
             for (Exchange exchange : queue.toArray(Exchange[]::new)) {
-                if (pools.stream().noneMatch(BackendPool::hasCapacity)) {
+                if (!anyCapacity()) {
                     break;
                 }
                 BackendPool pool = choose(exchange, now);
@@ -145,6 +171,15 @@ final class Dispatcher {
         } finally {
             draining = false;
         }
+    }
+
+    private boolean anyCapacity() {
+        for (BackendPool pool : pools) {
+            if (pool.hasCapacity()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- events from exchanges and connections ----------------------------------------------
@@ -177,7 +212,7 @@ final class Dispatcher {
         }
         pool.markUnhealthy(System.nanoTime(), config.unhealthyFor().toNanos(), cause);
         if (owner != null && owner.state() == ExchangeState.CONNECTING) {
-            owner.connectFailed(pool, cause);
+            owner.attempts().connectFailed(pool, cause);
             dispatch(owner);
         }
         drain();
@@ -231,7 +266,7 @@ final class Dispatcher {
 
     /** Applies the queue timeout and every connection's timeout. */
     void sweep(long now) {
-        while (!queue.isEmpty() && now - queue.peekFirst().queuedAt() > timeouts.queue()) {
+        while (!queue.isEmpty() && now - queue.peekFirst().attempts().queuedAt() > timeouts.queue()) {
             queue.pollFirst()
                     .fail(new PoolExhaustedException(
                             "no connection became free within "

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
@@ -34,6 +35,13 @@ final class EventLoop implements AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final LongConsumer sweep;
     private final long sweepNanos;
+    /**
+     * Whether a {@link Selector#wakeup()} is needed for a posted task: false only while the
+     * loop is about to block in (or blocks in) {@code select}, so that a burst of tasks posted
+     * while the loop runs costs no wakeup at all, and one while it sleeps costs one.
+     */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+
     private volatile boolean running = true;
     private long nextSweep;
 
@@ -61,7 +69,7 @@ final class EventLoop implements AutoCloseable {
     /** Runs {@code task} on the loop thread, after what is already queued. */
     void execute(Runnable task) {
         tasks.add(task);
-        if (Thread.currentThread() != thread) {
+        if (Thread.currentThread() != thread && awake.compareAndSet(false, true)) {
             selector.wakeup();
         }
     }
@@ -85,11 +93,13 @@ final class EventLoop implements AutoCloseable {
                     nextSweep = now + sweepNanos;
                 }
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
+                awake.set(false); // a task posted from now on wakes the selector
                 if (tasks.isEmpty()) {
                     selector.select(waitMillis);
                 } else {
                     selector.selectNow();
                 }
+                awake.set(true);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isValid()) {
                         safely(() -> ((Handler) key.attachment()).ready(key), "I/O handler");

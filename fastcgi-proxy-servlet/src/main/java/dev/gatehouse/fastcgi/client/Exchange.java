@@ -3,13 +3,10 @@ package dev.gatehouse.fastcgi.client;
 import dev.gatehouse.fastcgi.protocol.AbortRequest;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
-import dev.gatehouse.fastcgi.protocol.Stdin;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -39,9 +36,12 @@ public final class Exchange {
     private final EventLoop loop;
     private final Dispatcher dispatcher;
     private final RecordWriter writer;
-    private final ByteBuffer head;
-    private final ResponseListener listener;
+    /** BEGIN_REQUEST and the PARAMS stream, read-only; duplicated for each (re)send. */
+    private final ByteBuffer[] head;
+
+    private final ListenerCalls calls;
     private final RequestBody body = new RequestBody();
+    private final StdinStream stdin;
 
     private volatile ExchangeState state = ExchangeState.PENDING;
     private volatile Backend backend;
@@ -49,24 +49,18 @@ public final class Exchange {
     private volatile long responseBytes;
 
     // confined to the transport thread
-    private final Set<BackendPool> excluded = new HashSet<>();
-    private Throwable lastConnectFailure;
-    private long queuedAt;
+    private final Attempts attempts = new Attempts();
     private Connection connection;
-    private ByteBuffer pendingChunk;
-    private CompletableFuture<Void> pendingWrite;
-    private boolean bodyEnded;
-    private boolean chunkWritten;
-    private boolean chunkSent;
     private boolean abortSent;
     private CompletableFuture<Void> aborted;
 
-    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer head, ResponseListener listener) {
+    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer[] head, ResponseListener listener) {
         this.loop = loop;
         this.dispatcher = dispatcher;
         this.writer = writer;
         this.head = head;
-        this.listener = listener;
+        this.calls = new ListenerCalls(this, listener, () -> startAbort(new CompletableFuture<>()));
+        this.stdin = new StdinStream(writer, REQUEST_ID);
     }
 
     // ---- the caller's API ----------------------------------------------------------------
@@ -164,7 +158,7 @@ public final class Exchange {
     /** PENDING/CONNECTING → QUEUED. */
     void queued(long now) {
         to(ExchangeState.QUEUED, "queued", ExchangeState.PENDING, ExchangeState.CONNECTING);
-        queuedAt = now;
+        attempts.queued(now);
     }
 
     /** PENDING/QUEUED/CONNECTING → CONNECTING: a connection to {@code pool} is being opened. */
@@ -189,14 +183,12 @@ public final class Exchange {
         to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED, ExchangeState.CONNECTING);
         backend = pool.backend();
         connection = assigned;
-        chunkSent = false;
-        assigned.send(new ByteBuffer[] {head.duplicate()}, null);
-        if (pendingChunk != null) {
-            sendChunk();
+        ByteBuffer[] request = new ByteBuffer[head.length];
+        for (int i = 0; i < head.length; i++) {
+            request[i] = head[i].duplicate();
         }
-        if (bodyEnded) {
-            assigned.send(writer.stdin(Stdin.end(REQUEST_ID)), null);
-        }
+        assigned.send(request, null);
+        stdin.attached(assigned, body.endedEmpty()); // BEGIN_REQUEST, PARAMS, STDIN: one write
         assigned.flush();
     }
 
@@ -210,8 +202,8 @@ public final class Exchange {
         switch (end.protocolStatus()) {
             case REQUEST_COMPLETE -> {
                 to(ExchangeState.COMPLETED, "END_REQUEST", ExchangeState.STREAMING);
-                releaseWrite();
-                notify(() -> listener.onComplete(this, end));
+                stdin.release();
+                calls.complete(end);
             }
             case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException(
                     "backend " + backend + " rejected the request: " + end.protocolStatus(), null, responseBytes));
@@ -234,9 +226,9 @@ public final class Exchange {
                 ExchangeState.QUEUED,
                 ExchangeState.CONNECTING,
                 ExchangeState.STREAMING);
-        releaseWrite();
+        stdin.release();
         LOG.log(Level.DEBUG, () -> "exchange failed: " + failure.getMessage());
-        notify(() -> listener.onFailure(this, failure));
+        calls.failure(failure);
     }
 
     /** CONNECTING/STREAMING → PENDING: the connection failed before anything was committed. */
@@ -251,7 +243,7 @@ public final class Exchange {
                 dispatcher.abandon(this, connection);
                 connection = null;
                 state = ExchangeState.ABORTED;
-                releaseWrite();
+                stdin.release();
                 done.complete(null);
             }
             case STREAMING -> {
@@ -268,7 +260,7 @@ public final class Exchange {
     /** ABORTING → ABORTED: the connection is released (closed). */
     private void finishAbort() {
         to(ExchangeState.ABORTED, "aborted", ExchangeState.ABORTING);
-        releaseWrite();
+        stdin.release();
         aborted.complete(null);
     }
 
@@ -279,43 +271,20 @@ public final class Exchange {
             written.complete(null);
             return;
         }
-        pendingChunk = chunk;
-        pendingWrite = written;
+        stdin.offer(chunk, written);
         if (state == ExchangeState.STREAMING) {
-            sendChunk();
+            stdin.send(connection);
             connection.flush();
         }
-    }
-
-    private void sendChunk() {
-        ByteBuffer chunk = pendingChunk;
-        chunkSent = true;
-        connection.send(writer.stdin(new Stdin(REQUEST_ID, chunk)), () -> {
-            if (pendingChunk == chunk) {
-                chunkWritten = true;
-                releaseWrite();
-            }
-        });
     }
 
     private void offerEnd() {
         if (state.isTerminal() || state == ExchangeState.ABORTING) {
             return;
         }
-        bodyEnded = true;
-        if (state == ExchangeState.STREAMING) {
-            connection.send(writer.stdin(Stdin.end(REQUEST_ID)), null);
-            connection.flush();
-        }
-    }
-
-    /** Completes the outstanding write, if any: written, or moot because the exchange ended. */
-    private void releaseWrite() {
-        CompletableFuture<Void> written = pendingWrite;
-        pendingChunk = null;
-        pendingWrite = null;
-        if (written != null) {
-            written.complete(null);
+        Connection streaming = state == ExchangeState.STREAMING ? connection : null;
+        if (stdin.end(streaming) && streaming != null) {
+            streaming.flush();
         }
     }
 
@@ -325,32 +294,19 @@ public final class Exchange {
             return true; // ABORTING: discarded
         }
         responseBytes += content.remaining();
-        try {
-            return listener.onStdout(this, content);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on STDOUT; aborting the exchange", e);
-            startAbort(new CompletableFuture<>());
-            return true;
+        return calls.stdout(content);
+    }
+
+    /** The connection's last read has been delivered and the exchange goes on. */
+    void readComplete() {
+        if (state == ExchangeState.STREAMING) {
+            calls.readComplete();
         }
     }
 
     void stderr(ByteBuffer content) {
-        if (state != ExchangeState.STREAMING) {
-            return;
-        }
-        try {
-            listener.onStderr(this, content);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on STDERR; aborting the exchange", e);
-            startAbort(new CompletableFuture<>());
-        }
-    }
-
-    private static void notify(Runnable outcome) {
-        try {
-            outcome.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "response listener failed on the outcome", e);
+        if (state == ExchangeState.STREAMING) {
+            calls.stderr(content);
         }
     }
 
@@ -367,11 +323,11 @@ public final class Exchange {
      * empty STDIN records before the next BEGIN_REQUEST). Never after ABORT_REQUEST.
      */
     boolean leftConnectionClean() {
-        return !abortSent && (!chunkSent || bodyEnded && pendingChunk == null);
+        return !abortSent && stdin.leftClean();
     }
 
     boolean bodyEnded() {
-        return bodyEnded;
+        return stdin.ended();
     }
 
     /**
@@ -379,24 +335,12 @@ public final class Exchange {
      * byte was acknowledged to the caller, so the request can be sent again in full.
      */
     boolean replayable() {
-        return receivedBytes == 0 && !chunkWritten && state == ExchangeState.STREAMING;
+        return receivedBytes == 0 && !stdin.anyWritten() && state == ExchangeState.STREAMING;
     }
 
-    Set<BackendPool> excluded() {
-        return excluded;
-    }
-
-    void connectFailed(BackendPool pool, Throwable cause) {
-        excluded.add(pool);
-        lastConnectFailure = cause;
-    }
-
-    Throwable lastConnectFailure() {
-        return lastConnectFailure;
-    }
-
-    long queuedAt() {
-        return queuedAt;
+    /** The dispatcher's record of this exchange's tries. */
+    Attempts attempts() {
+        return attempts;
     }
 
     @Override

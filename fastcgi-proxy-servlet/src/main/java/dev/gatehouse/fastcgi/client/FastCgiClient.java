@@ -96,11 +96,7 @@ public final class FastCgiClient implements AutoCloseable {
         }
         ByteBuffer begin = writer.beginRequest(new BeginRequest(Exchange.REQUEST_ID, role, true));
         ByteBuffer pairs = writer.params(new Params(Exchange.REQUEST_ID, params));
-        ByteBuffer head = ByteBuffer.allocate(begin.remaining() + pairs.remaining())
-                .put(begin)
-                .put(pairs)
-                .flip()
-                .asReadOnlyBuffer();
+        ByteBuffer[] head = {begin.asReadOnlyBuffer(), pairs.asReadOnlyBuffer()}; // one gathering write
         Exchange exchange = new Exchange(loop, dispatcher, writer, head, listener);
         loop.execute(() -> dispatcher.dispatch(exchange));
         return exchange;

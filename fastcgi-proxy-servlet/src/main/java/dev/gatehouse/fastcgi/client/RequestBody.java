@@ -17,10 +17,17 @@ final class RequestBody {
     }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private volatile boolean everWritten;
 
     /** OPEN → WRITING, for {@link Exchange#write}. */
     void beginWrite() {
         transition(State.OPEN, State.WRITING, "write");
+        everWritten = true;
+    }
+
+    /** Whether the caller ended the body without ever writing: the request has none. */
+    boolean endedEmpty() {
+        return state.get() == State.ENDED && !everWritten;
     }
 
     /** WRITING → OPEN, when a write completes. */

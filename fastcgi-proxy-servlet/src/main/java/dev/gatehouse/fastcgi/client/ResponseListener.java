@@ -31,6 +31,15 @@ public interface ResponseListener {
      */
     boolean onStdout(Exchange exchange, ByteBuffer content);
 
+    /**
+     * Everything read from the connection so far has been delivered and the response goes on:
+     * the next piece comes from a later read. A listener that writes {@code onStdout}'s bytes
+     * into a buffer may flush it here, once per read rather than once per record, so that a
+     * response whose STDOUT and END_REQUEST arrive together is never flushed before its end.
+     * Not called while paused, nor after the outcome. The default does nothing.
+     */
+    default void onReadComplete(Exchange exchange) {}
+
     /** A piece of the application's error output; valid only during the call. */
     void onStderr(Exchange exchange, ByteBuffer content);
 

@@ -26,6 +26,9 @@ import org.apache.tomcat.websocket.server.WsSci;
  */
 final class TomcatContainer implements ServletContainer {
 
+    /** The prefix of system properties passed to the connector (none is set in the tests). */
+    static final String CONNECTOR_PROPERTY = "gatehouse.tomcat.connector.";
+
     private final Tomcat tomcat;
     private final URI base;
     private final Path baseDir;
@@ -60,6 +63,12 @@ final class TomcatContainer implements ServletContainer {
         connector.setProperty("address", "127.0.0.1");
         // Tomcat drops request trailer fields unless named here; the ASGI contract checks one
         connector.setProperty("allowedTrailerHeaders", "x-sum");
+        // a benchmark may tune the connector as a server.xml would: -Dgatehouse.tomcat.connector.NAME=VALUE
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith(CONNECTOR_PROPERTY))
+                .sorted()
+                .forEach(name ->
+                        connector.setProperty(name.substring(CONNECTOR_PROPERTY.length()), System.getProperty(name)));
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         return tomcat;
