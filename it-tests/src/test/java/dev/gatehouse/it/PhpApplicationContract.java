@@ -44,13 +44,10 @@ abstract class PhpApplicationContract {
 
     @AfterAll
     void undeploy() throws InterruptedException {
-        List<Long> started = ProcessHandle.current()
-                .descendants()
-                .filter(ProcessHandle::isAlive)
-                .map(ProcessHandle::pid)
-                .toList();
-        container.close();
-        assertEquals(List.of(), Processes.awaitGone(started, Duration.ofSeconds(5)), "left behind by the application");
+        assertEquals(
+                List.of(),
+                Processes.closeAndAwaitChildren(container, Duration.ofSeconds(5)),
+                "left behind by the application");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

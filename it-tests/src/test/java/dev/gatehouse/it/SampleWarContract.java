@@ -51,13 +51,10 @@ abstract class SampleWarContract {
     @AfterAll
     void undeploy() throws InterruptedException {
         // every process the sample started (its managed php-fpm and workers) ends with it
-        List<Long> started = ProcessHandle.current()
-                .descendants()
-                .filter(ProcessHandle::isAlive)
-                .map(ProcessHandle::pid)
-                .toList();
-        container.close();
-        assertEquals(List.of(), Processes.awaitGone(started, Duration.ofSeconds(5)), "left behind by the sample");
+        assertEquals(
+                List.of(),
+                Processes.closeAndAwaitChildren(container, Duration.ofSeconds(5)),
+                "left behind by the sample");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

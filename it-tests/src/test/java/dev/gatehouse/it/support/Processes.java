@@ -41,6 +41,22 @@ public final class Processes {
         }
     }
 
+    /**
+     * Closes {@code container} and returns the processes this JVM had started before (a managed
+     * php-fpm and its workers, say) that still run {@code limit} later: empty when the container
+     * took all of them down with it.
+     */
+    public static List<Long> closeAndAwaitChildren(ServletContainer container, Duration limit)
+            throws InterruptedException {
+        List<Long> started = ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
+                .toList();
+        container.close();
+        return awaitGone(started, limit);
+    }
+
     /** Waits up to {@code limit} for all of {@code pids} to be gone; returns those still running. */
     public static List<Long> awaitGone(List<Long> pids, Duration limit) throws InterruptedException {
         Instant end = Instant.now().plus(limit);
