@@ -1,5 +1,7 @@
 package dev.gatehouse.asgi;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -27,6 +29,22 @@ public record HttpResponseBody(byte[] body, boolean moreBody) implements HttpEve
     @Override
     public byte[] body() {
         return body.clone();
+    }
+
+    /** The body's length in bytes, without copying it. */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /**
+     * Writes the body to {@code out} without copying it: what a bridge does with it. The stream
+     * gets the event's own array, as {@code ByteArrayInputStream.transferTo} hands over its
+     * buffer, so it must only read it (a servlet container's output stream does; a non-blocking
+     * one may keep reading it after {@code write} returns, which is safe because no one ever
+     * changes it).
+     */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(body);
     }
 
     /** The body as a read-only view, without copying: what a bridge writes to the client. */

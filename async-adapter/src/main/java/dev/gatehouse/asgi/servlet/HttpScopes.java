@@ -39,13 +39,27 @@ final class HttpScopes {
                 rootPath(request, contextPath, servletPath, pathInfo),
                 headers(request),
                 Endpoint.of(request.getRemoteAddr(), request.getRemotePort()),
-                Endpoint.of(request.getLocalAddr(), request.getLocalPort()),
+                server(request.getLocalAddr(), request.getLocalPort()),
                 state.isEmpty() ? Map.of() : state);
     }
 
+    /** The last server endpoint made: a connector's address is the same for all its requests. */
+    private static volatile Endpoint lastServer = Endpoint.of("", 0);
+
+    /** {@code Endpoint.of(host, port)}, the one made last time when it is equal (it is immutable). */
+    static Endpoint server(String host, int port) {
+        Endpoint last = lastServer;
+        if (last.port().getAsInt() == port && last.host().equals(host)) {
+            return last;
+        }
+        Endpoint made = Endpoint.of(host, port);
+        lastServer = made;
+        return made;
+    }
+
     static String join(String contextPath, String servletPath, String pathInfo) {
-        // String.concat: two strings, no builder
-        String path = contextPath.concat(servletPath);
+        // String.concat: two strings, no builder; none at all in the root context
+        String path = contextPath.isEmpty() ? servletPath : contextPath.concat(servletPath);
         return pathInfo == null ? path : path.concat(pathInfo);
     }
 

@@ -53,16 +53,42 @@ final class ResponseHead {
     static void apply(HttpResponseStart start, long singleBodyLength, HttpServletResponse response) {
         response.setStatus(start.status());
         boolean lengthGiven = false;
-        List<Header> headers = start.headers();
-        for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per response
-            Header header = headers.get(i);
-            String name = name(header);
-            response.addHeader(name, header.valueString());
+        Decoded decoded = decoded(start.headers());
+        for (int i = 0; i < decoded.names.length; i++) {
+            String name = decoded.names[i];
+            response.addHeader(name, decoded.values[i]);
             lengthGiven |= name.equals(CONTENT_LENGTH) || name.equals(TRANSFER_ENCODING);
         }
         if (!lengthGiven && singleBodyLength >= 0 && !start.trailers()) {
             response.setContentLengthLong(singleBodyLength);
         }
+    }
+
+    /** A header list as the strings the servlet API takes. */
+    private record Decoded(List<Header> headers, String[] names, String[] values) {}
+
+    /**
+     * The last list decoded. An application usually answers every request with the same constant
+     * list (an event keeps the very instance of an unmodifiable list, and its headers never
+     * change), so the same list is decoded once, not once per response.
+     */
+    private static volatile Decoded lastDecoded = new Decoded(List.of(), new String[0], new String[0]);
+
+    private static Decoded decoded(List<Header> headers) {
+        Decoded last = lastDecoded;
+        if (last.headers == headers) {
+            return last;
+        }
+        String[] names = new String[headers.size()];
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) { // indexed: no iterator per response
+            Header header = headers.get(i);
+            names[i] = name(header);
+            values[i] = header.valueString();
+        }
+        Decoded made = new Decoded(headers, names, values);
+        lastDecoded = made;
+        return made;
     }
 
     /**

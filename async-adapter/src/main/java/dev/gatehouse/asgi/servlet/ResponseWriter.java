@@ -149,14 +149,14 @@ final class ResponseWriter implements WriteListener {
             return false; // the container asks for them when it writes the end of the body
         }
         HttpResponseBody body = (HttpResponseBody) event;
-        byte[] bytes = body.body();
+        int length = body.bodyLength();
         enter();
         try {
             if (!headWritten) {
-                writeHead(body.moreBody() ? -1 : bytes.length);
+                writeHead(body.moreBody() ? -1 : length);
             }
-            if (bytes.length > 0) {
-                out.write(bytes);
+            if (length > 0) {
+                body.writeTo(out); // the event's own array: no copy per chunk
             }
             knownReady = out.isReady();
             flushOwed = body.moreBody();
