@@ -227,10 +227,19 @@ abstract class AsgiWebSocketContract {
         WsClient client = connect("small?t=" + t);
         client.socket().sendText("x".repeat(60_000), true).get();
         assertEquals(60_000, ((WsClient.Text) client.next(WAIT)).text().length());
-        client.socket().sendBinary(ByteBuffer.wrap(new byte[100_000]), true).get();
-        WsClient.Closed closed = (WsClient.Closed) client.next(WAIT);
-        assertEquals(1009, closed.code());
+        // the server may close while the client is still writing the 100 kB: the send may then fail
+        client.socket()
+                .sendBinary(ByteBuffer.wrap(new byte[100_000]), true)
+                .handle((socket, error) -> null)
+                .get();
         assertTrue(Probe.awaitRecord(t + ".disconnect", WAIT).startsWith("1009 "));
+        WsClient.Event event = client.next(WAIT);
+        if (event instanceof WsClient.Closed closed) {
+            assertEquals(1009, closed.code());
+        } else {
+            // the close frame can be lost to a reset when the server closes with unread input
+            assertInstanceOf(WsClient.Failed.class, event);
+        }
     }
 
     /**
