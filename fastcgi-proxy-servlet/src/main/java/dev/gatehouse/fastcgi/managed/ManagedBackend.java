@@ -14,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * A FastCGI server the proxy runs itself (php-fpm, php-cgi or any command), in a private
@@ -46,7 +44,6 @@ public final class ManagedBackend implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ManagedBackend.class.getName());
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long TREE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_SOCKET_PATH = 100; // sun_path holds 108 bytes with the NUL
 
     private final ManagedBackendConfig config;
@@ -74,9 +71,10 @@ public final class ManagedBackend implements AutoCloseable {
         this.dir = Files.createTempDirectory("gatehouse-fcgi-"); // 0700 on POSIX file systems
         try {
             this.address = address(config.listen(), dir);
-            this.plan = LaunchPlan.of(config, kind, program, dir, address, System.getenv("PATH"), runningAsRoot());
+            this.plan = LaunchPlan.of(
+                    config, kind, program, dir, address, System.getenv("PATH"), ProcessTrees.runningAsRoot());
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            ProcessTrees.deleteTree(dir);
             throw e;
         }
         this.shutdownHook = new Thread(this::close, "gatehouse-backend-stop-" + name);
@@ -177,7 +175,7 @@ public final class ManagedBackend implements AutoCloseable {
             close(); // whatever went wrong, nothing started here keeps running
             throw e;
         }
-        if (runningAsRoot()) {
+        if (ProcessTrees.runningAsRoot()) {
             LOG.log(
                     Level.WARNING,
                     "{0}: the JVM runs as root, so {1} runs PHP as root too; run the container as an"
@@ -204,7 +202,7 @@ public final class ManagedBackend implements AutoCloseable {
         while (!accepts()) {
             relay(started);
             if (!started.isAlive()) {
-                throw new BackendStartException(failure("exited with status " + waitQuietly(started)));
+                throw new BackendStartException(failure("exited with status " + ProcessTrees.waitQuietly(started)));
             }
             if (System.nanoTime() - deadline > 0 || closed) {
                 started.killTree();
@@ -214,7 +212,7 @@ public final class ManagedBackend implements AutoCloseable {
             LockSupport.parkNanos(POLL_NANOS);
         }
         relay(started);
-        tree = handles(started);
+        tree = ProcessTrees.handles(started);
         LOG.log(Level.INFO, "{0}: {1} pid {2} listening at {3}", name, kind.paramValue(), started.pid(), address);
     }
 
@@ -246,7 +244,7 @@ public final class ManagedBackend implements AutoCloseable {
                 continue;
             }
             if (System.nanoTime() - treeAt > TREE_EVERY_NANOS) {
-                tree = handles(current); // to find workers a killed master leaves behind
+                tree = ProcessTrees.handles(current); // to find workers a killed master leaves behind
                 treeAt = System.nanoTime();
             }
             LockSupport.parkNanos(POLL_NANOS);
@@ -254,7 +252,7 @@ public final class ManagedBackend implements AutoCloseable {
     }
 
     private void restartAfterExit(ScriptProcess dead) {
-        Integer status = waitQuietly(dead);
+        Integer status = ProcessTrees.waitQuietly(dead);
         relay(dead);
         stdout.flush();
         stderr.flush();
@@ -294,31 +292,7 @@ public final class ManagedBackend implements AutoCloseable {
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
         }
-        awaitGone(tree);
-    }
-
-    /**
-     * Waits, bounded, until none of {@code handles} runs: SIGKILL takes effect asynchronously,
-     * and a worker still holding the listening socket would answer the next start's probe. An
-     * exited orphan waiting for its reaper (a zombie) counts as gone.
-     */
-    private static void awaitGone(List<ProcessHandle> handles) {
-        long deadline = System.nanoTime() + REAP_NANOS;
-        for (ProcessHandle h : handles) {
-            while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() - deadline < 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-        }
-    }
-
-    private static boolean zombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException | RuntimeException e) {
-            return false; // no /proc: isAlive alone decides
-        }
+        ProcessTrees.awaitGone(tree);
     }
 
     private void relay(ScriptProcess p) {
@@ -363,14 +337,14 @@ public final class ManagedBackend implements AutoCloseable {
             }
         }
         try {
-            deleteTree(dir);
+            ProcessTrees.deleteTree(dir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: cannot remove {1}: {2}", name, dir, e.getMessage());
         }
     }
 
     private void stop(ScriptProcess p) {
-        List<ProcessHandle> workers = handles(p);
+        List<ProcessHandle> workers = ProcessTrees.handles(p);
         Integer status = null;
         if (p.isAlive()) {
             p.terminate();
@@ -390,29 +364,13 @@ public final class ManagedBackend implements AutoCloseable {
         tree.forEach(ProcessHandle::destroyForcibly);
         List<ProcessHandle> all = new ArrayList<>(workers);
         all.addAll(tree);
-        awaitGone(all);
+        ProcessTrees.awaitGone(all);
         LOG.log(
                 Level.INFO,
                 "{0}: managed backend pid {1} stopped{2}",
                 name,
                 p.pid(),
                 status == null ? " (killed)" : ", status " + status);
-    }
-
-    private static List<ProcessHandle> handles(ScriptProcess p) {
-        return p.pids().stream()
-                .map(ProcessHandle::of)
-                .flatMap(Optional::stream)
-                .toList();
-    }
-
-    private static Integer waitQuietly(ScriptProcess p) {
-        try {
-            return p.waitFor(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     private static BackendAddress address(Listen listen, Path dir) throws IOException {
@@ -427,24 +385,5 @@ public final class ManagedBackend implements AutoCloseable {
                     + " is too long for a Unix socket: set java.io.tmpdir shorter or backendListen=tcp");
         }
         return new BackendAddress.Unix(socket);
-    }
-
-    private static boolean runningAsRoot() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,0 +1,82 @@
+package dev.gatehouse.fastcgi.managed;
+
+import dev.gatehouse.cgi.exec.ScriptProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * What {@link ManagedBackend} asks of the operating system about its processes and its private
+ * directory: the tree of a process, waiting until killed processes are really gone, whether the
+ * JVM runs as root, removing the directory.
+ */
+final class ProcessTrees {
+    private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private ProcessTrees() {}
+
+    /**
+     * Waits, bounded, until none of {@code handles} runs: SIGKILL takes effect asynchronously,
+     * and a worker still holding the listening socket would answer the next start's probe. An
+     * exited orphan waiting for its reaper (a zombie) counts as gone.
+     */
+    static void awaitGone(List<ProcessHandle> handles) {
+        long deadline = System.nanoTime() + REAP_NANOS;
+        for (ProcessHandle h : handles) {
+            while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc: isAlive alone decides
+        }
+    }
+
+    static List<ProcessHandle> handles(ScriptProcess p) {
+        return p.pids().stream()
+                .map(ProcessHandle::of)
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
+    static Integer waitQuietly(ScriptProcess p) {
+        try {
+            return p.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static boolean runningAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
