@@ -69,25 +69,19 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     /** An event the application sent, with its stage. */
     record Pending(SendEvent event, CompletableFuture<Void> stage) {}
 
-    /** A received event waiting for {@code receive()}, with the bytes it holds. */
-    private record Queued(ReceiveEvent event, long size) {}
-
     /** The application's stage ended; {@code failure} is null when it completed normally. */
     record ApplicationEnded(Throwable failure) {}
 
     private final WebSocketProtocol protocol;
     private final SerialLoop loop = new SerialLoop();
     private final int maxMessageSize;
-    private final long maxQueuedBytes;
     private final String name;
     /** Pending events and ApplicationEnded, for the container's thread while in HANDSHAKE. */
     private final BlockingQueue<Object> handshake = new LinkedBlockingQueue<>();
 
     // everything below only in the loop
     private Phase phase = Phase.HANDSHAKE;
-    private final ArrayDeque<Queued> inbound = new ArrayDeque<>();
-    private long inboundBytes;
-    private final ArrayDeque<CompletableFuture<ReceiveEvent>> receivers = new ArrayDeque<>();
+    private final ReceiveQueue inbound;
     private final ArrayDeque<Pending> outbound = new ArrayDeque<>();
     private boolean sending;
     private boolean closeSent;
@@ -97,7 +91,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     WebSocketExchange(WebSocketScope scope, int maxMessageSize, String name) {
         this.protocol = new WebSocketProtocol(scope.subprotocols());
         this.maxMessageSize = maxMessageSize;
-        this.maxQueuedBytes = 4L * maxMessageSize;
+        this.inbound = new ReceiveQueue(MAX_QUEUED_MESSAGES, 4L * maxMessageSize);
         this.name = name;
     }
 
@@ -122,17 +116,16 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     public CompletionStage<ReceiveEvent> receive() {
         CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
         loop.execute(() -> {
-            Queued next = inbound.poll();
+            ReceiveEvent next = inbound.poll();
             if (next != null) {
-                inboundBytes -= next.size();
-                event.complete(next.event());
+                event.complete(next);
                 return;
             }
             Optional<ReceiveEvent> last = protocol.finalEvent();
             if (last.isPresent()) {
                 event.complete(last.get());
             } else {
-                receivers.add(event);
+                inbound.await(event);
             }
         });
         return event;
@@ -245,13 +238,13 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
             if (phase == Phase.ENDED || closeSent) {
                 return;
             }
-            if (inbound.size() >= MAX_QUEUED_MESSAGES || inboundBytes + size > maxQueuedBytes) {
+            if (!inbound.hasRoomFor(size)) {
                 LOG.log(
                         Level.WARNING,
                         "{0}: the application is not receiving; {1} messages ({2} bytes) wait; closing with 1008",
                         name,
-                        inbound.size(),
-                        inboundBytes);
+                        inbound.messages(),
+                        inbound.bytes());
                 closeNow(CloseCodes.POLICY_VIOLATION, "receive queue full");
                 return;
             }
@@ -277,13 +270,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
 
     private void deliver(ReceiveEvent event, long size) {
         protocol.deliver(event);
-        CompletableFuture<ReceiveEvent> waiting = receivers.poll();
-        if (waiting != null) {
-            waiting.complete(event);
-        } else {
-            inbound.add(new Queued(event, size));
-            inboundBytes += size;
-        }
+        inbound.offer(event, size);
     }
 
     private void disconnected(int code, String reason) {
@@ -302,11 +289,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
                 p.stage().completeExceptionally(gone);
             }
         }
-        if (inbound.isEmpty()) {
-            for (CompletableFuture<ReceiveEvent> r; (r = receivers.poll()) != null; ) {
-                r.complete(disconnect);
-            }
-        }
+        inbound.end(disconnect);
     }
 
     private void applicationDone(Throwable failure) {
