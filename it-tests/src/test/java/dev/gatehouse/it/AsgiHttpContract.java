@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.asgi.servlet.AsgiServlet;
+import dev.gatehouse.it.asgi.AsyncProbeFilter;
 import dev.gatehouse.it.asgi.Patterns;
 import dev.gatehouse.it.asgi.Probe;
 import dev.gatehouse.it.asgi.TestApps;
+import dev.gatehouse.it.support.FilterSpec;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ServletContainer;
@@ -75,7 +77,10 @@ abstract class AsgiHttpContract {
                         asgi("start-twice", TestApps.START_TWICE, "/start-twice"),
                         asgi("trailers", TestApps.TRAILERS, "/trailers"),
                         asgi("request-trailers", TestApps.REQUEST_TRAILERS, "/request-trailers"),
-                        asgi("never", TestApps.NEVER, "/never").param("asyncTimeout", "1s")));
+                        asgi("never", TestApps.NEVER, "/never").param("asyncTimeout", "1s"),
+                        asgi("sized", TestApps.SIZED, "/sized"),
+                        asgi("later", TestApps.LATER, "/later")),
+                List.of(FilterSpec.of("async-probe", AsyncProbeFilter.class, "/*")));
     }
 
     @AfterAll
@@ -113,6 +118,40 @@ abstract class AsgiHttpContract {
         assertEquals("text/plain", response.headers().firstValue("content-type").orElseThrow());
         assertEquals("12", response.headers().firstValue("content-length").orElseThrow());
         assertEquals("Hello, ASGI\n", response.body());
+    }
+
+    /**
+     * An answer made inside {@code handle} whose body fits the response buffer is written within
+     * the container's dispatch: the request never goes async, and the container still sends a
+     * Content-Length. Repeated {@code content-type}: the last one, on both containers.
+     */
+    @Test
+    void smallAnswerInsideHandleIsWrittenWithinTheDispatch() throws Exception {
+        String token = token();
+        HttpResponse<String> response = get("sized?t=" + token);
+        assertEquals(200, response.statusCode());
+        assertEquals(List.of("text/plain"), response.headers().allValues("content-type"));
+        assertEquals("13", response.headers().firstValue("content-length").orElseThrow());
+        assertEquals("x".repeat(13), response.body());
+        assertEquals("false", Probe.awaitRecord(token + ".async", WAIT));
+    }
+
+    /** A body larger than the response buffer, or an answer after handle returned: async. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sized?t=size=1048576&", "later?t="})
+    void largerOrLaterAnswersGoAsync(String target) throws Exception {
+        String query = target + token(); // the probe's token is all of the query after "t="
+        HttpResponse<String> response = get(query);
+        assertEquals(200, response.statusCode());
+        if (target.startsWith("sized")) {
+            assertEquals("x".repeat(1 << 20), response.body());
+            assertEquals(
+                    String.valueOf(1 << 20),
+                    response.headers().firstValue("content-length").orElseThrow());
+        } else {
+            assertEquals("later\n", response.body());
+        }
+        assertEquals("true", Probe.awaitRecord(query.substring(query.indexOf("?t=") + 3) + ".async", WAIT));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.gatehouse.asgi.servlet;
 
 import dev.gatehouse.asgi.AsgiApplication;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -126,9 +125,13 @@ public class AsgiServlet extends HttpServlet {
             webSocket.serve(request, response, lifespan.state());
             return;
         }
-        AsyncContext async = request.startAsync();
-        async.setTimeout(config.asyncTimeout().toMillis());
-        HttpExchange.start(async, application, HttpScopes.from(request, lifespan.state()), config.readBufferSize());
+        HttpExchange.start(
+                request,
+                response,
+                application,
+                HttpScopes.from(request, lifespan.state()),
+                config.asyncTimeout().toMillis(),
+                config.readBufferSize());
     }
 
     @Override

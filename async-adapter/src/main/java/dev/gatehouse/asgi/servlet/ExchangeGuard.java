@@ -104,6 +104,15 @@ final class ExchangeGuard implements AsyncListener {
         return state.get() < 0;
     }
 
+    /**
+     * Releases the guard for its owner, who knows the container is about to finish with the
+     * request (an exchange that ends within the container's dispatch, which registers no
+     * listener): no use starts after this, and the owner is not called.
+     */
+    void close() {
+        release();
+    }
+
     /** Marks the guard released and waits for the uses in progress; true for the first call. */
     private boolean release() {
         int before;

@@ -29,6 +29,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * owns the async context, the {@link HttpProtocol} state machine, the {@link RequestReader} and
  * {@link ResponseWriter}, and the one place where a failure becomes a status or an abort.
  *
+ * <p>The application is called inside the container's dispatch ({@code service}), and the request
+ * goes async ({@code startAsync}, listeners, timeout) only when it has to: when the dispatch ends
+ * with the response unfinished, or when the application reads a request body. An application
+ * that answers at once with one final body that fits the response buffer (the common small
+ * answer) has it written into that buffer, which is no I/O, and the container completes the
+ * response as it does for any servlet when {@code service} returns: the async machinery, a second
+ * dispatch for {@code onWritePossible} and the completion callbacks are then not needed. Larger or
+ * streamed bodies, and everything sent after {@code service} returned, take the non-blocking path.
+ *
  * <p>The exchange itself moves through {@link State}: it is RUNNING until exactly one of the
  * other states ends it, by a compare-and-set, so that the async context is ended once:
  *
@@ -65,7 +74,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         LOST
     }
 
-    private final AsyncContext async;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final HttpProtocol protocol = new HttpProtocol();
@@ -76,6 +84,12 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     private boolean calling;
     /** In the loop: how many sends and receives accepted at once are on the stack. */
     private int inlineDepth;
+    /** In the loop: whether the container's dispatch that started the exchange is still running. */
+    private boolean inDispatch;
+    /** Set in the loop, once: the request went async. Read by the container's timeout thread too. */
+    private volatile AsyncContext async;
+
+    private final long asyncTimeoutMillis;
 
     /** For log lines, which may come after the container recycled the request. */
     private final HttpScope scope;
@@ -83,46 +97,89 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     private RequestReader reader;
     private ResponseWriter writer;
 
-    private HttpExchange(AsyncContext async, HttpScope scope) {
-        this.async = async;
-        this.request = (HttpServletRequest) async.getRequest();
-        this.response = (HttpServletResponse) async.getResponse();
+    private HttpExchange(
+            HttpServletRequest request, HttpServletResponse response, HttpScope scope, long asyncTimeoutMillis) {
+        this.request = request;
+        this.response = response;
         this.scope = scope;
+        this.asyncTimeoutMillis = asyncTimeoutMillis;
     }
 
     /**
-     * Starts the exchange on the container's thread, inside {@code service}: registers the
-     * listeners and calls the application, which must not block (its work continues in stages).
+     * Starts the exchange on the container's thread, inside {@code service}, and calls the
+     * application, which must not block (its work continues in stages). Returns when the dispatch
+     * may end: with the request async, or with the response written into the container's buffer
+     * and nothing left to do with it.
      */
-    static void start(AsyncContext async, AsgiApplication application, HttpScope scope, int readBufferSize)
+    static void start(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            AsgiApplication application,
+            HttpScope scope,
+            long asyncTimeoutMillis,
+            int readBufferSize)
             throws IOException {
-        HttpExchange exchange = new HttpExchange(async, scope);
-        async.addListener(exchange.guard);
-        exchange.reader =
-                new RequestReader(exchange, exchange.protocol, exchange.guard, exchange.request, readBufferSize);
-        exchange.writer =
-                new ResponseWriter(exchange, exchange.guard, exchange.response, exchange.response.getOutputStream());
-        if (exchange.loop.tryEnter()) { // always, for a new exchange: no callback can come yet
-            try {
-                exchange.call(application, scope);
-            } finally {
-                exchange.loop.leave();
-            }
-        } else {
-            exchange.loop.execute(() -> exchange.call(application, scope));
+        HttpExchange exchange = new HttpExchange(request, response, scope, asyncTimeoutMillis);
+        exchange.reader = new RequestReader(exchange, exchange.protocol, exchange.guard, request, readBufferSize);
+        exchange.writer = new ResponseWriter(exchange, exchange.guard, response, response.getOutputStream());
+        if (!exchange.loop.tryEnter()) { // a new exchange's loop is idle: nothing else knows it yet
+            throw new IllegalStateException("a new exchange's loop is busy");
+        }
+        exchange.inDispatch = true;
+        try {
+            exchange.call(application, scope);
+        } finally {
+            // what the application's continuations submitted meanwhile runs first, then the
+            // decision; a send from another thread after it finds the request async
+            exchange.loop.leaveAfter(exchange::dispatchEnds);
         }
     }
 
-    private void call(AsgiApplication application, HttpScope scope) {
-        try {
-            // registered in the loop, so that a callback the container makes at once waits for the call;
-            // the ReadListener only on the first receive(): an application that never reads the body
-            // (most GETs) saves the container a dispatch to onAllDataRead per request
-            response.getOutputStream().setWriteListener(writer);
-        } catch (IOException | RuntimeException e) {
-            ioFailed(e);
+    /**
+     * In the loop, at the end of the container's dispatch: a response still being made needs the
+     * request async; a finished one needs nothing more, and the guard is closed so that no late
+     * use of the request or response (which the container recycles) can happen.
+     */
+    private void dispatchEnds() {
+        if (async == null && running()) {
+            try {
+                goAsync();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, this + ": the request cannot go async; the response is lost", e);
+                ioFailed(e);
+            }
+        }
+        inDispatch = false;
+        if (async == null) {
+            guard.close();
+        }
+    }
+
+    /**
+     * In the loop, during the dispatch: the request goes async now, as the application needs the
+     * non-blocking API (a body to read, a response that outlives {@code service}). The listeners
+     * are registered in the loop, so that a callback the container makes at once waits for it.
+     */
+    void goAsync() throws IOException {
+        if (async != null) {
             return;
         }
+        if (!inDispatch) {
+            throw new IllegalStateException("the request can only go async during its dispatch");
+        }
+        AsyncContext started = request.startAsync();
+        started.setTimeout(asyncTimeoutMillis);
+        started.addListener(guard);
+        async = started;
+        response.getOutputStream().setWriteListener(writer);
+    }
+
+    /** In the loop: whether the request has not gone async and the dispatch still runs. */
+    boolean synchronous() {
+        return inDispatch && async == null;
+    }
+
+    private void call(AsgiApplication application, HttpScope scope) {
         CompletionStage<Void> stage;
         calling = true;
         try {
@@ -262,7 +319,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
                 Level.WARNING,
                 "{0}: the application did not finish within asyncTimeout ({1} ms)",
                 this,
-                async.getTimeout());
+                asyncTimeoutMillis);
         try {
             if (response.isCommitted()) {
                 dispatchAbort(new IOException("asyncTimeout expired after the response started"));
@@ -365,6 +422,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
      * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike).
      */
     private void dispatchAbort(Throwable cause) {
+        if (async == null) {
+            // in the dispatch the head is written only with the final body, which ends the exchange
+            throw new IllegalStateException("an abort before the request went async", cause);
+        }
         request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
         try {
             async.dispatch();
@@ -374,8 +435,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     }
 
     private void completeAsync() {
-        if (guard.released()) {
-            return;
+        if (async == null || guard.released()) {
+            return; // not async: the container completes the response when the dispatch returns
         }
         try {
             async.complete();

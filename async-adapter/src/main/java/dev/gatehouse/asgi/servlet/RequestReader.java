@@ -78,6 +78,7 @@ final class RequestReader implements ReadListener {
             }
             Exception failure = null;
             try {
+                exchange.goAsync(); // a ReadListener needs the request async
                 in = request.getInputStream();
                 in.setReadListener(this);
             } catch (IOException | RuntimeException e) {

@@ -13,11 +13,12 @@ import java.util.function.Supplier;
  * written, never earlier, so that a failing application can still be answered with a 500.
  */
 final class ResponseHead {
+    private static final String CONTENT_TYPE = "content-type";
     private static final String CONTENT_LENGTH = "content-length";
     private static final String TRANSFER_ENCODING = "transfer-encoding";
     /** Names most responses carry, as constant strings, so that writing them makes no string. */
     private static final String[] COMMON_NAMES = {
-        "content-type",
+        CONTENT_TYPE,
         CONTENT_LENGTH,
         TRANSFER_ENCODING,
         "cache-control",
@@ -56,8 +57,14 @@ final class ResponseHead {
         Decoded decoded = decoded(start.headers());
         for (int i = 0; i < decoded.names.length; i++) {
             String name = decoded.names[i];
-            response.addHeader(name, decoded.values[i]);
-            lengthGiven |= name.equals(CONTENT_LENGTH) || name.equals(TRANSFER_ENCODING);
+            if (name == CONTENT_TYPE) { // the constant of COMMON_NAMES, so identity is enough
+                // what addHeader does for this name in Tomcat and Jetty alike (the last one wins),
+                // without the generic header path: a lookup of the name and a parse of the value
+                response.setContentType(decoded.values[i]);
+            } else {
+                response.addHeader(name, decoded.values[i]);
+                lengthGiven |= name.equals(CONTENT_LENGTH) || name.equals(TRANSFER_ENCODING);
+            }
         }
         if (!lengthGiven && singleBodyLength >= 0 && !start.trailers()) {
             response.setContentLengthLong(singleBodyLength);

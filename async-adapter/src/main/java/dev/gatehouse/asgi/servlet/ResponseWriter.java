@@ -76,6 +76,9 @@ final class ResponseWriter implements WriteListener {
     /** In the loop: writes while the container takes bytes; stops at the first {@code !isReady()}. */
     void pump() {
         if (!writable) {
+            if (exchange.synchronous()) {
+                writeBuffered();
+            }
             return; // the container's first onWritePossible starts the writing, as the API intends
         }
         try {
@@ -102,6 +105,37 @@ final class ResponseWriter implements WriteListener {
         } catch (IOException | RuntimeException e) {
             exchange.ioFailed(e);
         }
+    }
+
+    /**
+     * In the container's dispatch, before the request went async: a whole response body that fits
+     * the response buffer is written into it (a copy, no I/O, so no blocking), without a
+     * Content-Length, which the container sets when it completes the response after the dispatch.
+     * Anything else waits for the non-blocking path.
+     */
+    private void writeBuffered() {
+        if (queue.size() != 1
+                || !(queue.peek().event() instanceof HttpResponseBody body)
+                || body.moreBody()
+                || start.trailers()
+                || body.bodyLength() > response.getBufferSize()
+                || !exchange.running()) {
+            return;
+        }
+        inFlight = queue.poll();
+        try {
+            enter();
+            try {
+                writeHead(-1);
+                body.writeTo(out);
+            } finally {
+                guard.exit();
+            }
+        } catch (IOException | RuntimeException e) {
+            exchange.ioFailed(e);
+            return;
+        }
+        done();
     }
 
     /** The container has taken the event in flight: its send completes (and the response, if last). */

@@ -54,16 +54,34 @@ final class SerialLoop {
         }
     }
 
+    /**
+     * Ends the task begun by {@link #tryEnter} like {@link #leave}, but first runs what was
+     * submitted meanwhile and then {@code last}, still as part of the caller's task: {@code last}
+     * sees every earlier task done, and a task submitted while it runs waits for it.
+     */
+    void leaveAfter(Runnable last) {
+        while (pending.get() != 1) {
+            Runnable next = tasks.poll();
+            run(next);
+            pending.decrementAndGet();
+        }
+        run(last);
+        leave();
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "an exchange task failed", e);
+        }
+    }
+
     /** Runs queued tasks until none is pending. */
     private void drain() {
         drainer = Thread.currentThread();
         do {
-            Runnable next = tasks.poll();
-            try {
-                next.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "an exchange task failed", e);
-            }
+            run(tasks.poll());
         } while (pending.decrementAndGet() != 0);
         if (drainer == Thread.currentThread()) {
             drainer = null;

@@ -29,12 +29,20 @@
  * <h2>How an exchange runs</h2>
  *
  * <ul>
- *   <li><b>No blocked threads.</b> {@code service} starts async, registers a {@code
- *       WriteListener} (a {@code ReadListener} follows on the first {@code receive()} when the
- *       request has a body by its framing), calls {@code handle} and returns. Each exchange's work runs
+ *   <li><b>No blocked threads.</b> {@code service} calls {@code handle} and returns. When the
+ *       dispatch ends with the response unfinished, or as soon as the application reads a request
+ *       that has a body by its framing, the request goes async ({@code startAsync}, the timeout, a
+ *       {@code WriteListener}, and a {@code ReadListener} for the body). Each exchange's work runs
  *       in a serial drain loop on whichever thread has something to do (the container's
  *       callback, or the application's thread calling send/receive); stages completed there run
  *       the application's continuations in that loop, so continuations must not block.
+ *   <li><b>A small answer needs no async.</b> When the application, inside {@code handle} (or in
+ *       continuations that run there), sends its start and one final body that fits the response
+ *       buffer ({@code getBufferSize()}), the body is copied into that buffer, which is no I/O,
+ *       and the container completes the response when {@code service} returns, as for any
+ *       servlet, with a Content-Length it computes. Nothing is then registered with the container
+ *       and no second dispatch is needed; the response and its bytes are the same as on the
+ *       non-blocking path. A filter in front sees {@code isAsyncStarted()} false.
  *   <li><b>Receive is demand-driven.</b> The body is read only while a {@code receive()} is
  *       waiting, one buffer per event, so memory stays bounded whatever the body size. The last
  *       chunk has {@code more_body=false}; after it, {@code receive()} waits for the response to

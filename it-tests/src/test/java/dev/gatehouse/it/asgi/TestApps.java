@@ -17,6 +17,7 @@ import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.servlet.RequestTrailers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,27 @@ public final class TestApps {
                     .thenCompose(v -> send.send(new HttpResponseBody(bytes("Hello, ASGI\n"))));
         }
     }
+
+    /**
+     * Answers inside {@code handle} with {@code ?size=N} bytes in one final body (default 13), with
+     * {@code content-type} given twice: the bridge writes a body that fits the response buffer
+     * within the dispatch, a larger one on the non-blocking path.
+     */
+    public static final AsgiApplication SIZED = http((scope, receive, send) -> {
+        String query = new String(scope.queryString(), StandardCharsets.ISO_8859_1);
+        int size = query.contains("size=") ? Integer.parseInt(query.replaceAll(".*size=(\\d+).*", "$1")) : 13;
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) 'x');
+        return send.send(new HttpResponseStart(
+                        200, Header.list("content-type", "text/x-first", "content-type", "text/plain")))
+                .thenCompose(v -> send.send(new HttpResponseBody(body)));
+    });
+
+    /** Answers after {@code handle} returned, from another thread: the request must go async. */
+    public static final AsgiApplication LATER = http((scope, receive, send) -> CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .thenCompose(v -> send.send(new HttpResponseStart(200, Header.list("content-type", "text/plain"))))
+            .thenCompose(v -> send.send(new HttpResponseBody(bytes("later\n")))));
 
     /** Answers with what the scope says, one {@code key=value} line each; lifespan state included. */
     public static final AsgiApplication SCOPE = http((scope, receive, send) -> {
