@@ -105,6 +105,7 @@ public final class AsgiBenchmark {
         // C2 is still compiling the containers' and the bridge's hot paths after 5 s on a busy
         // 2-core machine; a short warm-up measures the JIT more than the code
         settings.put("warmup", "15s");
+        settings.put("containers", "jetty,tomcat");
         for (String arg : args) {
             if (arg.equals("help")) {
                 System.out.println("bench/asgi.sh [name=value ...]; settings and their defaults:");
@@ -131,7 +132,11 @@ public final class AsgiBenchmark {
         }
         int status = 0;
         try {
-            status = run(wrk, rounds, duration, warmup);
+            List<ServletContainer.Kind> kinds = new ArrayList<>();
+            for (String name : settings.get("containers").split(",")) {
+                kinds.add(ServletContainer.Kind.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+            }
+            status = run(wrk, kinds, rounds, duration, warmup);
         } catch (Exception e) {
             e.printStackTrace();
             status = 1;
@@ -139,7 +144,8 @@ public final class AsgiBenchmark {
         System.exit(status);
     }
 
-    private static int run(Wrk wrk, int rounds, Duration duration, Duration warmup) throws Exception {
+    private static int run(Wrk wrk, List<ServletContainer.Kind> kinds, int rounds, Duration duration, Duration warmup)
+            throws Exception {
         System.out.printf(
                 Locale.ROOT,
                 "%s, %d rounds of %ds after a %ds warm-up; Java %s, %d CPUs%n",
@@ -152,7 +158,7 @@ public final class AsgiBenchmark {
         List<ServletContainer> containers = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
         try {
-            for (ServletContainer.Kind kind : ServletContainer.Kind.values()) {
+            for (ServletContainer.Kind kind : kinds) {
                 ServletContainer c = ServletContainer.servlets(
                         kind,
                         "/bench",
