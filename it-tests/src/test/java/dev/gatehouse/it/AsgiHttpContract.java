@@ -121,7 +121,7 @@ abstract class AsgiHttpContract {
     }
 
     /**
-     * An answer made inside {@code handle} whose body fits the response buffer is written within
+     * An answer made inside {@code handle} whose body is small for the response buffer is written within
      * the container's dispatch: the request never goes async, and the container still sends a
      * Content-Length. Repeated {@code content-type}: the last one, on both containers.
      */

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The application is called inside the container's dispatch ({@code service}), and the request
  * goes async ({@code startAsync}, listeners, timeout) only when it has to: when the dispatch ends
  * with the response unfinished, or when the application reads a request body. An application
- * that answers at once with one final body that fits the response buffer (the common small
+ * that answers at once with one final body small enough for the response buffer (the common small
  * answer) has it written into that buffer, which is no I/O, and the container completes the
  * response as it does for any servlet when {@code service} returns: the async machinery, a second
  * dispatch for {@code onWritePossible} and the completion callbacks are then not needed. Larger or

@@ -108,17 +108,21 @@ final class ResponseWriter implements WriteListener {
     }
 
     /**
-     * In the container's dispatch, before the request went async: a whole response body that fits
-     * the response buffer is written into it (a copy, no I/O, so no blocking), without a
-     * Content-Length, which the container sets when it completes the response after the dispatch.
-     * Anything else waits for the non-blocking path.
+     * In the container's dispatch, before the request went async: a whole response body small
+     * enough to stay in the response buffer is written into it (a copy, no I/O, so no blocking),
+     * without a Content-Length, which the container sets when it completes the response after the
+     * dispatch. Anything else waits for the non-blocking path.
+     *
+     * <p>Small enough is at most a quarter of {@code getBufferSize()}: Tomcat flushes when a write
+     * fills its buffer, and Jetty copies into its buffer only writes up to its output aggregation
+     * size (a quarter of the buffer by default) and sends larger ones straight to the network.
      */
     private void writeBuffered() {
         if (queue.size() != 1
                 || !(queue.peek().event() instanceof HttpResponseBody body)
                 || body.moreBody()
                 || start.trailers()
-                || body.bodyLength() > response.getBufferSize()
+                || body.bodyLength() > response.getBufferSize() / 4
                 || !exchange.running()) {
             return;
         }

@@ -37,8 +37,9 @@
  *       callback, or the application's thread calling send/receive); stages completed there run
  *       the application's continuations in that loop, so continuations must not block.
  *   <li><b>A small answer needs no async.</b> When the application, inside {@code handle} (or in
- *       continuations that run there), sends its start and one final body that fits the response
- *       buffer ({@code getBufferSize()}), the body is copied into that buffer, which is no I/O,
+ *       continuations that run there), sends its start and one final body of at most a quarter of
+ *       the response buffer ({@code getBufferSize()}: 2 KiB on Tomcat, 8 KiB on Jetty by default),
+ *       the body is copied into that buffer, which is no I/O,
  *       and the container completes the response when {@code service} returns, as for any
  *       servlet, with a Content-Length it computes. Nothing is then registered with the container
  *       and no second dispatch is needed; the response and its bytes are the same as on the

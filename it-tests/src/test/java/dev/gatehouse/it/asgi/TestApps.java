@@ -43,7 +43,7 @@ public final class TestApps {
 
     /**
      * Answers inside {@code handle} with {@code ?size=N} bytes in one final body (default 13), with
-     * {@code content-type} given twice: the bridge writes a body that fits the response buffer
+     * {@code content-type} given twice: the bridge writes a body small for the response buffer
      * within the dispatch, a larger one on the non-blocking path.
      */
     public static final AsgiApplication SIZED = http((scope, receive, send) -> {
