@@ -11,14 +11,17 @@ final class Bytes {
 
     private Bytes() {}
 
-    /** A private copy of {@code bytes}; {@code field} names it in the message when it is null. */
+    /**
+     * A private copy of {@code bytes}; {@code field} names it in the message when it is null. An
+     * empty array is shared rather than copied: nothing can change it.
+     */
     static byte[] copy(byte[] bytes, String field) {
-        return Objects.requireNonNull(bytes, field).clone();
+        return Objects.requireNonNull(bytes, field).length == 0 ? EMPTY : bytes.clone();
     }
 
     /** A private copy, or null for null (for optional byte strings such as {@code raw_path}). */
     static byte[] copyOrNull(byte[] bytes) {
-        return bytes == null ? null : bytes.clone();
+        return bytes == null ? null : copy(bytes, null);
     }
 
     /**

@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuard.Owner {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
     /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
-    private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
+    static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
     /**
      * The most sends and receives accepted at once, nested in each other's continuations, before
      * they go through the loop again, which unwinds the stack.
@@ -192,7 +192,33 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         } finally {
             calling = false;
         }
-        stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
+        CompletableFuture<Void> result = completed(stage);
+        if (result != null && loop.runningAlone()) {
+            // an application that answered at once: no callback, task and queue node for it
+            applicationDone(result.isCompletedExceptionally() ? failureOf(result) : null);
+        } else {
+            stage.whenComplete((ignored, failure) -> loop.execute(() -> applicationDone(failure)));
+        }
+    }
+
+    /** The stage as a completed future when it is one that has completed already, else null. */
+    private static CompletableFuture<Void> completed(CompletionStage<Void> stage) {
+        if (!(stage instanceof CompletableFuture<Void> future)) {
+            return null; // another implementation: only its callbacks are known to work
+        }
+        // a minimal stage (from completedStage and its dependents) answers isDone() only through
+        // a future of its own; a plain future is returned as it is
+        CompletableFuture<Void> plain = future.toCompletableFuture();
+        return plain.isDone() ? plain : null;
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            return new IllegalStateException("the stage completed normally");
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return e;
+        }
     }
 
     @Override
@@ -250,6 +276,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             writer.start(start);
             return SENT;
         }
+        CompletionStage<Void> written = writer.writeBuffered(event);
+        if (written != null) {
+            return written;
+        }
         CompletableFuture<Void> stage = new CompletableFuture<>();
         writer.enqueue(event, stage);
         return stage;
@@ -271,8 +301,15 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         if (event instanceof HttpResponseStart start) {
             writer.start(start);
             stage.complete(null);
-        } else {
+            return;
+        }
+        CompletionStage<Void> written = writer.writeBuffered(event);
+        if (written == null) {
             writer.enqueue(event, stage);
+        } else if (written == SENT) {
+            stage.complete(null);
+        } else {
+            written.whenComplete((ignored, failure) -> stage.completeExceptionally(failure));
         }
     }
 

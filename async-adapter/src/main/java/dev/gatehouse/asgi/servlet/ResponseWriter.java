@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The send side of one exchange: writes accepted {@code http.response.*} events to the response
@@ -76,9 +77,6 @@ final class ResponseWriter implements WriteListener {
     /** In the loop: writes while the container takes bytes; stops at the first {@code !isReady()}. */
     void pump() {
         if (!writable) {
-            if (exchange.synchronous()) {
-                writeBuffered();
-            }
             return; // the container's first onWritePossible starts the writing, as the API intends
         }
         try {
@@ -111,22 +109,24 @@ final class ResponseWriter implements WriteListener {
      * In the container's dispatch, before the request went async: a whole response body small
      * enough to stay in the response buffer is written into it (a copy, no I/O, so no blocking),
      * without a Content-Length, which the container sets when it completes the response after the
-     * dispatch. Anything else waits for the non-blocking path.
+     * dispatch. Returns the send's stage when it was handled so (complete, or failed when the
+     * write failed), or null when the event must take the non-blocking path ({@link #enqueue}).
      *
      * <p>Small enough is at most a quarter of {@code getBufferSize()}: Tomcat flushes when a write
      * fills its buffer, and Jetty copies into its buffer only writes up to its output aggregation
      * size (a quarter of the buffer by default) and sends larger ones straight to the network.
      */
-    private void writeBuffered() {
-        if (queue.size() != 1
-                || !(queue.peek().event() instanceof HttpResponseBody body)
+    CompletionStage<Void> writeBuffered(SendEvent event) {
+        if (!exchange.synchronous()
+                || inFlight != null
+                || !queue.isEmpty()
+                || !(event instanceof HttpResponseBody body)
                 || body.moreBody()
                 || start.trailers()
                 || body.bodyLength() > response.getBufferSize() / 4
                 || !exchange.running()) {
-            return;
+            return null;
         }
-        inFlight = queue.poll();
         try {
             enter();
             try {
@@ -137,9 +137,10 @@ final class ResponseWriter implements WriteListener {
             }
         } catch (IOException | RuntimeException e) {
             exchange.ioFailed(e);
-            return;
+            return CompletableFuture.failedFuture(new ClientDisconnectedException(event.asgiType()));
         }
-        done();
+        exchange.responseComplete();
+        return HttpExchange.SENT;
     }
 
     /** The container has taken the event in flight: its send completes (and the response, if last). */
