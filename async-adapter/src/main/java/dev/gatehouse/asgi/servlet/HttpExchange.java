@@ -145,7 +145,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
             try {
                 goAsync();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.ERROR, this + ": the request cannot go async; the response is lost", e);
                 ioFailed(e);
             }
         }
@@ -329,8 +328,17 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         }
     }
 
-    /** In the loop: a read or write failed, or a listener reported an error; RUNNING → LOST. */
+    /**
+     * In the loop: a read or write failed, or a listener reported an error; RUNNING → LOST (or a
+     * 500 while still in the dispatch with nothing sent).
+     */
     void ioFailed(Throwable cause) {
+        if (inDispatch && !response.isCommitted()) {
+            // nothing has reached the client yet, so the failure is the bridge's own (the request
+            // cannot go async, a write into the buffer failed): a 500, never an empty 200
+            fail500(cause, "the exchange failed within the container's dispatch", "the request failed");
+            return;
+        }
         if (state.compareAndSet(State.RUNNING, State.LOST)) {
             LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
             disconnect();
@@ -390,22 +398,26 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
                     state.get(),
                     cause.toString());
         } else if (!writer.headWritten()) {
-            failBeforeCommit(cause);
+            fail500(cause, "the application failed before the response started", "the application failed");
         } else {
             failAfterCommit(cause);
         }
     }
 
-    private void failBeforeCommit(Throwable cause) {
+    /**
+     * In the loop, nothing committed: RUNNING → ANSWERED_500, {@code why} in the log line and
+     * {@code message} in the response.
+     */
+    private void fail500(Throwable cause, String why, String message) {
         if (!state.compareAndSet(State.RUNNING, State.ANSWERED_500)) {
             return;
         }
-        LOG.log(Level.ERROR, this + ": the application failed before the response started; 500", cause);
+        LOG.log(Level.ERROR, this + ": " + why + "; 500", cause);
         disconnect();
         try {
             guard.use(
                     () -> {
-                        answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "the application failed");
+                        answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
                         return null;
                     },
                     null);
