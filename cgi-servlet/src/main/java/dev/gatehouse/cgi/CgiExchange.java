@@ -10,6 +10,7 @@ import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ final class CgiExchange implements ScriptGate.Admission {
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
     private final ScriptLocation location;
-    private final ContainerGuard guard = new ContainerGuard(this::onContainerGaveUp);
+    private final ContainerGuard guard = new ContainerGuard(ContainerGuard.Owner.onLoss(this::onContainerGaveUp));
     private final ServletSide servlet;
     private final boolean head;
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi;
 
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
@@ -72,7 +73,7 @@ public final class RequestEnd {
         }
         boolean[] aborted = new boolean[1];
         try {
-            guard.use(() -> {
+            guard.run(() -> {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 if (response.isCommitted()) {
                     aborted[0] = true;
@@ -102,7 +103,7 @@ public final class RequestEnd {
             return;
         }
         try {
-            guard.use(async::dispatch);
+            guard.run(async::dispatch);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "cannot dispatch: {0}", e.getMessage());
         }
@@ -114,12 +115,12 @@ public final class RequestEnd {
      *
      * @return false when the container had already let go of the request
      */
-    public boolean dispatchVia(ContainerGuard.Use how) throws IOException {
+    public boolean dispatchVia(ContainerGuard.Action how) throws IOException {
         if (!ended.compareAndSet(false, true)) {
             return true;
         }
         try {
-            return guard.use(how);
+            return guard.run(how);
         } catch (IOException | RuntimeException e) {
             ended.set(false);
             throw e;
@@ -132,7 +133,7 @@ public final class RequestEnd {
             return;
         }
         try {
-            guard.use(() -> abortNow(cause));
+            guard.run(() -> abortNow(cause));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
         }

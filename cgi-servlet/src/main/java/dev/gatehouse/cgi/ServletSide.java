@@ -2,6 +2,7 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -69,8 +70,7 @@ final class ServletSide {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int[] n = {-1};
-                return guard.use(() -> n[0] = request.getInputStream().read(b, off, len)) ? n[0] : -1;
+                return guard.use(() -> request.getInputStream().read(b, off, len), -1);
             }
         };
     }
@@ -110,8 +110,8 @@ final class ServletSide {
         end.abort(cause);
     }
 
-    private void use(ContainerGuard.Use use) throws IOException {
-        if (!guard.use(use)) {
+    private void use(ContainerGuard.Action action) throws IOException {
+        if (!guard.run(action)) {
             throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
         }
     }

@@ -1,6 +1,5 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
@@ -10,6 +9,7 @@ import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -73,7 +73,8 @@ final class AuthorizerExchange implements ResponseListener {
         this.config = config;
         this.mark = mark;
         this.requestUri = requestUri;
-        this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
+        this.guard =
+                new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
         this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
         this.stderr = new StderrLines("authorizer for " + requestUri);
@@ -164,7 +165,7 @@ final class AuthorizerExchange implements ResponseListener {
 
     private void allow() {
         try {
-            boolean used = guard.use(() -> {
+            boolean used = guard.run(() -> {
                 ServletRequest request = async.getRequest();
                 for (CgiResponseHead.Field field : head.headers()) {
                     String name = field.name();
@@ -193,7 +194,7 @@ final class AuthorizerExchange implements ResponseListener {
         LOG.log(Level.INFO, "{0}: denied by the authorizer, {1}", requestUri, applied.status());
         DenialWriter[] writer = new DenialWriter[1];
         try {
-            guard.use(() -> {
+            guard.run(() -> {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 ResponseHeadWriter.apply(applied, response);
                 writer[0] = new DenialWriter(response.getOutputStream(), denialBody.toByteArray(), end);

@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -131,7 +131,7 @@ final class BodySpool implements ReadListener {
 
     private void next(Exchange exchange, long position) {
         try {
-            if (!guard.use(() -> async.start(() -> feedFrom(exchange, position)))) {
+            if (!guard.run(() -> async.start(() -> feedFrom(exchange, position)))) {
                 throw new IllegalStateException("the container ended the request");
             }
         } catch (IOException | IllegalStateException e) {

@@ -11,7 +11,7 @@ import java.io.IOException;
  * {@link RequestEnd} once every byte is taken. A write error ends the request too.
  *
  * <p>The writer is registered from the FastCGI transport thread inside the
- * {@link dev.gatehouse.cgi.ContainerGuard}; the container may call {@link #onWritePossible} on
+ * {@link dev.gatehouse.servlet.ContainerGuard}; the container may call {@link #onWritePossible} on
  * its own thread before {@code setWriteListener} has returned. Completing the request then
  * would deadlock on Tomcat (its completion waits for the guard, the guard's holder for
  * Tomcat's request lock), so the request is completed only once {@link #registered()} has been

@@ -1,6 +1,5 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
@@ -12,6 +11,7 @@ import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,7 +61,8 @@ final class ProxyExchange implements ResponseListener {
         this.target = target;
         this.async = async;
         this.requestUri = ((HttpServletRequest) async.getRequest()).getRequestURI();
-        this.guard = new ContainerGuard(() -> clientGone("the container ended the request"));
+        this.guard =
+                new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
         this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
         this.stderr = new StderrLines(target.scriptName());
         HttpServletResponse response = (HttpServletResponse) async.getResponse();

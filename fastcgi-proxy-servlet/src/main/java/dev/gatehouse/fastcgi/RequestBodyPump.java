@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ final class RequestBodyPump implements ReadListener {
             return;
         }
         try {
-            boolean used = guard.use(() -> {
+            boolean used = guard.run(() -> {
                 while (!in.isFinished() && in.isReady()) {
                     int n = in.read(buffer);
                     if (n < 0) {

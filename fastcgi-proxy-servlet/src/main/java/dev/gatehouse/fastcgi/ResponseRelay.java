@@ -1,12 +1,12 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ContainerGuard;
 import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -200,9 +200,9 @@ final class ResponseRelay implements WriteListener {
         return ready[0];
     }
 
-    private void use(ContainerGuard.Use use) throws ClientGoneException {
+    private void use(ContainerGuard.Action action) throws ClientGoneException {
         try {
-            if (!guard.use(use)) {
+            if (!guard.run(action)) {
                 throw new ClientGoneException(new IOException("the container ended the request"));
             }
         } catch (ClientGoneException e) {

@@ -12,6 +12,7 @@ import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.SendEvent;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * delivers {@code http.disconnect}: waiting receives get it, pending and later sends fail with
  * {@link ClientDisconnectedException}.
  */
-final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuard.Owner {
+final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGuard.Owner {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
     /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
     static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
@@ -78,7 +79,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
     private final HttpServletResponse response;
     private final HttpProtocol protocol = new HttpProtocol();
     private final SerialLoop loop = new SerialLoop();
-    private final ExchangeGuard guard = new ExchangeGuard(this);
+    private final ContainerGuard guard = new ContainerGuard(this);
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     /** In the loop: whether {@code application.handle} is running, inside {@link #call}. */
     private boolean calling;
@@ -346,8 +347,24 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ExchangeGuar
         }
     }
 
+    /**
+     * On the container's thread, the guard released: the container completed the request, at the
+     * exchange's asking (then it no longer runs) or on its own, such as Tomcat's on a client
+     * disconnect.
+     */
     @Override
-    public void lost(Throwable cause) {
+    public void completed() {
+        lost(null); // no exception built here: this runs once for every normal request
+    }
+
+    /** On the container's thread, the guard released: the container reported {@code cause}. */
+    @Override
+    public void failed(Throwable cause) {
+        lost(cause);
+    }
+
+    /** The container ended the request: RUNNING → LOST, in the loop. */
+    private void lost(Throwable cause) {
         if (running()) {
             loop.execute(
                     () -> ioFailed(cause != null ? cause : new IOException("the container completed the request")));

@@ -4,6 +4,7 @@ import dev.gatehouse.asgi.Header;
 import dev.gatehouse.asgi.HttpProtocol;
 import dev.gatehouse.asgi.HttpRequest;
 import dev.gatehouse.asgi.ReceiveEvent;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +31,7 @@ final class RequestReader implements ReadListener {
 
     private final HttpExchange exchange;
     private final HttpProtocol protocol;
-    private final ExchangeGuard guard;
+    private final ContainerGuard guard;
     private final HttpServletRequest request;
     private final int readBufferSize;
     private ServletInputStream in; // asked for on the first read: most requests have no body
@@ -43,7 +44,7 @@ final class RequestReader implements ReadListener {
     RequestReader(
             HttpExchange exchange,
             HttpProtocol protocol,
-            ExchangeGuard guard,
+            ContainerGuard guard,
             HttpServletRequest request,
             int readBufferSize) {
         this.exchange = exchange;

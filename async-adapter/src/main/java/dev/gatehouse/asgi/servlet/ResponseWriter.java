@@ -5,6 +5,7 @@ import dev.gatehouse.asgi.HttpResponseBody;
 import dev.gatehouse.asgi.HttpResponseStart;
 import dev.gatehouse.asgi.HttpResponseTrailers;
 import dev.gatehouse.asgi.SendEvent;
+import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,7 +40,7 @@ final class ResponseWriter implements WriteListener {
     private record Pending(SendEvent event, CompletableFuture<Void> stage) {}
 
     private final HttpExchange exchange;
-    private final ExchangeGuard guard;
+    private final ContainerGuard guard;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
     private final Deque<Pending> queue = new ArrayDeque<>(2); // rarely more than one waits
@@ -51,7 +52,7 @@ final class ResponseWriter implements WriteListener {
     private boolean writable;
     private boolean knownReady;
 
-    ResponseWriter(HttpExchange exchange, ExchangeGuard guard, HttpServletResponse response, ServletOutputStream out) {
+    ResponseWriter(HttpExchange exchange, ContainerGuard guard, HttpServletResponse response, ServletOutputStream out) {
         this.exchange = exchange;
         this.guard = guard;
         this.response = response;
