@@ -76,8 +76,7 @@ public final class RequestEnd {
             guard.run(() -> {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 if (response.isCommitted()) {
-                    aborted[0] = true;
-                    abortNow(new IOException("status " + status + " after the response head was sent"));
+                    aborted[0] = abortNow(new IOException("status " + status + " after the response head was sent"));
                     return;
                 }
                 if (retryAfter != null) {
@@ -132,19 +131,30 @@ public final class RequestEnd {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        boolean dispatched = true;
         try {
-            guard.run(() -> abortNow(cause));
+            dispatched = guard.use(() -> abortNow(cause), true);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "cannot abort: {0}", e.getMessage());
         }
+        if (!dispatched) {
+            completeNow(); // outside the guard, as every complete()
+        }
     }
 
-    private void abortNow(Throwable cause) {
+    /**
+     * Under the guard: dispatches the request back with the failure; false when the container
+     * refuses the dispatch, and then the caller completes the request after leaving the guard (a
+     * container may run {@code onComplete}, which waits for the uses in progress, before {@code
+     * complete()} returns).
+     */
+    private boolean abortNow(Throwable cause) {
         async.getRequest().setAttribute(abortAttribute, cause);
         try {
             async.dispatch();
+            return true;
         } catch (IllegalStateException e) {
-            async.complete();
+            return false;
         }
     }
 

@@ -384,7 +384,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
                 asyncTimeoutMillis);
         try {
             if (response.isCommitted()) {
-                dispatchAbort(new IOException("asyncTimeout expired after the response started"));
+                if (!dispatchAbort(new IOException("asyncTimeout expired after the response started"))) {
+                    async.complete(); // the guard is released here: no use is in progress
+                }
             } else {
                 answer(HttpServletResponse.SC_GATEWAY_TIMEOUT, "the application did not answer in time");
                 async.complete();
@@ -453,15 +455,14 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
                 this + ": the application failed after the response started;" + " aborting the connection",
                 cause);
         disconnect();
+        boolean dispatched = true;
         try {
-            guard.use(
-                    () -> {
-                        dispatchAbort(cause);
-                        return null;
-                    },
-                    null);
+            dispatched = guard.use(() -> dispatchAbort(cause), true);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
+        }
+        if (!dispatched) {
+            completeAsync(); // outside the guard, as every complete()
         }
     }
 
@@ -485,9 +486,12 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     /**
      * Ends a response whose head is out so that the client sees it failed: the request is
      * dispatched back to {@link AsgiServlet}, which throws for the attribute, and the container
-     * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike).
+     * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike). Returns
+     * false when the container refuses the dispatch: the caller then completes the request, never
+     * within a use of the guard (a container may run {@code onComplete}, which waits for the uses
+     * in progress, before {@code complete()} returns).
      */
-    private void dispatchAbort(Throwable cause) {
+    private boolean dispatchAbort(Throwable cause) {
         if (async == null) {
             // in the dispatch the head is written only with the final body, which ends the exchange
             throw new IllegalStateException("an abort before the request went async", cause);
@@ -495,8 +499,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
         try {
             async.dispatch();
+            return true;
         } catch (IllegalStateException e) {
-            async.complete();
+            return false; // the caller completes it, outside any use of the guard
         }
     }
 
