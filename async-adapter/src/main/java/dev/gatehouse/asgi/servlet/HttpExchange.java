@@ -13,7 +13,6 @@ import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.SendEvent;
 import dev.gatehouse.servlet.ContainerGuard;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -27,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One HTTP request/response cycle between the servlet container and an {@link AsgiApplication}:
- * owns the async context, the {@link HttpProtocol} state machine, the {@link RequestReader} and
- * {@link ResponseWriter}, and the one place where a failure becomes a status or an abort.
+ * owns the {@link HttpProtocol} state machine, the {@link RequestReader} and {@link
+ * ResponseWriter}, the {@link ContainerSide} (the dispatch, the async context and the ways the
+ * request ends), and is the one place where a failure becomes a status or an abort.
  *
  * <p>The application is called inside the container's dispatch ({@code service}), and the request
  * goes async ({@code startAsync}, listeners, timeout) only when it has to: when the dispatch ends
@@ -75,8 +75,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         LOST
     }
 
-    private final HttpServletRequest request;
-    private final HttpServletResponse response;
     private final HttpProtocol protocol = new HttpProtocol();
     private final SerialLoop loop = new SerialLoop();
     private final ContainerGuard guard = new ContainerGuard(this);
@@ -85,12 +83,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     private boolean calling;
     /** In the loop: how many sends and receives accepted at once are on the stack. */
     private int inlineDepth;
-    /** In the loop: whether the container's dispatch that started the exchange is still running. */
-    private boolean inDispatch;
-    /** Set in the loop, once: the request went async. Read by the container's timeout thread too. */
-    private volatile AsyncContext async;
 
-    private final long asyncTimeoutMillis;
+    private final ContainerSide side;
 
     /** For log lines, which may come after the container recycled the request. */
     private final HttpScope scope;
@@ -100,10 +94,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
 
     private HttpExchange(
             HttpServletRequest request, HttpServletResponse response, HttpScope scope, long asyncTimeoutMillis) {
-        this.request = request;
-        this.response = response;
+        this.side = new ContainerSide(request, response, guard, asyncTimeoutMillis);
         this.scope = scope;
-        this.asyncTimeoutMillis = asyncTimeoutMillis;
     }
 
     /**
@@ -126,7 +118,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         if (!exchange.loop.tryEnter()) { // a new exchange's loop is idle: nothing else knows it yet
             throw new IllegalStateException("a new exchange's loop is busy");
         }
-        exchange.inDispatch = true;
         try {
             exchange.call(application, scope);
         } finally {
@@ -142,41 +133,24 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
      * use of the request or response (which the container recycles) can happen.
      */
     private void dispatchEnds() {
-        if (async == null && running()) {
+        if (!side.isAsync() && running()) {
             try {
-                goAsync();
+                side.goAsync(writer);
             } catch (IOException | RuntimeException e) {
                 ioFailed(e);
             }
         }
-        inDispatch = false;
-        if (async == null) {
-            guard.close();
-        }
+        side.dispatchEnds();
     }
 
-    /**
-     * In the loop, during the dispatch: the request goes async now, as the application needs the
-     * non-blocking API (a body to read, a response that outlives {@code service}). The listeners
-     * are registered in the loop, so that a callback the container makes at once waits for it.
-     */
+    /** In the loop, during the dispatch: the request goes async (to read a body). */
     void goAsync() throws IOException {
-        if (async != null) {
-            return;
-        }
-        if (!inDispatch) {
-            throw new IllegalStateException("the request can only go async during its dispatch");
-        }
-        AsyncContext started = request.startAsync();
-        started.setTimeout(asyncTimeoutMillis);
-        started.addListener(guard);
-        async = started;
-        response.getOutputStream().setWriteListener(writer);
+        side.goAsync(writer);
     }
 
     /** In the loop: whether the request has not gone async and the dispatch still runs. */
     boolean synchronous() {
-        return inDispatch && async == null;
+        return side.synchronous();
     }
 
     private void call(AsgiApplication application, HttpScope scope) {
@@ -325,7 +299,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     void responseComplete() {
         if (state.compareAndSet(State.RUNNING, State.COMPLETED)) {
             reader.settle();
-            completeAsync();
+            side.complete();
         }
     }
 
@@ -334,7 +308,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
      * 500 while still in the dispatch with nothing sent).
      */
     void ioFailed(Throwable cause) {
-        if (inDispatch && !response.isCommitted()) {
+        if (side.inDispatchUncommitted()) {
             // nothing has reached the client yet, so the failure is the bridge's own (the request
             // cannot go async, a write into the buffer failed): a 500, never an empty 200
             fail500(cause, "the exchange failed within the container's dispatch", "the request failed");
@@ -343,7 +317,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         if (state.compareAndSet(State.RUNNING, State.LOST)) {
             LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
             disconnect();
-            completeAsync();
+            side.complete();
         }
     }
 
@@ -381,15 +355,13 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
                 Level.WARNING,
                 "{0}: the application did not finish within asyncTimeout ({1} ms)",
                 this,
-                asyncTimeoutMillis);
+                side.asyncTimeoutMillis());
         try {
-            if (response.isCommitted()) {
-                if (!dispatchAbort(new IOException("asyncTimeout expired after the response started"))) {
-                    async.complete(); // the guard is released here: no use is in progress
-                }
+            if (side.committed()) {
+                side.abortOrComplete(new IOException("asyncTimeout expired after the response started"));
             } else {
-                answer(HttpServletResponse.SC_GATEWAY_TIMEOUT, "the application did not answer in time");
-                async.complete();
+                side.answerAndComplete(
+                        HttpServletResponse.SC_GATEWAY_TIMEOUT, "the application did not answer in time");
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: cannot end the timed-out response: {1}", this, e.toString());
@@ -434,16 +406,11 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         LOG.log(Level.ERROR, this + ": " + why + "; 500", cause);
         disconnect();
         try {
-            guard.use(
-                    () -> {
-                        answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
-                        return null;
-                    },
-                    null);
+            side.answer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: cannot send the 500: {1}", this, e.toString());
         }
-        completeAsync();
+        side.complete();
     }
 
     private void failAfterCommit(Throwable cause) {
@@ -455,14 +422,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
                 this + ": the application failed after the response started;" + " aborting the connection",
                 cause);
         disconnect();
-        boolean dispatched = true;
         try {
-            dispatched = guard.use(() -> dispatchAbort(cause), true);
+            side.abort(cause);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
-        }
-        if (!dispatched) {
-            completeAsync(); // outside the guard, as every complete()
         }
     }
 
@@ -471,49 +434,6 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         protocol.deliver(new HttpDisconnect());
         writer.failAll();
         reader.settle();
-    }
-
-    /** A short plain-text error response; the head has not been written. */
-    private void answer(int status, String message) throws IOException {
-        byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
-        response.reset();
-        response.setStatus(status);
-        response.setContentType("text/plain;charset=utf-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
-
-    /**
-     * Ends a response whose head is out so that the client sees it failed: the request is
-     * dispatched back to {@link AsgiServlet}, which throws for the attribute, and the container
-     * closes the connection without completing the body (Jetty 12 and Tomcat 11 alike). Returns
-     * false when the container refuses the dispatch: the caller then completes the request, never
-     * within a use of the guard (a container may run {@code onComplete}, which waits for the uses
-     * in progress, before {@code complete()} returns).
-     */
-    private boolean dispatchAbort(Throwable cause) {
-        if (async == null) {
-            // in the dispatch the head is written only with the final body, which ends the exchange
-            throw new IllegalStateException("an abort before the request went async", cause);
-        }
-        request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
-        try {
-            async.dispatch();
-            return true;
-        } catch (IllegalStateException e) {
-            return false; // the caller completes it, outside any use of the guard
-        }
-    }
-
-    private void completeAsync() {
-        if (async == null || guard.released()) {
-            return; // not async: the container completes the response when the dispatch returns
-        }
-        try {
-            async.complete();
-        } catch (RuntimeException e) {
-            // the container ended the request meanwhile (client gone)
-        }
     }
 
     @Override
