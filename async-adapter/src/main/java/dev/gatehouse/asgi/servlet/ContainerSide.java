@@ -140,8 +140,16 @@ final class ContainerSide {
     }
 
     private void writeAnswer(int status, String message) throws IOException {
-        byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
         response.reset();
+        writePlain(response, status, message);
+    }
+
+    /**
+     * The bridge's own short answers (500, 504, and the WebSocket handshake's 4xx/5xx): {@code
+     * status message} as UTF-8 text, with its length; the caller has reset what it must.
+     */
+    static void writePlain(HttpServletResponse response, int status, String message) throws IOException {
+        byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("text/plain;charset=utf-8");
         response.setContentLength(body.length);

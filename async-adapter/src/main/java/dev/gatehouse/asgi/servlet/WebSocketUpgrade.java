@@ -18,7 +18,6 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,11 +263,7 @@ final class WebSocketUpgrade {
     }
 
     private static void answer(HttpServletResponse response, int status, String message) throws IOException {
-        byte[] body = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType("text/plain;charset=utf-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        ContainerSide.writePlain(response, status, message);
     }
 }
