@@ -3,7 +3,7 @@
 # (startAsync + WriteListener, the same response bytes) in the same container, on Jetty 12 and
 # Tomcat 11, with wrk -t2 -c64 (keep-alive). See bench/README.md.
 #
-#   bench/asgi.sh [rounds=3] [duration=10s] [warmup=15s]     bench/asgi.sh help   lists them
+#   bench/asgi.sh [rounds=5] [duration=10s] [warmup=15s]     bench/asgi.sh help   lists them
 #
 # Environment: MVN_OFFLINE=1 adds -o to Maven; JAVA (default: $JAVA_HOME/bin/java or java);
 # JAVA_OPTS adds JVM options.

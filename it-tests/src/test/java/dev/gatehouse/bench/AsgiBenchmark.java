@@ -100,7 +100,7 @@ public final class AsgiBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("rounds", "3");
+        settings.put("rounds", "5");
         settings.put("duration", "10s");
         // C2 is still compiling the containers' and the bridge's hot paths after 5 s on a busy
         // 2-core machine; a short warm-up measures the JIT more than the code
