@@ -8,21 +8,14 @@ import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.SendEvent;
-import dev.gatehouse.asgi.WebSocketClose;
 import dev.gatehouse.asgi.WebSocketConnect;
 import dev.gatehouse.asgi.WebSocketDisconnect;
 import dev.gatehouse.asgi.WebSocketProtocol;
 import dev.gatehouse.asgi.WebSocketReceive;
 import dev.gatehouse.asgi.WebSocketScope;
 import dev.gatehouse.asgi.WebSocketSend;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One WebSocket connection between the container's Jakarta WebSocket session and an {@link
  * AsgiApplication}: owns the {@link WebSocketProtocol} state machine, the queue of received
- * messages and the one outstanding send.
+ * messages ({@link ReceiveQueue}) and the sends ({@link WebSocketOutbound}).
  *
  * <p>The connection moves through {@link Phase}, always in its {@link SerialLoop}:
  *
@@ -82,10 +75,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     // everything below only in the loop
     private Phase phase = Phase.HANDSHAKE;
     private final ReceiveQueue inbound;
-    private final ArrayDeque<Pending> outbound = new ArrayDeque<>();
-    private boolean sending;
-    private boolean closeSent;
-    private Session session;
+    private final WebSocketOutbound outbound;
     private ApplicationEnded ended;
 
     WebSocketExchange(WebSocketScope scope, int maxMessageSize, String name) {
@@ -93,6 +83,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
         this.maxMessageSize = maxMessageSize;
         this.inbound = new ReceiveQueue(MAX_QUEUED_MESSAGES, 4L * maxMessageSize);
         this.name = name;
+        this.outbound = new WebSocketOutbound(loop, name);
     }
 
     /** On the container's thread: queues {@code websocket.connect} and calls the application. */
@@ -153,7 +144,6 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
             handshake.add(new Pending(event, stage));
         } else {
             outbound.add(new Pending(event, stage));
-            pump();
         }
     }
 
@@ -221,13 +211,12 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     void opened(Session session) {
         loop.execute(() -> {
             if (phase == Phase.ENDED) {
-                closeQuietly(session, CloseCodes.GOING_AWAY, "");
+                WebSocketOutbound.closeQuietly(session, CloseCodes.GOING_AWAY, "", name);
                 return;
             }
             leaveHandshake();
-            this.session = session;
             phase = Phase.OPEN;
-            pump();
+            outbound.open(session);
         });
     }
 
@@ -235,7 +224,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     @Override
     public void received(WebSocketReceive message, long size) {
         loop.execute(() -> {
-            if (phase == Phase.ENDED || closeSent) {
+            if (phase == Phase.ENDED || outbound.closeSent()) {
                 return;
             }
             if (!inbound.hasRoomFor(size)) {
@@ -245,7 +234,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
                         name,
                         inbound.messages(),
                         inbound.bytes());
-                closeNow(CloseCodes.POLICY_VIOLATION, "receive queue full");
+                outbound.closeNow(CloseCodes.POLICY_VIOLATION, "receive queue full");
                 return;
             }
             deliver(message, size);
@@ -257,7 +246,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     public void messageTooBig() {
         loop.execute(() -> {
             LOG.log(Level.INFO, "{0}: a message exceeded {1} bytes; closing with 1009", name, maxMessageSize);
-            closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+            outbound.closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
         });
     }
 
@@ -281,9 +270,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
         WebSocketDisconnect disconnect = new WebSocketDisconnect(code, truncate(reason));
         protocol.deliver(disconnect);
         ClientDisconnectedException gone = new ClientDisconnectedException(WebSocketSend.TYPE);
-        for (Pending p; (p = outbound.poll()) != null; ) {
-            p.stage().completeExceptionally(gone);
-        }
+        outbound.end(gone);
         for (Object step; (step = handshake.poll()) != null; ) {
             if (step instanceof Pending p) {
                 p.stage().completeExceptionally(gone);
@@ -317,67 +304,9 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
                 return;
             }
             LOG.log(Level.ERROR, name + ": the application failed; closing the socket with 1011", ended.failure());
-            closeNow(CloseCodes.INTERNAL_ERROR, "application failed");
+            outbound.closeNow(CloseCodes.INTERNAL_ERROR, "application failed");
         } else if (protocol.state() == WebSocketProtocol.State.ACCEPTED) {
-            outbound.add(new Pending(new WebSocketClose(), new CompletableFuture<>()));
-            pump();
-        }
-    }
-
-    /** Drops queued sends and closes as soon as the send in progress (if any) is done. */
-    private void closeNow(int code, String reason) {
-        ClientDisconnectedException gone = new ClientDisconnectedException(WebSocketSend.TYPE);
-        for (Pending p; (p = outbound.poll()) != null; ) {
-            p.stage().completeExceptionally(gone);
-        }
-        outbound.add(new Pending(new WebSocketClose(code, reason), new CompletableFuture<>()));
-        pump();
-    }
-
-    private void pump() {
-        while (!sending && phase == Phase.OPEN && !outbound.isEmpty()) {
-            Pending next = outbound.poll();
-            if (next.event() instanceof WebSocketSend message) {
-                sending = true;
-                SendHandler handler = result -> loop.execute(() -> sent(next, result));
-                try {
-                    if (message.isText()) {
-                        session.getAsyncRemote().sendText(message.text(), handler);
-                    } else {
-                        session.getAsyncRemote().sendBinary(ByteBuffer.wrap(message.bytes()), handler);
-                    }
-                } catch (RuntimeException e) {
-                    sending = false;
-                    next.stage().completeExceptionally(e);
-                }
-            } else if (next.event() instanceof WebSocketClose close) {
-                if (!closeSent) {
-                    closeSent = true;
-                    closeQuietly(session, close.code(), close.reason());
-                }
-                next.stage().complete(null);
-            }
-        }
-    }
-
-    private void sent(Pending sent, SendResult result) {
-        sending = false;
-        if (result.isOK()) {
-            sent.stage().complete(null);
-        } else {
-            LOG.log(Level.DEBUG, "{0}: a send failed: {1}", name, String.valueOf(result.getException()));
-            ClientDisconnectedException gone = new ClientDisconnectedException(WebSocketSend.TYPE);
-            gone.initCause(result.getException());
-            sent.stage().completeExceptionally(gone);
-        }
-        pump();
-    }
-
-    private void closeQuietly(Session session, int code, String reason) {
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
+            outbound.closeAfterPending();
         }
     }
 
