@@ -78,7 +78,7 @@ final class Connection implements EventLoop.Handler {
             Exchange owner,
             boolean probe)
             throws IOException {
-        SocketChannel channel = SocketChannel.open(pool.backend().family());
+        SocketChannel channel = pool.backend().openChannel();
         Connection connection = new Connection(pool, dispatcher, loop, timeouts, channel, owner, probe);
         try {
             channel.configureBlocking(false);

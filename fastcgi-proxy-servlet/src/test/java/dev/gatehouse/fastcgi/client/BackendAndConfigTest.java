@@ -1,12 +1,16 @@
 package dev.gatehouse.fastcgi.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -33,6 +37,25 @@ class BackendAndConfigTest {
     void parses(Accepted row) {
         assertEquals(row.address(), Backend.parse(row.text()).address());
         assertEquals(row.text().strip(), Backend.parse(row.text()).name());
+    }
+
+    record Opened(String text, boolean tcp) {}
+
+    static Stream<Opened> opened() {
+        return Stream.of(new Opened("127.0.0.1:9000", true), new Opened("unix:/run/php/php-fpm.sock", false));
+    }
+
+    /** Without TCP_NODELAY, a request's last record waited for php-fpm's delayed ACK (40 ms). */
+    @ParameterizedTest
+    @MethodSource("opened")
+    void opensTcpChannelsWithoutNagleDelay(Opened row) throws IOException {
+        try (SocketChannel channel = Backend.parse(row.text()).openChannel()) {
+            assertFalse(channel.isConnected());
+            assertEquals(row.tcp(), channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY));
+            if (row.tcp()) {
+                assertTrue(channel.getOption(StandardSocketOptions.TCP_NODELAY));
+            }
+        }
     }
 
     record Rejected(String text, String why) {}
