@@ -1,8 +1,8 @@
 package dev.gatehouse.cgi;
 
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * normally, answer an error status (before the response head went out), or abort the
  * connection (after it, so that a truncated body never looks complete).
  *
- * <p>The abort is portable across containers: the failure is put in a request attribute and
- * the request dispatched back to the servlet, whose {@code service} throws it; the container
- * then closes the connection without ending the body; {@link #rethrowAbort} is that throw.
+ * <p>The abort is servlet-support's {@link Abort}, shared with the ASGI bridge: the failure is put
+ * in a request attribute and the request dispatched back to the servlet, whose {@code service}
+ * throws it ({@link #rethrowAbort}); the container then closes the connection without ending the
+ * body.
  */
 public final class RequestEnd {
 
@@ -44,11 +45,7 @@ public final class RequestEnd {
      * attribute}, which makes the container close the connection; does nothing otherwise.
      */
     public static void rethrowAbort(ServletRequest request, String attribute) throws ServletException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC
-                && request.getAttribute(attribute) instanceof Throwable failure) {
-            request.removeAttribute(attribute);
-            throw new ServletException("response aborted after its head was sent: " + failure.getMessage(), failure);
-        }
+        Abort.rethrow(request, attribute);
     }
 
     /** Whether one of the ends has been taken (or the container let go of the request). */
@@ -149,13 +146,7 @@ public final class RequestEnd {
      * complete()} returns).
      */
     private boolean abortNow(Throwable cause) {
-        async.getRequest().setAttribute(abortAttribute, cause);
-        try {
-            async.dispatch();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return Abort.dispatch(async, abortAttribute, cause);
     }
 
     private void completeNow() {

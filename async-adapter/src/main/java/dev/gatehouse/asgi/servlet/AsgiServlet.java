@@ -1,6 +1,7 @@
 package dev.gatehouse.asgi.servlet;
 
 import dev.gatehouse.asgi.AsgiApplication;
+import dev.gatehouse.servlet.Abort;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -110,11 +111,7 @@ public class AsgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC
-                && request.getAttribute(ABORT_ATTRIBUTE) instanceof Throwable failure) {
-            request.removeAttribute(ABORT_ATTRIBUTE);
-            throw new ServletException("response aborted after it started: " + failure, failure);
-        }
+        Abort.rethrow(request, ABORT_ATTRIBUTE);
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + ": async support is off; set"
                     + " <async-supported>true</async-supported> (or Dynamic.setAsyncSupported(true))"

@@ -1,5 +1,6 @@
 package dev.gatehouse.asgi.servlet;
 
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.WriteListener;
@@ -162,12 +163,6 @@ final class ContainerSide {
             // in the dispatch the head is written only with the final body, which ends the exchange
             throw new IllegalStateException("an abort before the request went async", cause);
         }
-        request.setAttribute(AsgiServlet.ABORT_ATTRIBUTE, cause);
-        try {
-            async.dispatch();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return Abort.dispatch(async, AsgiServlet.ABORT_ATTRIBUTE, cause);
     }
 }
