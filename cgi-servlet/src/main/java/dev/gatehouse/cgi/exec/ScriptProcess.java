@@ -21,8 +21,11 @@ import org.apache.commons.exec.launcher.CommandLauncherFactory;
  * {@code PumpStreamHandler} spends a thread per stream; so the launcher is used alone, the
  * caller relays the streams, and {@link #killTree()} kills the whole tree: every process in
  * {@link ProcessHandle#descendants()}, and — when the script was started as the leader of a
- * process group of its own through {@code setsid(1)} — every process left in that group, which
- * catches children that outlived their parent (a {@code cmd &} that keeps stdout open).
+ * process group of its own through {@code setsid(1)} — every process left in that
+ * {@link ProcessGroup}, which catches children that outlived their parent (a {@code cmd &} that
+ * keeps stdout open). A group outlives its leader: {@link #close()} kills what is left of it
+ * even when the leader has exited or was killed by someone else, since its members are then
+ * re-parented and no descendant walk finds them.
  */
 public final class ScriptProcess implements AutoCloseable {
 
@@ -33,12 +36,12 @@ public final class ScriptProcess implements AutoCloseable {
 
     private final Process process;
     private final String name;
-    private final boolean groupLeader;
+    private final ProcessGroup group;
 
     private ScriptProcess(Process process, String name, boolean groupLeader) {
         this.process = process;
         this.name = name;
-        this.groupLeader = groupLeader;
+        this.group = groupLeader ? ProcessGroup.ledBy(process.pid()) : null;
     }
 
     /** Whether scripts can be given a process group of their own on this machine. */
@@ -114,15 +117,24 @@ public final class ScriptProcess implements AutoCloseable {
     }
 
     /**
+     * The process group the program leads, or null when it was started without one. It outlives
+     * the program while any member runs.
+     */
+    public ProcessGroup group() {
+        return group;
+    }
+
+    /**
      * Kills the program and every descendant it started (SIGKILL). The tree is listed before the
      * program dies, since its children are re-parented then and no longer found; with a process
-     * group, the group is killed too. Idempotent.
+     * group, the group is killed too, whether its leader still runs or not. Idempotent; does not
+     * wait for the processes to die.
      */
     public void killTree() {
         List<ProcessHandle> tree = new ArrayList<>();
         process.descendants().forEach(tree::add);
-        if (groupLeader) {
-            killGroup();
+        if (group != null) {
+            group.kill();
         }
         process.destroyForcibly();
         for (ProcessHandle child : tree) {
@@ -130,23 +142,6 @@ public final class ScriptProcess implements AutoCloseable {
         }
         // children started between the snapshot and the kill of their parent
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-    }
-
-    /** SIGKILL to the process group the script leads; Java has no call for that, kill(1) has. */
-    private void killGroup() {
-        try {
-            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
-            }
-        } catch (IOException e) {
-            // kill(1) missing: the descendants walk below still runs
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static Path findSetsid() {
@@ -159,11 +154,16 @@ public final class ScriptProcess implements AutoCloseable {
         return null;
     }
 
-    /** Kills the tree if still running and closes the streams. */
+    /**
+     * Kills the tree if the program still runs, and what is left of its process group if it has
+     * one (members outlive a leader that exited or was killed); closes the streams.
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
             killTree();
+        } else if (group != null) {
+            group.kill();
         }
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());

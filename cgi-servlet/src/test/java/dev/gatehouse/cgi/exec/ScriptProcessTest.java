@@ -174,6 +174,50 @@ class ScriptProcessTest {
         assertGone(child, "child left behind by the script");
     }
 
+    /**
+     * The end of every request: a script that exited and left a background child in its group
+     * (one that does not hold stdout, so the response completed) — close() must still reach
+     * the child, though the leader is gone and no descendants walk finds it.
+     */
+    @Test
+    void closeKillsWhatIsLeftOfTheGroupOfAScriptThatExited() throws Exception {
+        assertTrue(ScriptProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
+        Path file = script("bg.sh", "#!/bin/sh\nsleep 30 >/dev/null 2>&1 &\necho $!\n");
+        ScriptProcess p = start(List.of(file.toString()), ENV, true);
+        long child = readPid(lines(p));
+        started.add(child);
+        assertEquals(0, p.waitFor(5, TimeUnit.SECONDS), "the script itself exits");
+        assertFalse(p.isAlive());
+        assertEquals(List.of(child), p.group().members(), "the child is the group's last member");
+
+        p.close();
+
+        assertGone(child, "child left behind in the group");
+        assertEquals(List.of(), p.group().members());
+    }
+
+    /** Killed from outside (kill -9 of a php-fpm master): its workers live on in the group. */
+    @Test
+    void closeKillsTheGroupOfALeaderKilledFromOutside() throws Exception {
+        Path file = script("master.sh", "#!/bin/sh\nsleep 30 &\nsleep 30 &\necho $!\nwait\n");
+        ScriptProcess p = start(List.of(file.toString()), ENV, true);
+        long worker = readPid(lines(p));
+        started.add(worker);
+        ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+        assertEquals(128 + 9, p.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(
+                2,
+                p.group().members().size(),
+                "two workers outlive their master: " + p.group().members());
+
+        p.close();
+
+        assertGone(worker, "worker of the killed leader");
+        assertTrue(
+                p.group().awaitEmpty(5, TimeUnit.SECONDS),
+                "group empty: " + p.group().members());
+    }
+
     @Test
     void environmentIsExactlyTheGivenOne() throws Exception {
         Map<String, String> env = new LinkedHashMap<>();

@@ -286,13 +286,17 @@ public final class ManagedBackend implements AutoCloseable {
         }
     }
 
-    /** Kills the group and every process of the last tree snapshot that still runs, and waits for them. */
+    /**
+     * Kills what the dead server left: its process group (the workers of a killed php-fpm master
+     * live on in it, re-parented, serving the old socket) and every process of the last tree
+     * snapshot that still runs (one that left the group); waits until they are gone.
+     */
     private void killLeftovers(ScriptProcess dead) {
         dead.close();
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
         }
-        ProcessTrees.awaitGone(tree);
+        ProcessTrees.awaitGone(dead, tree);
     }
 
     private void relay(ScriptProcess p) {
@@ -364,7 +368,7 @@ public final class ManagedBackend implements AutoCloseable {
         tree.forEach(ProcessHandle::destroyForcibly);
         List<ProcessHandle> all = new ArrayList<>(workers);
         all.addAll(tree);
-        ProcessTrees.awaitGone(all);
+        ProcessTrees.awaitGone(p, all);
         LOG.log(
                 Level.INFO,
                 "{0}: managed backend pid {1} stopped{2}",

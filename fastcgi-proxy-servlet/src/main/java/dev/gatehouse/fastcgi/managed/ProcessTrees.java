@@ -1,7 +1,10 @@
 package dev.gatehouse.fastcgi.managed;
 
+import dev.gatehouse.cgi.exec.ProcessGroup;
 import dev.gatehouse.cgi.exec.ScriptProcess;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -17,31 +20,32 @@ import java.util.stream.Stream;
  * JVM runs as root, removing the directory.
  */
 final class ProcessTrees {
+    private static final Logger LOG = System.getLogger(ManagedBackend.class.getName());
     private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private ProcessTrees() {}
 
     /**
-     * Waits, bounded, until none of {@code handles} runs: SIGKILL takes effect asynchronously,
-     * and a worker still holding the listening socket would answer the next start's probe. An
-     * exited orphan waiting for its reaper (a zombie) counts as gone.
+     * Waits, bounded, until none of {@code handles} runs and {@code server}'s process group is
+     * empty, killing again what it still finds there: SIGKILL takes effect asynchronously, and a
+     * worker still holding the listening socket would answer the next start's probe. An exited
+     * orphan waiting for its reaper (a zombie) counts as gone.
      */
-    static void awaitGone(List<ProcessHandle> handles) {
+    static void awaitGone(ScriptProcess server, List<ProcessHandle> handles) {
         long deadline = System.nanoTime() + REAP_NANOS;
+        ProcessGroup group = server.group();
+        if (group != null && !group.awaitEmpty(REAP_NANOS, TimeUnit.NANOSECONDS)) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0} of pid {1} still has members {2} after SIGKILL",
+                    group,
+                    server.pid(),
+                    group.members());
+        }
         for (ProcessHandle h : handles) {
-            while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() - deadline < 0) {
+            while (ProcessGroup.running(h.pid()) && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
-        }
-    }
-
-    private static boolean zombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException | RuntimeException e) {
-            return false; // no /proc: isAlive alone decides
         }
     }
 

@@ -106,6 +106,76 @@ class ManagedBackendTest {
         assertEquals(-1, backend.pid());
     }
 
+    /**
+     * The root cause of workers outliving their master: once the master is dead, nothing the
+     * supervisor can walk leads to its group's other members, and they went on serving the old
+     * socket. Each kind is started through a wrapper that first leaves a helper process in the
+     * group, outside the master's process tree (as a worker forked after the supervisor's last
+     * look at the tree would be): it must be gone after the master is killed and the backend has
+     * restarted, and the new one after close().
+     */
+    @ParameterizedTest
+    @CsvSource({"php-fpm,unix", "php-fpm,tcp", "php-cgi,unix", "php-cgi,tcp", "command,unix", "command,tcp"})
+    void killsTheWholeProcessGroupOfAMasterThatDied(String kind, String listen) throws Exception {
+        String program =
+                switch (kind) {
+                    case "php-fpm" -> Programs.phpFpm().orElseThrow() + " \"$@\"";
+                    case "php-cgi" -> Programs.phpCgi().orElseThrow() + " \"$@\"";
+                    default -> Programs.phpCgi().orElseThrow() + " -b \"$1\"";
+                };
+        Path wrapper = www.resolve("wrapper.sh");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\n"
+                        + "sh -c 'sleep 300 >/dev/null 2>&1 & echo $! > helper.pid'\n" // cwd: the private dir
+                        + "exec " + program + "\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        start(Map.of(
+                "managedBackend", kind,
+                "backendListen", listen,
+                "backendCommand", kind.equals("command") ? wrapper + " {address}" : wrapper.toString()));
+        assertTrue(hello().startsWith("hello from "));
+        long helper = awaitPid(backend.directory().resolve("helper.pid"));
+        assertTrue(alive(helper), "the helper runs in the group");
+        assertFalse(backend.pids().contains(helper), "and is outside the master's tree");
+
+        long master = backend.pid();
+        Files.delete(backend.directory().resolve("helper.pid"));
+        ProcessHandle.of(master).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (backend.restarts() < 1 || backend.pid() < 0) {
+            assertTrue(System.nanoTime() < deadline, "not restarted within " + LIMIT);
+            Thread.sleep(20);
+        }
+        awaitGone(helper, "helper of the killed master's group");
+        assertTrue(hello().startsWith("hello from "));
+
+        long second = awaitPid(backend.directory().resolve("helper.pid"));
+        assertTrue(alive(second));
+        backend.close();
+        awaitGone(second, "helper of the stopped backend's group");
+    }
+
+    private static long awaitPid(Path file) throws Exception {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (true) {
+            String text = Files.exists(file) ? Files.readString(file).strip() : "";
+            if (!text.isEmpty()) {
+                return Long.parseLong(text);
+            }
+            assertTrue(System.nanoTime() < deadline, "no pid in " + file + " within " + LIMIT);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitGone(long pid, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (alive(pid)) {
+            assertTrue(System.nanoTime() < deadline, what + " (pid " + pid + ") still running after " + LIMIT);
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void aCommandThatExitsFailsTheStartWithItsOutput() throws IOException {
         BackendStartException e = assertThrows(
