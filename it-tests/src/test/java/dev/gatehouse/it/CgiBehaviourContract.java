@@ -124,7 +124,8 @@ abstract class CgiBehaviourContract {
                         cgi("one", "/one/*").param("maxConcurrent", "1").param("maxQueued", "0"),
                         cgi("stream", "/stream/*").param("chunkedBody", "stream"),
                         cgi("spool", "/spool/*").param("maxSpoolBytes", "65536"),
-                        cgi("auth", "/auth/*").param("passAuthorization", "true")));
+                        cgi("auth", "/auth/*").param("passAuthorization", "true"),
+                        cgi("group", "/group/*").param("processGroup", "true").param("timeout", "2s")));
     }
 
     private ServletSpec cgi(String name, String mapping) {
@@ -664,6 +665,43 @@ abstract class CgiBehaviourContract {
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
         assertEquals(2, pids.size(), "script and child pids: " + pids);
         assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(5)), "still running");
+    }
+
+    /**
+     * processGroup=true: a script that exits and leaves a child behind (not holding stdout, so
+     * the response completes) has the child killed once it is gone — the child is re-parented,
+     * and only the group still ties it to the request.
+     */
+    @Test
+    void aChildLeftInTheGroupOfAScriptThatExitedIsKilled() throws Exception {
+        String id = id("leave-child");
+        HttpResponse<String> response = send(get("group/leave-child.sh?" + id), BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        long child = Long.parseLong(Processes.awaitFile(runDir.resolve(id + ".pid"), READ));
+        assertEquals("left " + child + "\n", response.body());
+        assertEquals(List.of(), Processes.awaitGone(List.of(child), READ), "the child left in the group runs on");
+    }
+
+    /**
+     * processGroup=true: a double-forked child that keeps stdout open holds the response until
+     * the timeout; then the request ends (aborted after the head) and the child is killed.
+     */
+    @Test
+    void aDoubleForkedChildHoldingStdoutEndsAtTheTimeoutAndIsKilled() throws Exception {
+        String id = id("double-fork");
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = send(get("group/double-fork.sh?" + id), BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            assertEquals(200, response.statusCode());
+            assertEquals("forked", within(Duration.ofSeconds(5), () -> RawHttp.readLine(body)));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> readers.submit(body::readAllBytes)
+                    .get(READ.toSeconds(), TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, e.getCause(), "a truncated response, not a clean end");
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMillis >= 1900, "ended at the 2 s timeout, not before: " + elapsedMillis + " ms");
+        long child = Long.parseLong(Processes.awaitFile(runDir.resolve(id + ".pid"), READ));
+        assertEquals(List.of(), Processes.awaitGone(List.of(child), READ), "the double-forked child runs on");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.FastCgiProxyServlet;
+import dev.gatehouse.fastcgi.managed.Programs;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.ManagedBackendServlet;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,6 +159,63 @@ abstract class ManagedBackendContract {
         container = null;
         assertEquals(List.of(), Processes.awaitGone(second, Duration.ofSeconds(1)), "stopped with the container");
         assertFalse(Files.exists(dir), dir + " removed");
+    }
+
+    /**
+     * The root cause of workers outliving a killed master, on a deployed servlet: each kind
+     * starts through a wrapper that first leaves a helper process in the backend's process
+     * group, outside the master's process tree (as a worker forked after the supervisor last
+     * looked is). After kill -9 of the master and the restart, nothing of the old group runs;
+     * after the container stops, nothing of the new one.
+     */
+    @ParameterizedTest
+    @CsvSource({"php-fpm,unix", "php-fpm,tcp", "php-cgi,unix", "php-cgi,tcp", "command,unix", "command,tcp"})
+    void aKilledMasterLeavesNoProcessOfItsGroup(String managed, String listen) throws Exception {
+        String program =
+                switch (managed) {
+                    case "php-fpm" -> Programs.phpFpm().orElseThrow() + " \"$@\"";
+                    case "php-cgi" -> Programs.phpCgi().orElseThrow() + " \"$@\"";
+                    default -> Programs.phpCgi().orElseThrow() + " -b \"$1\"";
+                };
+        Path wrapper = www.resolve("wrapper.sh");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\n"
+                        + "sh -c 'sleep 300 >/dev/null 2>&1 & echo $! > helper.pid.tmp && mv helper.pid.tmp helper.pid'\n"
+                        + "exec " + program + "\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        deploy(Map.of(
+                "managedBackend",
+                managed,
+                "backendListen",
+                listen,
+                "backendChildren",
+                "2",
+                "backendCommand",
+                managed.equals("command") ? wrapper + " {address}" : wrapper.toString()));
+        assertEquals(200, get("php/hello.php").statusCode());
+        Matcher before = state();
+        Path dir = Path.of(before.group(4));
+        long helper = Long.parseLong(Processes.awaitFile(dir.resolve("helper.pid"), LIMIT));
+        assertTrue(Processes.running(helper), "the helper runs in the group");
+        assertFalse(pids(before).contains(helper), "outside the master's tree: " + before.group(3));
+
+        Files.delete(dir.resolve("helper.pid"));
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(Long.parseLong(before.group(2))).orElseThrow().destroyForcibly();
+        Matcher after = state();
+        while (!after.group(5).equals("1") || Long.parseLong(after.group(2)) < 0) {
+            assertTrue(System.nanoTime() - killedAt < LIMIT.toNanos(), "no restart within " + LIMIT);
+            Thread.sleep(20);
+            after = state();
+        }
+        assertEquals(List.of(), Processes.awaitGone(List.of(helper), LIMIT), "the old group's helper");
+        assertEquals(List.of(), Processes.awaitGone(pids(before), LIMIT), "the old master and workers");
+
+        long second = Long.parseLong(Processes.awaitFile(dir.resolve("helper.pid"), LIMIT));
+        container.close();
+        container = null;
+        assertEquals(List.of(), Processes.awaitGone(List.of(second), LIMIT), "the new group's helper");
     }
 
     /** A kept-alive idle connection pins a worker: the pool never opens more than the children. */
