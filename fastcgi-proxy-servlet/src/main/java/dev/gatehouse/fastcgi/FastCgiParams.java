@@ -12,7 +12,7 @@ import java.util.Map;
  * The PARAMS of a FastCGI RESPONDER request (FastCGI 1.0 §5.2, §6.2): the CGI/1.1
  * meta-variables of RFC 3875 §4.1 built by the shared {@link MetaVariables}, so FastCGI and CGI
  * applications see the same variables with the same security defaults (no HTTP_PROXY, no
- * header names with {@code _}, HTTP_AUTHORIZATION only when enabled).
+ * header names but letters, digits and {@code -}, HTTP_AUTHORIZATION only when enabled).
  *
  * <p>Beyond RFC 3875, nginx's {@code fastcgi_params} adds REQUEST_URI, DOCUMENT_URI,
  * DOCUMENT_ROOT, SCRIPT_FILENAME, REMOTE_PORT, SERVER_ADDR, REQUEST_SCHEME, HTTPS and

@@ -53,6 +53,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link FastCgiProxyServlet} in front of a real php-fpm, over TCP and over the Unix socket:
@@ -95,6 +96,16 @@ abstract class FastCgiProxyContract {
     private static final Map<String, String> SCRIPTS = Map.ofEntries(
             Map.entry("env.php", ENV),
             Map.entry("sub/env.php", ENV),
+            Map.entry(
+                    "forge.php",
+                    """
+                    <?php
+                    header('Content-Type: text/plain');
+                    ksort($_SERVER);
+                    foreach ($_SERVER as $k => $v) {
+                        if (preg_match('/FORWARDED|REMOTE_USER|^HTTP_X_/', $k)) { echo $k, '=', $v, "\\n"; }
+                    }
+                    """),
             Map.entry("sub/index.php", ENV),
             Map.entry("fc/index.php", ENV),
             Map.entry(
@@ -408,6 +419,24 @@ abstract class FastCgiProxyContract {
         Map<String, String> actual = new LinkedHashMap<>();
         expected.keySet().forEach(k -> actual.put(k, seen.get(k)));
         assertEquals(expected, actual, response.text());
+    }
+
+    /**
+     * Header names with a character PHP folds into {@code _} when it fills {@code $_SERVER}, or
+     * any but letters, digits and {@code -}, never reach the application: sent before the genuine
+     * X-Forwarded-For they would win over it, and Remote.User would become HTTP_REMOTE_USER.
+     */
+    @ParameterizedTest(name = "X{0}Forwarded{0}For")
+    @ValueSource(strings = {".", "_", "!", "#", "$", "%", "&", "'", "*", "+", "^", "`", "|", "~"})
+    void headerNamesThatCouldForgeAnotherAreDropped(String c) throws IOException {
+        String forged = "X" + c + "Forwarded" + c + "For: 6.6.6.6\r\nRemote" + c + "User: admin\r\n" + "X" + c
+                + "Trace: forged\r\n";
+        byte[] request = ("GET /ctx/forge.php HTTP/1.1\r\n" + forged + "X-Forwarded-For: 1.2.3.4\r\n"
+                        + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        RawHttp.Response response = RawHttp.exchange(main.get(Pool.UNIX).base(), request, false, LIMIT);
+        assertEquals(200, response.head().status(), response.text());
+        assertEquals("HTTP_X_FORWARDED_FOR=1.2.3.4\n", response.text(), "only the genuine header reaches PHP");
     }
 
     // ---- bodies ---------------------------------------------------------------------------

@@ -12,9 +12,11 @@ import java.util.Map;
  * <p>Request headers are passed as HTTP_* except: Content-Type and Content-Length (they are
  * CONTENT_TYPE and CONTENT_LENGTH); {@code Proxy}, never (httpoxy, CVE-2016-5388);
  * {@code Proxy-Authorization}, never (credentials for a proxy, not for the script);
- * {@code Authorization}, unless the policy allows it; and any header whose name is not an HTTP
- * token or contains {@code _}, since {@code X_Foo} and {@code X-Foo} would both become HTTP_X_FOO
- * and one could forge the other.
+ * {@code Authorization}, unless the policy allows it; and any header whose name holds anything
+ * but letters, digits and {@code -} (as Apache 2.4 and nginx's {@code ignore_invalid_headers}
+ * do): {@code X_Foo} and {@code X-Foo} would both become HTTP_X_FOO, and PHP turns {@code .}
+ * (and other characters) into {@code _} when it fills {@code $_SERVER}, so {@code X.Forwarded.For}
+ * would arrive as HTTP_X_FORWARDED_FOR — either could forge the genuine header.
  *
  * <p>The same variables serve CGI (the process environment) and FastCGI (PARAMS).
  */
@@ -122,14 +124,14 @@ public final class MetaVariables {
         return "HTTP_" + headerName.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    /** An RFC 9110 token without {@code _}: letters, digits and the token symbols. */
+    /**
+     * Letters, digits and {@code -} only: the part of RFC 9110's token that maps to a variable
+     * name one way, with no character a gateway or PHP folds into {@code _}.
+     */
     private static boolean isSafeToken(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
-                    || "!#$%&'*+-.^`|~".indexOf(c) >= 0;
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-';
             if (!ok) {
                 return false;
             }
