@@ -3,6 +3,7 @@ package dev.gatehouse.cgi;
 import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,7 +37,7 @@ record CgiRuntime(
 
     static final int MAX_REDIRECTS = 10;
 
-    private static final Logger LOG = System.getLogger(CgiServlet.class.getName());
+    private static final Logger LOG = SafeLogger.of(CgiServlet.class.getName());
 
     void log(Level level, String format, Object... args) {
         LOG.log(level, format, args);

@@ -8,6 +8,7 @@ import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -132,6 +133,12 @@ public class CgiServlet extends HttpServlet {
             runtime.log(Level.INFO, "{0} {1}: 405, method not allowed", method, request.getRequestURI());
             response.setHeader("Allow", String.join(", ", runtime.config().allowedMethods()));
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            return;
+        }
+        if (SafeLogger.hasControl(request.getServletPath()) || SafeLogger.hasControl(request.getPathInfo())) {
+            // a decoded CR/LF would reach SCRIPT_NAME, PATH_INFO and PATH_TRANSLATED
+            runtime.log(Level.INFO, "{0}: 400, a control character in the decoded path", request.getRequestURI());
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
         ResolvedScript script;

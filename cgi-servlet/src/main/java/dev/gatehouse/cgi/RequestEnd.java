@@ -2,6 +2,7 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RequestEnd {
 
-    private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(RequestEnd.class.getName());
 
     private final AsyncContext async;
     private final ContainerGuard guard;

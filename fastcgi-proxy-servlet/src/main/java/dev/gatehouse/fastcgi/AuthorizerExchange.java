@@ -10,6 +10,7 @@ import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,7 +39,7 @@ import java.util.Locale;
  */
 final class AuthorizerExchange implements ResponseListener {
 
-    private static final System.Logger LOG = System.getLogger(FastCgiAuthorizerFilter.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(FastCgiAuthorizerFilter.class.getName());
     private static final String VARIABLE = "variable-";
 
     /** Where the answer stands; changed only on the transport thread. */

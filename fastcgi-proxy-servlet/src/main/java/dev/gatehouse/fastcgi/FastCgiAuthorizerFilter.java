@@ -6,6 +6,7 @@ import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -53,7 +54,7 @@ import java.util.List;
 public class FastCgiAuthorizerFilter extends GenericFilter {
     private static final long serialVersionUID = 1L;
 
-    private static final System.Logger LOG = System.getLogger(FastCgiAuthorizerFilter.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(FastCgiAuthorizerFilter.class.getName());
 
     /** The mark's value: compared by identity, never exposed. */
     private final transient Object authorized = new Object();

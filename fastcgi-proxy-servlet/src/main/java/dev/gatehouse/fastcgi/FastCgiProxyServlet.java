@@ -12,6 +12,7 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -63,7 +64,7 @@ public class FastCgiProxyServlet extends HttpServlet {
     /** Request attribute: a failure after the response head was sent; the dispatch throws it. */
     static final String ABORT = "dev.gatehouse.fastcgi.abort";
 
-    private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
     private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
 
     private transient ProxyRuntime runtime;
@@ -197,6 +198,12 @@ public class FastCgiProxyServlet extends HttpServlet {
             throws ServletException, IOException {
         RequestEnd.rethrowAbort(request, ABORT);
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (SafeLogger.hasControl(path)) {
+            // a decoded CR/LF would reach PATH_INFO, DOCUMENT_URI and PATH_TRANSLATED
+            LOG.log(Level.INFO, "{0}: 400, a control character in the decoded path", request.getRequestURI());
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
         Route route = mapping.map(request.getContextPath(), path);
         if (route instanceof Route.NotFound notFound) {
             LOG.log(Level.INFO, "{0}: 404, {1}", request.getRequestURI(), notFound.reason());

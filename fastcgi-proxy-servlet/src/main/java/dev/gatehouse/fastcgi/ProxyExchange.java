@@ -12,6 +12,7 @@ import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,7 +43,7 @@ import java.nio.ByteBuffer;
  */
 final class ProxyExchange implements ResponseListener {
 
-    private static final System.Logger LOG = System.getLogger(FastCgiProxyServlet.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
 
     private final ProxyRuntime runtime;
     private final ScriptTarget target;

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ final class StderrLines {
     static final int MAX_LINE = 8192;
     static final int MAX_LINES = 200;
 
-    private static final System.Logger LOG = System.getLogger("dev.gatehouse.fastcgi.stderr");
+    private static final System.Logger LOG = SafeLogger.of("dev.gatehouse.fastcgi.stderr");
 
     private final String scriptName;
     private byte[] line = new byte[256];

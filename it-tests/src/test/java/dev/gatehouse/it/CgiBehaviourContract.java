@@ -697,6 +697,27 @@ abstract class CgiBehaviourContract {
     }
 
     /**
+     * A decoded CR, LF or NUL in the path is refused before it can reach SCRIPT_NAME, PATH_INFO
+     * or PATH_TRANSLATED, and whatever is logged about it stays on one line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/cgi/env.sh/a%0d%0ab", "/cgi/nonexist%0aSEVERE:%20FORGED", "/cgi/env.sh/%00"})
+    void controlCharactersInTheDecodedPathAre400(String target) throws Exception {
+        try (LogCapture log = LogCapture.install(CgiServlet.class.getName())) {
+            RawHttp.Response response = RawHttp.exchange(
+                    container.base(),
+                    ("GET " + CONTEXT + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(ISO_8859_1),
+                    false,
+                    READ);
+            assertEquals(400, response.head().status(), response.text());
+            assertTrue(
+                    log.messages().stream().noneMatch(m -> m.contains("\n") || m.contains("\r")),
+                    "a log line was split: " + log.messages());
+        }
+    }
+
+    /**
      * processGroup=true: a script that exits and leaves a child behind (not holding stdout, so
      * the response completes) has the child killed once it is gone — the child is re-parented,
      * and only the group still ties it to the request.

@@ -439,6 +439,24 @@ abstract class FastCgiProxyContract {
         assertEquals("HTTP_X_FORWARDED_FOR=1.2.3.4\n", response.text(), "only the genuine header reaches PHP");
     }
 
+    /**
+     * A decoded CR, LF or NUL in the path is refused before it can reach PATH_INFO, DOCUMENT_URI
+     * or PATH_TRANSLATED of PHP, and whatever is logged about it stays on one line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/ctx/env.php/a%0d%0ab", "/ctx/nonexist%0aSEVERE:%20FORGED", "/ctx/env.php/%00"})
+    void controlCharactersInTheDecodedPathAre400(String target) throws Exception {
+        try (LogCapture log = LogCapture.install(FastCgiProxyServlet.class.getName())) {
+            byte[] request = ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            RawHttp.Response response = RawHttp.exchange(main.get(Pool.UNIX).base(), request, false, LIMIT);
+            assertEquals(400, response.head().status(), response.text());
+            assertTrue(
+                    log.messages().stream().noneMatch(m -> m.contains("\n") || m.contains("\r")),
+                    "a log line was split: " + log.messages());
+        }
+    }
+
     // ---- bodies ---------------------------------------------------------------------------
 
     @ParameterizedTest

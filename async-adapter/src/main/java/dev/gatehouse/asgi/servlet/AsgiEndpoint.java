@@ -1,5 +1,6 @@
 package dev.gatehouse.asgi.servlet;
 
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
  * the container's buffer sizes, decides the largest message (the same limit on Jetty and Tomcat).
  */
 public final class AsgiEndpoint extends Endpoint {
-    private static final System.Logger LOG = System.getLogger(AsgiEndpoint.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(AsgiEndpoint.class.getName());
 
     private final WebSocketExchange exchange;
     private final int maxMessageSize;

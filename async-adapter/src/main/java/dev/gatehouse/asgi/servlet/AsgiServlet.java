@@ -2,6 +2,7 @@ package dev.gatehouse.asgi.servlet;
 
 import dev.gatehouse.asgi.AsgiApplication;
 import dev.gatehouse.servlet.Abort;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -33,7 +34,7 @@ import java.lang.reflect.InvocationTargetException;
  */
 public class AsgiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final System.Logger LOG = System.getLogger(AsgiServlet.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(AsgiServlet.class.getName());
 
     /**
      * Request attribute: the failure of an application after its response started. The exchange

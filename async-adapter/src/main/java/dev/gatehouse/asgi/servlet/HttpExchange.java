@@ -13,6 +13,7 @@ import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.SendEvent;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -56,7 +57,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ClientDisconnectedException}.
  */
 final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGuard.Owner {
-    private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(HttpExchange.class.getName());
     /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
     static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
     /**

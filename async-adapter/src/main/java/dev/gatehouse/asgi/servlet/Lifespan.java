@@ -10,6 +10,7 @@ import dev.gatehouse.asgi.LifespanStartup;
 import dev.gatehouse.asgi.LifespanStartupFailed;
 import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.SendEvent;
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * ending without an answer is a startup failure.
  */
 final class Lifespan {
-    private static final System.Logger LOG = System.getLogger(Lifespan.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(Lifespan.class.getName());
 
     /** Startup did not succeed; the message is for the deployment error. */
     static final class StartupFailedException extends Exception {

@@ -6,6 +6,7 @@ import dev.gatehouse.asgi.HttpResponseStart;
 import dev.gatehouse.asgi.HttpResponseTrailers;
 import dev.gatehouse.asgi.SendEvent;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  * trailers are dropped with a log line, as RFC 9110 §6.5 lets a recipient discard them.
  */
 final class ResponseWriter implements WriteListener {
-    private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(ResponseWriter.class.getName());
 
     private record Pending(SendEvent event, CompletableFuture<Void> stage) {}
 

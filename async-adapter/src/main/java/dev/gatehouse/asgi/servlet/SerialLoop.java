@@ -1,5 +1,6 @@
 package dev.gatehouse.asgi.servlet;
 
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Container callbacks never wait: if another thread is draining, they enqueue and return.
  */
 final class SerialLoop {
-    private static final System.Logger LOG = System.getLogger(SerialLoop.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(SerialLoop.class.getName());
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();

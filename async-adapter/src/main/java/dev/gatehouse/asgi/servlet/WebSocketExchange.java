@@ -14,6 +14,7 @@ import dev.gatehouse.asgi.WebSocketProtocol;
 import dev.gatehouse.asgi.WebSocketReceive;
 import dev.gatehouse.asgi.WebSocketScope;
 import dev.gatehouse.asgi.WebSocketSend;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
@@ -48,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * the queue.
  */
 final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
-    private static final System.Logger LOG = System.getLogger(WebSocketExchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(WebSocketExchange.class.getName());
 
     static final int MAX_QUEUED_MESSAGES = 256;
 

@@ -3,6 +3,7 @@ package dev.gatehouse.asgi.servlet;
 import dev.gatehouse.asgi.ClientDisconnectedException;
 import dev.gatehouse.asgi.WebSocketClose;
 import dev.gatehouse.asgi.WebSocketSend;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * and nothing after {@link #end}. Confined to the connection's {@link SerialLoop}.
  */
 final class WebSocketOutbound {
-    private static final System.Logger LOG = System.getLogger(WebSocketOutbound.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(WebSocketOutbound.class.getName());
 
     private final SerialLoop loop;
     private final String name;

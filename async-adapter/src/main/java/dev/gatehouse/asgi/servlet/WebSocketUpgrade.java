@@ -7,6 +7,7 @@ import dev.gatehouse.asgi.WebSocketClose;
 import dev.gatehouse.asgi.WebSocketHttpResponseBody;
 import dev.gatehouse.asgi.WebSocketHttpResponseStart;
 import dev.gatehouse.asgi.WebSocketScope;
+import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before {@code handle} returns, and the thread does not wait at all.
  */
 final class WebSocketUpgrade {
-    private static final System.Logger LOG = System.getLogger(WebSocketUpgrade.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(WebSocketUpgrade.class.getName());
 
     /** Where Jakarta WebSocket 2.1 §6.4 puts the container's ServerContainer. */
     static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";

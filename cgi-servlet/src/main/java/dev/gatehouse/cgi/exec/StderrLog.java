@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi.exec;
 
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 public final class StderrLog implements Runnable {
 
     static final int MAX_LINE = 4096;
-    private static final Logger LOG = System.getLogger("dev.gatehouse.cgi.stderr");
+    private static final Logger LOG = SafeLogger.of("dev.gatehouse.cgi.stderr");
 
     private final InputStream stderr;
     private final String name;

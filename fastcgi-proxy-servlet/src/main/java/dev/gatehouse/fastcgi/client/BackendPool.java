@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi.client;
 
 import dev.gatehouse.fastcgi.protocol.FastCgi;
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 final class BackendPool {
 
-    private static final System.Logger LOG = System.getLogger(BackendPool.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(BackendPool.class.getName());
 
     /** Whether GET_VALUES was asked yet. While PROBING no other connection is opened. */
     enum Probe {

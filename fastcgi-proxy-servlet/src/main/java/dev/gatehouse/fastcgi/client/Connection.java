@@ -5,6 +5,7 @@ import dev.gatehouse.fastcgi.protocol.FastCgiProtocolException;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
 import dev.gatehouse.fastcgi.protocol.Stderr;
 import dev.gatehouse.fastcgi.protocol.Stdout;
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 final class Connection implements EventLoop.Handler {
 
-    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(Connection.class.getName());
 
     /** The input buffer: what the client holds of a response at most, per connection. */
     static final int INPUT_BUFFER_SIZE = ConnectionInput.BUFFER_SIZE;

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 final class Dispatcher {
 
-    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(Dispatcher.class.getName());
 
     private final List<BackendPool> pools;
     private final ClientConfig config;

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -22,7 +23,7 @@ import java.util.function.LongConsumer;
  */
 final class EventLoop implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(EventLoop.class.getName());
 
     /** What a registered channel's key is attached to. */
     interface Handler {

@@ -3,6 +3,7 @@ package dev.gatehouse.fastcgi.client;
 import dev.gatehouse.fastcgi.protocol.AbortRequest;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Exchange {
 
-    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(Exchange.class.getName());
 
     /** Each connection carries one request at a time (no multiplexing), always with this id. */
     static final int REQUEST_ID = 1;

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi.client;
 
 import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
@@ -11,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 final class ListenerCalls {
 
-    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(Exchange.class.getName());
 
     private final Exchange exchange;
     private final ResponseListener listener;

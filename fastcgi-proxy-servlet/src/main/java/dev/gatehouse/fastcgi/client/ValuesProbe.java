@@ -5,6 +5,7 @@ import dev.gatehouse.fastcgi.protocol.GetValuesResult;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
 import dev.gatehouse.fastcgi.protocol.UnknownType;
+import dev.gatehouse.servlet.SafeLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ValuesProbe {
 
-    private static final System.Logger LOG = System.getLogger(ValuesProbe.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(ValuesProbe.class.getName());
 
     /** How long GET_VALUES may take before the configured connection limit is kept as is. */
     static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.fastcgi.BackendAddress;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Listen;
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -41,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ManagedBackend implements AutoCloseable {
 
-    private static final Logger LOG = System.getLogger(ManagedBackend.class.getName());
+    private static final Logger LOG = SafeLogger.of(ManagedBackend.class.getName());
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long TREE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_SOCKET_PATH = 100; // sun_path holds 108 bytes with the NUL

@@ -2,6 +2,7 @@ package dev.gatehouse.fastcgi.managed;
 
 import dev.gatehouse.cgi.exec.ProcessGroup;
 import dev.gatehouse.cgi.exec.ScriptProcess;
+import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
  * JVM runs as root, removing the directory.
  */
 final class ProcessTrees {
-    private static final Logger LOG = System.getLogger(ManagedBackend.class.getName());
+    private static final Logger LOG = SafeLogger.of(ManagedBackend.class.getName());
     private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private ProcessTrees() {}
