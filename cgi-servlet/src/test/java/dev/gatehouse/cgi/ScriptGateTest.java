@@ -131,7 +131,7 @@ class ScriptGateTest {
         enter(gate, "a");
         long queuedAt = System.nanoTime();
         Request b = enter(gate, "b");
-        assertTrue(b.decided.await(5, TimeUnit.SECONDS), "b decided within 5 s");
+        assertTrue(b.decided.await(15, TimeUnit.SECONDS), "b decided within 15 s");
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queuedAt);
         assertTrue(waitedMillis >= 50, "rejected only after maxWait, waited " + waitedMillis + " ms");
         assertEquals(List.of("a admitted", "b rejected: no script slot free within 50 ms"), log);
@@ -149,7 +149,7 @@ class ScriptGateTest {
         ScriptGate gate = new ScriptGate(1, 1, Duration.ofMillis(50), timer);
         enter(gate, "a");
         Request b = enter(gate, "b");
-        assertTrue(b.decided.await(5, TimeUnit.SECONDS));
+        assertTrue(b.decided.await(15, TimeUnit.SECONDS), "b decided within 15 s");
         Request c = enter(gate, "c"); // the queue has room again
         assertEquals(1, gate.queued());
         gate.leave();
@@ -189,7 +189,7 @@ class ScriptGateTest {
                     }
                 }));
             }
-            assertTrue(done.await(5, TimeUnit.SECONDS), "all requests finished");
+            assertTrue(done.await(15, TimeUnit.SECONDS), "all requests finished within 15 s");
         } finally {
             pool.shutdownNow();
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.cgi.CgiServlet;
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.RawHttp;
@@ -656,7 +657,7 @@ abstract class CgiBehaviourContract {
             HttpResponse<String> response = send(get("cgi/stderr.sh"), BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             assertEquals("ok\n", response.body());
-            List<String> seen = log.await(m -> m.containsAll(expected), Duration.ofSeconds(5));
+            List<String> seen = log.await(m -> m.containsAll(expected), Await.LIMIT);
             assertEquals(
                     expected, seen.stream().filter(m -> m.startsWith(prefix)).toList());
         }
@@ -676,7 +677,7 @@ abstract class CgiBehaviourContract {
                 "504 after " + took.toMillis() + " ms, timeout is 2 s");
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
         assertEquals(2, pids.size(), "script and child pids: " + pids);
-        assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(5)), "still running");
+        assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT), "still running");
     }
 
     @Test
@@ -693,7 +694,7 @@ abstract class CgiBehaviourContract {
         }
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
         assertEquals(2, pids.size(), "script and child pids: " + pids);
-        assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(5)), "still running");
+        assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT), "still running");
     }
 
     /**
@@ -773,10 +774,10 @@ abstract class CgiBehaviourContract {
                 } catch (IOException e) {
                     throw new AssertionError("round " + round + " (after " + round + " disconnects): " + e, e);
                 }
-                pids.add(Long.parseLong(Processes.awaitFile(runDir.resolve(id + ".pid"), Duration.ofSeconds(5))));
+                pids.add(Long.parseLong(Processes.awaitFile(runDir.resolve(id + ".pid"), Await.LIMIT)));
             }
         } finally {
-            assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(10)), "still running");
+            assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT), "still running");
             Thread.sleep(250); // each exchange ends just after its kill: let a failure there show here
         }
     }
@@ -950,7 +951,7 @@ abstract class CgiBehaviourContract {
 
     private List<Long> pids(Path file) throws Exception {
         List<Long> pids = new ArrayList<>();
-        for (String pid : Processes.awaitFile(file, Duration.ofSeconds(5)).split("\\s+")) {
+        for (String pid : Processes.awaitFile(file, Await.LIMIT).split("\\s+")) {
             pids.add(Long.parseLong(pid));
         }
         return pids;

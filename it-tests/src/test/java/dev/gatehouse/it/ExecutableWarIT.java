@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
@@ -86,7 +87,7 @@ class ExecutableWarIT {
         if (!server.waitFor(10, TimeUnit.SECONDS)) {
             server.destroyForcibly();
         }
-        List<Long> left = Processes.awaitGone(started, Duration.ofSeconds(5));
+        List<Long> left = Processes.awaitGone(started, Await.LIMIT);
         left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         assertEquals(List.of(), left, "processes of the sample (its managed php-fpm) left after it stopped");
     }

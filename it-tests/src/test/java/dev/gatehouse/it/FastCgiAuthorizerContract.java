@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.gatehouse.fastcgi.FastCgiAuthorizerFilter;
 import dev.gatehouse.it.support.AttributeEchoServlet;
 import dev.gatehouse.it.support.AttributeForgingFilter;
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FilterSpec;
 import dev.gatehouse.it.support.PerlAuthorizer;
 import dev.gatehouse.it.support.Processes;
@@ -77,9 +78,7 @@ abstract class FastCgiAuthorizerContract {
                 long pid = authorizer.pid();
                 authorizer.close();
                 assertEquals(
-                        List.of(),
-                        Processes.awaitGone(List.of(pid), Duration.ofSeconds(10)),
-                        "the authorizer process is gone");
+                        List.of(), Processes.awaitGone(List.of(pid), Await.LIMIT), "the authorizer process is gone");
             }
         }
     }

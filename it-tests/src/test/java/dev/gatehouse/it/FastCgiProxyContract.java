@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.fastcgi.FastCgiProxyServlet;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.LogCapture;
@@ -43,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -631,7 +633,7 @@ abstract class FastCgiProxyContract {
             HttpResponse<String> response = get(main.get(pool).uri("stderr.php"));
             assertEquals(200, response.statusCode());
             assertEquals("out", response.body());
-            List<String> lines = log.await(m -> m.size() >= 2, Duration.ofSeconds(5));
+            List<String> lines = log.await(m -> m.size() >= 2, Await.LIMIT);
             // php-fpm prefixes an error_log() message with "PHP message: " (and joins several with "; ")
             assertEquals(2, lines.size(), lines.toString());
             assertTrue(
@@ -650,12 +652,11 @@ abstract class FastCgiProxyContract {
             HttpResponse<String> response = get(main.get(pool).uri("hugehead.php"));
             assertEquals(502, response.statusCode());
             assertFalse(response.headers().firstValue("X-Big").isPresent());
-            List<String> messages = log.await(m -> !m.isEmpty(), Duration.ofSeconds(5));
-            assertTrue(
-                    messages.stream()
-                            .anyMatch(m -> m.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
-                                    + " block from /ctx/hugehead.php: header block exceeds 65536 bytes")),
-                    messages.toString());
+            Predicate<List<String>> logged = m -> m.stream()
+                    .anyMatch(s -> s.startsWith("/ctx/hugehead.php: 502, bad CGI response header"
+                            + " block from /ctx/hugehead.php: header block exceeds 65536 bytes"));
+            List<String> messages = log.await(logged, Await.LIMIT);
+            assertTrue(logged.test(messages), messages.toString());
         }
     }
 
@@ -724,8 +725,8 @@ abstract class FastCgiProxyContract {
                 assertEquals(200, client.readHead().status());
                 assertEquals("busy=1", awaitStats(container, "php", "busy=1"));
             }
-            List<String> messages = log.await(
-                    m -> m.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), Duration.ofSeconds(10));
+            List<String> messages =
+                    log.await(m -> m.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), Await.LIMIT);
             assertTrue(
                     messages.stream().anyMatch(s -> s.contains("/ctx/stream.php: client gone")), messages.toString());
         }

@@ -1,12 +1,12 @@
 package dev.gatehouse.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.FastCgiProxyServlet;
 import dev.gatehouse.fastcgi.managed.Programs;
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.ManagedBackendServlet;
@@ -135,7 +135,7 @@ abstract class ManagedBackendContract {
         }
         long restartedMillis = (System.nanoTime() - killedAt) / 1_000_000;
         assertNotEquals(master, Long.parseLong(after.group(2)));
-        assertEquals(List.of(), Processes.awaitGone(first, Duration.ofSeconds(2)), "old master and workers gone");
+        assertEquals(List.of(), Processes.awaitGone(first, Await.LIMIT), "old master and workers gone");
         int status = 0;
         while (System.nanoTime() - killedAt < LIMIT.toNanos()) {
             HttpResponse<String> r = get("php/hello.php");
@@ -157,8 +157,8 @@ abstract class ManagedBackendContract {
         List<Long> second = pids(after);
         container.close();
         container = null;
-        assertEquals(List.of(), Processes.awaitGone(second, Duration.ofSeconds(1)), "stopped with the container");
-        assertFalse(Files.exists(dir), dir + " removed");
+        assertEquals(List.of(), Processes.awaitGone(second, Await.LIMIT), "stopped with the container");
+        Await.until(() -> !Files.exists(dir), () -> dir + " removed");
     }
 
     /**
@@ -261,8 +261,13 @@ abstract class ManagedBackendContract {
                 assertTrue(status == 500 || status == 503, "status " + status);
                 assertEquals(404, get("backend/php").statusCode());
             }
-            List<String> lines = log.await(l -> !l.isEmpty(), Duration.ofSeconds(5));
-            String message = String.join("\n", lines);
+            // the failure may be logged in more than one record: wait for all of what is checked
+            String message = String.join(
+                    "\n",
+                    log.await(
+                            l -> String.join("\n", l).contains("exited with status 7")
+                                    && String.join("\n", l).contains("cannot start: no config"),
+                            Await.LIMIT));
             assertTrue(
                     message.contains("php: managed backend 'sh -c echo cannot start: no config >&2; exit 7 /"),
                     message);
@@ -271,7 +276,8 @@ abstract class ManagedBackendContract {
             Matcher dir =
                     Pattern.compile("(/\\S+/gatehouse-fcgi-\\d+)/fcgi.sock").matcher(message);
             assertTrue(dir.find(), message);
-            assertFalse(Files.exists(Path.of(dir.group(1))), dir.group(1) + " removed");
+            Path backendDir = Path.of(dir.group(1));
+            Await.until(() -> !Files.exists(backendDir), () -> backendDir + " removed");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,9 +45,7 @@ abstract class PhpApplicationContract {
     @AfterAll
     void undeploy() throws InterruptedException {
         assertEquals(
-                List.of(),
-                Processes.closeAndAwaitChildren(container, Duration.ofSeconds(5)),
-                "left behind by the application");
+                List.of(), Processes.closeAndAwaitChildren(container, Await.LIMIT), "left behind by the application");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

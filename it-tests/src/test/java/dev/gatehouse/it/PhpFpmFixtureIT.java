@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.fastcgi.testing.FastCgiProbe;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.Processes;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -118,7 +119,7 @@ class PhpFpmFixtureIT {
         Path socket = other.socketPath();
         assertEquals(1 + 2 * 2, pids.size(), "master and two workers per pool: " + pids);
         other.close();
-        assertEquals(List.of(), Processes.awaitGone(pids, Duration.ofSeconds(5)));
+        assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT));
         assertFalse(Files.exists(socket.getParent()), socket.getParent().toString());
         assertThrows(IOException.class, () -> SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))
                 .close());

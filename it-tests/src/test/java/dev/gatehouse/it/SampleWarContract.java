@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.MultipartBody;
@@ -51,10 +52,7 @@ abstract class SampleWarContract {
     @AfterAll
     void undeploy() throws InterruptedException {
         // every process the sample started (its managed php-fpm and workers) ends with it
-        assertEquals(
-                List.of(),
-                Processes.closeAndAwaitChildren(container, Duration.ofSeconds(5)),
-                "left behind by the sample");
+        assertEquals(List.of(), Processes.closeAndAwaitChildren(container, Await.LIMIT), "left behind by the sample");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -189,7 +189,7 @@ class FakeBackendTest {
             byte[] big = new byte[8 * 1024 * 1024]; // more than the socket buffers hold
             var written = exchange.write(ByteBuffer.wrap(big));
             assertInstanceOf(BackendTimeoutException.class, collector.failure(10));
-            written.toCompletableFuture().get(1, TimeUnit.SECONDS); // moot: completes anyway
+            written.toCompletableFuture().get(10, TimeUnit.SECONDS); // moot: completes anyway
         }
     }
 

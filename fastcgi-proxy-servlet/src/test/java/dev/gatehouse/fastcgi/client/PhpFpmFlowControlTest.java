@@ -118,7 +118,7 @@ class PhpFpmFlowControlTest {
                     queued);
             awaitState(exchange, ExchangeState.QUEUED);
             assertEquals(1, client.stats().queued());
-            exchange.abort().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            exchange.abort().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(ExchangeState.ABORTED, exchange.state());
             assertEquals(0, client.stats().queued());
             sleeping.await(10);

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ManagedBackendTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration GONE_LIMIT = Duration.ofSeconds(15);
 
     @TempDir
     Path www;
 
     private ManagedBackend backend;
+
+    /** The backend's processes a test saw, killed afterwards if still running, so a failure leaks none. */
+    private final List<Long> seen = new ArrayList<>();
+
+    private final Instant testStart = Instant.now().minusSeconds(2); // start instants are a second coarse
 
     @BeforeEach
     void script() throws IOException {
@@ -44,6 +52,14 @@ class ManagedBackendTest {
     void close() {
         if (backend != null) {
             backend.close();
+        }
+        for (long pid : seen) {
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info()
+                            .startInstant()
+                            .map(s -> !s.isBefore(testStart))
+                            .orElse(false))
+                    .ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -81,6 +97,7 @@ class ManagedBackendTest {
         assertEquals("hello from " + sapi + " managed", hello());
         long master = backend.pid();
         List<Long> first = backend.pids();
+        seen.addAll(first);
         assertEquals(3, first.size(), "a master and two workers: " + first);
         Path dir = backend.directory();
         assertTrue(Files.isDirectory(dir));
@@ -94,13 +111,14 @@ class ManagedBackendTest {
         assertNotEquals(master, backend.pid());
         assertEquals("hello from " + sapi + " managed", hello());
         for (long old : first) {
-            assertFalse(alive(old), "old process " + old + " was killed with its master");
+            awaitGone(old, "old process " + old + " was killed with its master");
         }
 
         List<Long> second = backend.pids();
+        seen.addAll(second);
         backend.close();
         for (long pid : second) {
-            assertFalse(alive(pid), "process " + pid + " left behind");
+            awaitGone(pid, "process " + pid + " left behind");
         }
         assertFalse(Files.exists(dir), dir + " removed");
         assertEquals(-1, backend.pid());
@@ -222,6 +240,18 @@ class ManagedBackendTest {
                                 Map.of("managedBackend", "php-cgi", "backendCommand", "php-cgi-nonesuch")::get),
                         "t"));
         assertTrue(e.getMessage().contains("no executable php-cgi-nonesuch"), e.getMessage());
+    }
+
+    /**
+     * Polls until {@code pid} is gone: a SIGKILL takes effect asynchronously, so a single check
+     * right after the kill (or the restart it caused) races the kernel.
+     */
+    private static void awaitGone(long pid, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + GONE_LIMIT.toNanos();
+        while (alive(pid)) {
+            assertTrue(System.nanoTime() < deadline, what + ": still running " + GONE_LIMIT.toSeconds() + " s later");
+            Thread.sleep(20);
+        }
     }
 
     private static boolean alive(long pid) {

@@ -39,6 +39,7 @@ final class TomcatContainer implements ServletContainer {
         try {
             tomcat.start();
         } catch (LifecycleException e) {
+            deleteBaseDir();
             throw new IllegalStateException("Tomcat did not start", e);
         }
         if (context.getState() != LifecycleState.STARTED) {
@@ -114,9 +115,13 @@ final class TomcatContainer implements ServletContainer {
         Tomcat tomcat = newTomcat();
         String base;
         try {
+            // an empty docBase under the base directory, which close() removes
             base = docBase != null
                     ? docBase.toString()
-                    : Files.createTempDirectory("gatehouse-docbase-").toString();
+                    : Files.createDirectories(
+                                    Path.of(tomcat.getServer().getCatalinaBase().getPath())
+                                            .resolve("docbase"))
+                            .toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -171,10 +176,15 @@ final class TomcatContainer implements ServletContainer {
             tomcat.destroy();
         } catch (LifecycleException e) {
             throw new IllegalStateException("Tomcat did not stop", e);
+        } finally {
+            deleteBaseDir();
         }
+    }
+
+    private void deleteBaseDir() {
         try (Stream<Path> tree = Files.walk(baseDir)) {
             tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // a temp dir left behind is not worth failing a test for
         }
     }
