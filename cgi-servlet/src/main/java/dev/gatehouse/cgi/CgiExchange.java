@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * optional body spool, the timeout and the gate slot, and releases all of them on every path.
  *
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
- * request body is copied to stdin on a second thread and stderr drained by the servlet's
+ * request body is copied to stdin by a {@link StdinFeeder} (non-blocking reads, pipe writes on
+ * another gateway thread) and stderr drained by the servlet's
  * {@link dev.gatehouse.cgi.exec.StderrPump}, so that a script that writes before it reads, or
  * writes much to stderr, never deadlocks. Every touch of the request or response
  * goes through the {@link ContainerGuard}, so nothing is written after the container let go.
@@ -34,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Failures map to a status here and only here: before the response head is sent they become
  * an error response; after it, the connection is aborted so that the client cannot mistake a
  * truncated body for a complete one.
+ *
+ * <p>The request ends ({@link #finish}) after the slot is free and, for a response or an error
+ * status, after the rest of a body the script did not read has been drained within the
+ * {@link DrainBound} (at most {@link DrainBound#TIME} after the script's output ended), so that a
+ * client that sends its whole body before it reads still gets the answer.
  */
 final class CgiExchange implements ScriptGate.Admission {
 
@@ -48,7 +54,12 @@ final class CgiExchange implements ScriptGate.Admission {
     private volatile ScriptProcess process;
     private volatile boolean timedOut;
     private boolean headSent;
-    private boolean completeWhenDone;
+    /** How the request ends, run by {@link #finish}; null when it was dispatched instead. */
+    private Runnable ending;
+    /** Whether {@link #ending} waits for the rest of the request body to be drained. */
+    private boolean drainFirst;
+
+    private StdinFeeder feeder;
     private StderrLog stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
@@ -144,7 +155,14 @@ final class CgiExchange implements ScriptGate.Admission {
             process.stdin().close();
             return;
         }
-        runtime.executor().execute(new StdinFeeder(process.stdin(), spool, servlet));
+        feeder = new StdinFeeder(
+                process.stdin(),
+                spool,
+                servlet,
+                runtime.executor(),
+                spool != null ? -1 : effective.contentLength(),
+                DrainBound.of(runtime.config().maxSpoolBytes()));
+        feeder.start();
     }
 
     private void relay() throws Exception {
@@ -173,7 +191,12 @@ final class CgiExchange implements ScriptGate.Admission {
             throw new GatewayFailure(
                     504, "timed out after " + runtime.config().timeout().toMillis() + " ms");
         }
-        completeWhenDone = true;
+        end(servlet::complete, true);
+    }
+
+    private void end(Runnable how, boolean drain) {
+        ending = how;
+        drainFirst = drain;
     }
 
     private void body(byte[] buf, int off, int len, InputStream stdout) throws IOException {
@@ -244,7 +267,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
-            completeWhenDone = true;
+            end(servlet::complete, false);
             return;
         }
         int status;
@@ -263,9 +286,9 @@ final class CgiExchange implements ScriptGate.Admission {
             runtime.log(Level.WARNING, "{0}: {1}, {2}", location.scriptName(), status, t.getMessage());
         }
         if (headSent) {
-            servlet.abort(t);
+            end(() -> servlet.abort(t), false);
         } else {
-            servlet.error(status, null);
+            end(() -> servlet.error(status, null), true);
         }
     }
 
@@ -280,10 +303,11 @@ final class CgiExchange implements ScriptGate.Admission {
                 stderrDone(); // every line is logged before the client sees the end
             }
         }
-        // the slot is free before the client hears the response has ended
+        // the slot is free before the client hears the response has ended, and while it drains
         runtime.gate().leave();
-        if (completeWhenDone) {
-            servlet.complete();
+        awaitDrain();
+        if (ending != null) {
+            ending.run();
         }
         if (p != null) {
             if (p.isAlive() && !timedOut) {
@@ -293,6 +317,27 @@ final class CgiExchange implements ScriptGate.Admission {
             p.close();
             stderrDone();
             runtime.running().remove(p);
+        }
+    }
+
+    /** Lets the feeder drop what is left of the body, bounded, before the request ends. */
+    private void awaitDrain() {
+        StdinFeeder f = feeder;
+        if (f == null) {
+            return;
+        }
+        try {
+            if (ending != null && drainFirst && !f.awaitEnd(DrainBound.TIME)) {
+                runtime.log(
+                        Level.DEBUG,
+                        "{0}: request body still arriving {1} ms after the response, closing",
+                        location.scriptName(),
+                        DrainBound.TIME.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            f.stop();
         }
     }
 

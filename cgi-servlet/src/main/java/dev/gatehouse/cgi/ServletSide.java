@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,24 @@ final class ServletSide {
                 return guard.use(() -> request.getInputStream().read(b, off, len), -1);
             }
         };
+    }
+
+    /**
+     * Reads the request body in non-blocking mode, with {@code feeder} as its ReadListener.
+     *
+     * @return false when the container had already let go of the request
+     */
+    boolean readBody(StdinFeeder feeder) throws IOException {
+        return guard.run(() -> {
+            ServletInputStream in = request.getInputStream();
+            feeder.reading(in);
+            in.setReadListener(feeder);
+        });
+    }
+
+    /** Runs {@code read} of the body under the guard; false, without running it, once released. */
+    boolean read(ContainerGuard.Use<Boolean> read) throws IOException {
+        return guard.use(read, false);
     }
 
     /** Answers with the resource at a local path instead (RFC 3875 §6.2.2). */

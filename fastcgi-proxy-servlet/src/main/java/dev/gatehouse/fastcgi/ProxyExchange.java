@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.cgi.DrainBound;
 import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
@@ -20,6 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request proxied to a FastCGI application, from {@code startAsync} to its single end
@@ -40,6 +43,12 @@ import java.nio.ByteBuffer;
  *   <tr><td>the client went away</td><td colspan="2">the exchange is aborted
  *       (ABORT_REQUEST) and its connection closed</td></tr>
  * </table>
+ *
+ * <p>When the application ends the request (END_REQUEST) before it has read all of STDIN, the
+ * rest of the client's body is read and dropped ({@link RequestBodyPump#dropRest}) after the
+ * connection is released, within the {@link DrainBound} (the servlet's {@code maxSpoolBytes}, and
+ * {@link DrainBound#TIME} after the response was written), and the request is completed only
+ * then: a client that sends its whole body before it reads sees the answer.
  */
 final class ProxyExchange implements ResponseListener {
 
@@ -54,7 +63,11 @@ final class ProxyExchange implements ResponseListener {
     private final ResponseRelay relay;
     private final StderrLines stderr;
     private volatile Exchange exchange;
+    private volatile RequestBodyPump pump;
     private volatile boolean gone;
+    // under this object's monitor: the two conditions of a normal completion
+    private boolean responseWritten;
+    private boolean bodyDone;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
     ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async) throws IOException {
@@ -72,7 +85,7 @@ final class ProxyExchange implements ResponseListener {
                 response,
                 response.getOutputStream(),
                 guard,
-                end,
+                this::responseWritten,
                 () -> clientGone("writing the response failed"));
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
@@ -93,8 +106,13 @@ final class ProxyExchange implements ResponseListener {
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
-        in.setReadListener(new RequestBodyPump(
-                in, started, guard, e -> clientGone("reading the request body failed: " + e.getMessage())));
+        pump = new RequestBodyPump(
+                in,
+                request.contentLength(),
+                started,
+                guard,
+                e -> clientGone("reading the request body failed: " + e.getMessage()));
+        in.setReadListener(pump);
     }
 
     private void spoolThenSend(CgiRequest request) throws IOException {
@@ -176,6 +194,12 @@ final class ProxyExchange implements ResponseListener {
     @Override
     public void onComplete(Exchange source, EndRequest endRequest) {
         stderr.finish();
+        RequestBodyPump body = pump;
+        if (body != null) {
+            body.dropRest(DrainBound.of(runtime.config().maxSpoolBytes()), this::bodyDone);
+        } else {
+            bodyDone();
+        }
         try {
             relay.finish();
         } catch (CgiHeaderException e) {
@@ -202,6 +226,44 @@ final class ProxyExchange implements ResponseListener {
         } else {
             LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
             end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
+        }
+    }
+
+    /** Every byte of the response is with the container: complete once the body is done too. */
+    private void responseWritten() {
+        synchronized (this) {
+            if (responseWritten) {
+                return;
+            }
+            responseWritten = true;
+            if (!bodyDone) {
+                CompletableFuture.delayedExecutor(DrainBound.TIME.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(this::drainTimeUp);
+                return;
+            }
+        }
+        end.complete();
+    }
+
+    /** The request body has been read (or dropped, or the drain stopped at its bound). */
+    private void bodyDone() {
+        synchronized (this) {
+            bodyDone = true;
+            if (!responseWritten) {
+                return;
+            }
+        }
+        end.complete();
+    }
+
+    private void drainTimeUp() {
+        if (!end.ended()) {
+            LOG.log(
+                    Level.DEBUG,
+                    "{0}: request body still arriving {1} ms after the response, closing",
+                    requestUri,
+                    DrainBound.TIME.toMillis());
+            end.complete();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.cgi.DrainBound;
 import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ReadListener;
@@ -16,6 +17,11 @@ import java.util.function.Consumer;
  * arrives; a completed write (on the transport thread) reads on while input is ready. Both run
  * under this object's monitor and through the {@link ContainerGuard}. At the end of input the
  * body is ended ({@link Exchange#endBody()}).
+ *
+ * <p>When the application ends the request before it has read all of STDIN, {@link #dropRest}
+ * turns the pump into a drain: the rest of the client's body is read and dropped, within the
+ * {@link DrainBound}'s bytes, so that the client sees the answer rather than a connection closed
+ * under its unread body; the exchange completes the request once the drain has ended.
  */
 final class RequestBodyPump implements ReadListener {
 
@@ -26,12 +32,27 @@ final class RequestBodyPump implements ReadListener {
     private final ContainerGuard guard;
     private final Consumer<Throwable> onError;
     private final byte[] buffer = new byte[CHUNK];
+    private final long contentLength;
     private boolean writing;
     private boolean done;
+    private long read;
+    // the drain, once the application ended the request
+    private DrainBound drain;
+    private long dropped;
+    private Runnable drained;
 
-    /** @param onError told once when the input fails (the client went away) */
-    RequestBodyPump(ServletInputStream in, Exchange exchange, ContainerGuard guard, Consumer<Throwable> onError) {
+    /**
+     * @param contentLength the body's announced length
+     * @param onError told once when the input fails (the client went away)
+     */
+    RequestBodyPump(
+            ServletInputStream in,
+            long contentLength,
+            Exchange exchange,
+            ContainerGuard guard,
+            Consumer<Throwable> onError) {
         this.in = in;
+        this.contentLength = contentLength;
         this.exchange = exchange;
         this.guard = guard;
         this.onError = onError;
@@ -58,8 +79,39 @@ final class RequestBodyPump implements ReadListener {
         onError.accept(t);
     }
 
-    private synchronized void pump() {
+    /**
+     * The application ended the request: reads and drops the rest of the body within {@code
+     * bound}, then runs {@code then} once, at the end of the body, when the bound stops the
+     * drain, or when the input fails or the container lets go (at once if the body has ended).
+     */
+    void dropRest(DrainBound bound, Runnable then) {
+        synchronized (this) {
+            drain = bound;
+            drained = then;
+        }
+        pump();
+    }
+
+    private void pump() {
+        Runnable end;
+        synchronized (this) {
+            pumpLocked();
+            end = done ? drained : null;
+            if (end != null) {
+                drained = null;
+            }
+        }
+        if (end != null) {
+            end.run(); // outside the guard and the monitor: it completes the request
+        }
+    }
+
+    private void pumpLocked() {
         if (writing || done) {
+            return;
+        }
+        if (drain != null && !drain.readOn(dropped, contentLength - read)) {
+            done = true; // more is announced than the drain may drop: not drained at all
             return;
         }
         try {
@@ -69,6 +121,15 @@ final class RequestBodyPump implements ReadListener {
                     if (n < 0) {
                         break;
                     }
+                    read += n;
+                    if (drain != null) {
+                        dropped += n;
+                        if (!drain.readOn(dropped, contentLength - read)) {
+                            done = true;
+                            return;
+                        }
+                        continue;
+                    }
                     if (n > 0) {
                         writing = true;
                         exchange.write(ByteBuffer.wrap(buffer, 0, n)).whenComplete((ok, e) -> written());
@@ -77,7 +138,9 @@ final class RequestBodyPump implements ReadListener {
                 }
                 if (in.isFinished()) {
                     done = true;
-                    exchange.endBody();
+                    if (drain == null) {
+                        exchange.endBody();
+                    }
                 }
             });
             if (!used) {

@@ -1,6 +1,5 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
@@ -45,7 +44,7 @@ final class ResponseRelay implements WriteListener {
     private final HttpServletResponse response;
     private final ServletOutputStream out;
     private final ContainerGuard guard;
-    private final RequestEnd end;
+    private final Runnable written;
     private final Runnable onWriteError;
     private volatile Exchange exchange;
 
@@ -66,13 +65,13 @@ final class ResponseRelay implements WriteListener {
             HttpServletResponse response,
             ServletOutputStream out,
             ContainerGuard guard,
-            RequestEnd end,
+            Runnable written,
             Runnable onWriteError) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;
         this.out = out;
         this.guard = guard;
-        this.end = end;
+        this.written = written;
         this.onWriteError = onWriteError;
     }
 
@@ -125,14 +124,14 @@ final class ResponseRelay implements WriteListener {
         }
     }
 
-    /** The application ended the response; completes it once the container has taken every byte. */
+    /** The application ended the response; once the container has taken every byte, tells {@code written}. */
     synchronized void finish() throws CgiHeaderException, ClientGoneException {
         if (!headSent) {
             sendHead(parser.finish()); // throws: STDOUT ended inside or before the header block
         }
         finishing = true;
         if (ready()) {
-            end.complete();
+            written.run();
         }
     }
 
@@ -150,7 +149,7 @@ final class ResponseRelay implements WriteListener {
                 readComplete(); // what the container kept back while it was busy
             }
             if (finishing && ready()) {
-                end.complete();
+                written.run();
             }
         } catch (ClientGoneException e) {
             onWriteError.run();

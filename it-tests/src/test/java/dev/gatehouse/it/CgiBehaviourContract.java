@@ -5,15 +5,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.cgi.CgiServlet;
 import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.LogCapture;
+import dev.gatehouse.it.support.NoProcessLeftBehind;
 import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ScriptTree;
+import dev.gatehouse.it.support.SendThenRead;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import dev.gatehouse.it.support.UncaughtExceptions;
@@ -58,6 +62,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -555,6 +560,76 @@ abstract class CgiBehaviourContract {
         assertFalse(response.body().contains("sha256="), response.body());
     }
 
+    // ---- 3a. a body the script does not read ----
+
+    /**
+     * As Apache's mod_cgi: once the script stops reading its stdin, the rest of the body is read
+     * and dropped, so a client that sends its whole body before it reads gets the answer rather
+     * than a reset connection.
+     */
+    @Test
+    @ExtendWith(NoProcessLeftBehind.class)
+    void scriptThatReadsNoBodyStillAnswersAClientThatSendsItWholeFirst() throws Exception {
+        long length = 5 << 20;
+        SendThenRead.Outcome outcome =
+                SendThenRead.post(container.base(), postHead("cgi/no-read.sh", length), length, Duration.ofSeconds(30));
+        assertNull(outcome.sendFailure(), "sending the body failed");
+        assertEquals(length, outcome.sent());
+        assertNull(outcome.readFailure(), "reading the response failed");
+        assertEquals(200, outcome.response().head().status());
+        assertEquals(
+                "answered without reading " + length + " bytes\n",
+                outcome.response().text());
+        awaitNoThreadIn("dev.gatehouse.cgi.StdinFeeder");
+    }
+
+    /**
+     * A body beyond the drain bound (maxSpoolBytes, 64 KiB under /spool/) is not read to its end:
+     * the connection is closed, and the client has the answer or sees the close.
+     */
+    @Test
+    @ExtendWith(NoProcessLeftBehind.class)
+    void bodyBeyondTheDrainBoundIsNotReadToItsEnd() throws Exception {
+        long length = 1L << 30;
+        SendThenRead.Outcome outcome = SendThenRead.post(
+                container.base(), postHead("spool/no-read.sh", length), length, Duration.ofSeconds(30));
+        assertNotNull(outcome.sendFailure(), "the server read all of " + length + " bytes");
+        assertTrue(outcome.sent() < length, outcome.sent() + " bytes sent");
+        if (outcome.response() != null) {
+            assertEquals(200, outcome.response().head().status());
+            assertEquals(
+                    "answered without reading " + length + " bytes\n",
+                    outcome.response().text());
+        } else {
+            assertInstanceOf(IOException.class, outcome.readFailure());
+        }
+        awaitNoThreadIn("dev.gatehouse.cgi.StdinFeeder");
+        // the slot was released: the next request runs
+        assertEquals(200, send(get("spool/other.sh"), BodyHandlers.ofString()).statusCode());
+    }
+
+    /**
+     * A client that stops sending in the middle of its body gets the whole answer once the drain
+     * time (5 s) has passed after the script's response ended, not when its connection times out.
+     */
+    @Test
+    @ExtendWith(NoProcessLeftBehind.class)
+    void clientThatStopsSendingGetsTheAnswerAfterTheDrainTime() throws Exception {
+        long length = 1 << 20;
+        try (RawHttp raw = RawHttp.connect(container.base(), Duration.ofSeconds(20))) {
+            raw.write(postHead("cgi/no-read.sh", length).getBytes(ISO_8859_1));
+            raw.write(new byte[100_000]);
+            long start = System.nanoTime();
+            RawHttp.Head head = raw.readHead();
+            byte[] body = raw.body(head).readAllBytes();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, head.status());
+            assertEquals("answered without reading " + length + " bytes\n", new String(body, UTF_8));
+            assertTrue(millis < 10_000, "the response ended after " + millis + " ms");
+        }
+        awaitNoThreadIn("dev.gatehouse.cgi.StdinFeeder");
+    }
+
     // ---- 4. streaming ----
 
     @Test
@@ -915,6 +990,30 @@ abstract class CgiBehaviourContract {
     }
 
     // ---- helpers ----
+
+    /** A POST head to a path under the context, with Content-Length {@code length}, no Content-Type. */
+    private String postHead(String relative, long length) {
+        return "POST " + CONTEXT + "/" + relative + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + container.base().getPort() + "\r\nContent-Length: " + length + "\r\nConnection: close\r\n\r\n";
+    }
+
+    /** Waits (bounded) until no thread runs code of {@code className}: nothing is left reading. */
+    private static void awaitNoThreadIn(String className) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> busy;
+        do {
+            busy = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> Stream.of(e.getValue())
+                            .anyMatch(f -> f.getClassName().equals(className)))
+                    .map(e -> e.getKey().getName())
+                    .toList();
+            if (busy.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("threads still in " + className + ": " + busy);
+    }
 
     private HttpRequest.Builder request(String relative) {
         return HttpRequest.newBuilder(container.uri(relative)).timeout(READ);

@@ -2,6 +2,8 @@ package dev.gatehouse.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,11 +11,13 @@ import dev.gatehouse.fastcgi.FastCgiProxyServlet;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.fastcgi.testing.PhpFpm.Pool;
 import dev.gatehouse.it.support.Await;
+import dev.gatehouse.it.support.EarlyAnswerBackend;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.FullDuplexPost;
 import dev.gatehouse.it.support.LogCapture;
 import dev.gatehouse.it.support.MultipartBody;
 import dev.gatehouse.it.support.RawHttp;
+import dev.gatehouse.it.support.SendThenRead;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import jakarta.servlet.Servlet;
@@ -64,8 +68,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * concurrency against a small pool and thread use.
  *
  * <p>Three php-fpm instances keep the tests apart: {@code fpm} (8 workers) behind one container
- * per pool with the servlets {@code php} at {@code /}, {@code fc} (front controller), {@code slow}
- * (1 s read timeout) and {@code down} (a closed port); {@code fpm4} with {@code pm.max_children =
+ * per pool with the servlets {@code php} at {@code /} (maxSpoolBytes 1 MiB), {@code fc} (front
+ * controller), {@code slow} (1 s read timeout), {@code down} (a closed port) and {@code early}
+ * (an {@link EarlyAnswerBackend}, maxSpoolBytes 8 MiB); {@code fpm4} with {@code pm.max_children =
  * 4} for the concurrency test; {@code wide} (64 workers) for the thread test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -94,6 +99,10 @@ abstract class FastCgiProxyContract {
                 echo $k, '=', array_key_exists($k, $_SERVER) ? $_SERVER[$k] : '<unset>', "\\n";
             }
             """;
+
+    /** Answers without reading php://input. */
+    private static final String NO_READ =
+            "<?php echo 'answered without reading ', $_SERVER['CONTENT_LENGTH'], ' bytes';";
 
     private static final Map<String, String> SCRIPTS = Map.ofEntries(
             Map.entry("env.php", ENV),
@@ -163,6 +172,8 @@ abstract class FastCgiProxyContract {
                     echo 'slept';
                     """),
             Map.entry("slow/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
+            Map.entry("noread.php", NO_READ),
+            Map.entry("early/noread.php", NO_READ),
             Map.entry("down/env.php", ENV),
             Map.entry(
                     "stream.php",
@@ -189,7 +200,10 @@ abstract class FastCgiProxyContract {
 
     abstract ServletContainer.Kind kind();
 
+    private static final int EARLY_MAX_SPOOL = 8 << 20;
+
     private final Map<Pool, ServletContainer> main = new EnumMap<>(Pool.class);
+    private EarlyAnswerBackend early;
     private final Map<Pool, ServletContainer> four = new EnumMap<>(Pool.class);
     private ServletContainer wideContainer;
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(4);
@@ -207,6 +221,7 @@ abstract class FastCgiProxyContract {
             }
         }
         String dead = "127.0.0.1:" + freePort();
+        early = new EarlyAnswerBackend();
         for (Pool pool : Pool.values()) {
             String backend = backend(fpm, pool);
             main.put(
@@ -219,6 +234,8 @@ abstract class FastCgiProxyContract {
                                     proxy("php", "/", backend(fpm, pool), 4).param("maxSpoolBytes", "1048576"),
                                     proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
                                     proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
+                                    proxy("early", "/early/*", early.address(), 2)
+                                            .param("maxSpoolBytes", Integer.toString(EARLY_MAX_SPOOL)),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
@@ -243,10 +260,13 @@ abstract class FastCgiProxyContract {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         Stream.concat(Stream.concat(main.values().stream(), four.values().stream()), Stream.ofNullable(wideContainer))
                 .forEach(ServletContainer::close);
         clientThreads.shutdownNow();
+        if (early != null) {
+            early.close();
+        }
     }
 
     private static ServletSpec proxy(String name, String mapping, String backend, int maxConnections) {
@@ -507,7 +527,7 @@ abstract class FastCgiProxyContract {
     @EnumSource(Pool.class)
     void chunkedPostBeyondTheSpoolLimitIs413(Pool pool) throws Exception {
         FullDuplexPost.Result result =
-                FullDuplexPost.post(main.get(pool).uri("rawsha.php"), random(1_200_000, 3), true);
+                FullDuplexPost.postRefusedEarly(main.get(pool).uri("rawsha.php"), random(1_200_000, 3), true);
         assertEquals(413, result.status());
     }
 
@@ -539,6 +559,92 @@ abstract class FastCgiProxyContract {
             expected.update(block);
         }
         assertEquals(HexFormat.of().formatHex(expected.digest()), HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /**
+     * PHP reads the rest of STDIN itself before it ends a request (the SAPI drains the body a
+     * script left unread), so a script that ignores its body holds its worker until the body is
+     * in: the client that sends it whole first gets the answer. No Content-Type, so that PHP does
+     * not read the body as form data before the script runs.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void phpScriptThatReadsNoBodyStillAnswersAClientThatSendsItWholeFirst(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        long length = 5 << 20;
+        SendThenRead.Outcome outcome =
+                SendThenRead.post(container.base(), postHead("noread.php", length), length, LIMIT);
+        assertNull(outcome.sendFailure(), "sending the body failed");
+        assertEquals(length, outcome.sent());
+        assertNull(outcome.readFailure(), "reading the response failed");
+        assertEquals(200, outcome.response().head().status());
+        assertEquals(
+                "answered without reading " + length + " bytes",
+                outcome.response().text());
+        assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+    }
+
+    /**
+     * The application ends the request (END_REQUEST) before it has read STDIN: the proxy reads
+     * and drops the rest of the client's body before it completes the response, so a client that
+     * sends its whole body before it reads gets the answer.
+     */
+    @Test
+    void applicationThatEndsBeforeReadingStdinStillAnswersAClientThatSendsItWholeFirst() throws Exception {
+        ServletContainer container = main.get(Pool.TCP);
+        long length = 5 << 20;
+        SendThenRead.Outcome outcome =
+                SendThenRead.post(container.base(), postHead("early/noread.php", length), length, LIMIT);
+        assertNull(outcome.sendFailure(), "sending the body failed");
+        assertEquals(length, outcome.sent());
+        assertNull(outcome.readFailure(), "reading the response failed");
+        assertEquals(200, outcome.response().head().status());
+        assertEquals(EarlyAnswerBackend.BODY, outcome.response().text());
+        assertEquals("busy=0", awaitStats(container, "early", "busy=0"));
+    }
+
+    /**
+     * A body beyond the drain bound (maxSpoolBytes, 8 MiB for {@code early}) is not read to its
+     * end: the connection is closed, and the client has the answer or sees the close.
+     */
+    @Test
+    void bodyBeyondTheDrainBoundIsNotReadToItsEnd() throws Exception {
+        ServletContainer container = main.get(Pool.TCP);
+        long length = 1L << 30;
+        SendThenRead.Outcome outcome =
+                SendThenRead.post(container.base(), postHead("early/noread.php", length), length, LIMIT);
+        assertNotNull(outcome.sendFailure(), "the server read all of " + length + " bytes");
+        assertTrue(outcome.sent() < length, outcome.sent() + " bytes sent");
+        if (outcome.response() != null) {
+            assertEquals(200, outcome.response().head().status());
+            assertEquals(EarlyAnswerBackend.BODY, outcome.response().text());
+        } else {
+            assertTrue(outcome.readFailure() instanceof IOException);
+        }
+        assertEquals("busy=0", awaitStats(container, "early", "busy=0"));
+        assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
+    }
+
+    /**
+     * A client that stops sending in the middle of its body gets the whole answer once the drain
+     * time (5 s) has passed after the response was written, not when its connection times out.
+     */
+    @Test
+    void clientThatStopsSendingGetsTheAnswerAfterTheDrainTime() throws Exception {
+        ServletContainer container = main.get(Pool.TCP);
+        long length = 1 << 20;
+        try (RawHttp raw = RawHttp.connect(container.base(), LIMIT)) {
+            raw.write(postHead("early/noread.php", length).getBytes(StandardCharsets.ISO_8859_1));
+            raw.write(new byte[100_000]);
+            long start = System.nanoTime();
+            RawHttp.Head head = raw.readHead();
+            byte[] body = raw.body(head).readAllBytes();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, head.status());
+            assertEquals(EarlyAnswerBackend.BODY, new String(body, StandardCharsets.UTF_8));
+            assertTrue(millis < 10_000, "the response ended after " + millis + " ms");
+        }
+        assertEquals("busy=0", awaitStats(container, "early", "busy=0"));
     }
 
     // ---- response head, static files, routing ---------------------------------------------
@@ -800,6 +906,12 @@ abstract class FastCgiProxyContract {
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    /** A POST head to a path under the context, with Content-Length {@code length}, no Content-Type. */
+    private static String postHead(String relative, long length) {
+        return "POST " + CTX + "/" + relative + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + length
+                + "\r\nConnection: close\r\n\r\n";
+    }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());

@@ -32,6 +32,19 @@ public final class FullDuplexPost {
 
     /** POSTs {@code body} with Content-Length, or chunked when {@code chunked}. */
     public static Result post(URI uri, byte[] body, boolean chunked) throws Exception {
+        return post(uri, body, chunked, false);
+    }
+
+    /**
+     * As {@link #post(URI, byte[], boolean)} for a request the server refuses before it has read
+     * the whole body (413): it may close the connection under the rest, so sending may fail once
+     * the answer is in; the answer is what counts.
+     */
+    public static Result postRefusedEarly(URI uri, byte[] body, boolean chunked) throws Exception {
+        return post(uri, body, chunked, true);
+    }
+
+    private static Result post(URI uri, byte[] body, boolean chunked, boolean refusedEarly) throws Exception {
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
@@ -87,7 +100,13 @@ public final class FullDuplexPost {
             } else {
                 total = copy(in, sha, Long.MAX_VALUE);
             }
-            sender.get(60, TimeUnit.SECONDS);
+            try {
+                sender.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!refusedEarly) {
+                    throw e;
+                }
+            }
             return new Result(status, headers, total, HexFormat.of().formatHex(sha.digest()));
         }
     }

@@ -181,11 +181,22 @@ final class TomcatContainer implements ServletContainer {
         }
     }
 
+    /**
+     * Removes the base directory, again while something still writes into it: a file Tomcat's
+     * threads or a servlet's clean-up add under its work directory while the tree is walked
+     * keeps a parent from going. Bounded; the suite's leak guard names what is left.
+     */
     private void deleteBaseDir() {
-        try (Stream<Path> tree = Files.walk(baseDir)) {
-            tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temp dir left behind is not worth failing a test for
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (Files.exists(baseDir) && System.nanoTime() - deadline < 0) {
+            try (Stream<Path> tree = Files.walk(baseDir)) {
+                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file went while we walked: look again
+            }
+            if (Files.exists(baseDir)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
         }
     }
 
