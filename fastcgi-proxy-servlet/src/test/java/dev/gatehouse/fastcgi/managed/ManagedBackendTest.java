@@ -186,14 +186,6 @@ class ManagedBackendTest {
         }
     }
 
-    private static void awaitGone(long pid, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (alive(pid)) {
-            assertTrue(System.nanoTime() < deadline, what + " (pid " + pid + ") still running after " + LIMIT);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void aCommandThatExitsFailsTheStartWithItsOutput() throws IOException {
         BackendStartException e = assertThrows(
