@@ -772,6 +772,15 @@ abstract class CgiBehaviourContract {
         assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT), "still running");
     }
 
+    /** A name the file system cannot hold is 404, with no script root and no stack trace. */
+    @Test
+    void aPathSegmentTooLongForTheFileSystemIs404WithoutDetails() throws Exception {
+        HttpResponse<String> response = send(get("cgi/" + "x".repeat(300) + "/env.sh"), BodyHandlers.ofString());
+        assertEquals(404, response.statusCode(), response.body());
+        assertFalse(response.body().contains(root.toString()), response.body());
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+
     /**
      * A decoded CR, LF or NUL in the path is refused before it can reach SCRIPT_NAME, PATH_INFO
      * or PATH_TRANSLATED, and whatever is logged about it stays on one line.

@@ -461,6 +461,15 @@ abstract class FastCgiProxyContract {
         assertEquals("HTTP_X_FORWARDED_FOR=1.2.3.4\n", response.text(), "only the genuine header reaches PHP");
     }
 
+    /** A name the file system cannot hold is 404, with no document root and no stack trace. */
+    @Test
+    void aPathSegmentTooLongForTheFileSystemIs404WithoutDetails() throws Exception {
+        HttpResponse<String> response = get(main.get(Pool.UNIX).uri("x".repeat(300) + "/info.php"));
+        assertEquals(404, response.statusCode(), response.body());
+        assertFalse(response.body().contains(fpm.documentRoot().toString()), response.body());
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+
     /**
      * A decoded CR, LF or NUL in the path is refused before it can reach PATH_INFO, DOCUMENT_URI
      * or PATH_TRANSLATED of PHP, and whatever is logged about it stays on one line.

@@ -2,6 +2,8 @@ package dev.gatehouse.cgi.exec;
 
 import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -91,6 +93,12 @@ public final class ScriptResolver {
             return link.toRealPath();
         } catch (NoSuchFileException e) {
             throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path); // dangling link
+        } catch (AccessDeniedException e) {
+            throw new ScriptResolutionException(Reason.FORBIDDEN, "link not resolvable: " + path);
+        } catch (FileSystemException e) {
+            // a loop, a name too long: the client chose it, so no 500 and no file-system path
+            throw new ScriptResolutionException(
+                    Reason.NOT_FOUND, "link not resolvable (" + e.getReason() + "): " + path);
         }
     }
 
@@ -101,6 +109,11 @@ public final class ScriptResolver {
             return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException | NotDirectoryException e) {
             throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script: " + path);
+        } catch (AccessDeniedException e) {
+            throw new ScriptResolutionException(Reason.FORBIDDEN, "not accessible: " + path);
+        } catch (FileSystemException e) {
+            // e.g. a name too long for the file system: no script can have it
+            throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script (" + e.getReason() + "): " + path);
         }
     }
 

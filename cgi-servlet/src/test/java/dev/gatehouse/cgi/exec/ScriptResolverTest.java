@@ -177,6 +177,15 @@ class ScriptResolverTest {
                 new Refuses(
                         "/outdir/secret.sh", Reason.FORBIDDEN, "resolves outside the script root: /outdir/secret.sh"),
                 new Refuses("/fifo", Reason.FORBIDDEN, "not a regular file: /fifo"),
+                // a client-chosen name the file system cannot hold: 404, not an IOException (500)
+                new Refuses(
+                        "/" + "x".repeat(300),
+                        Reason.NOT_FOUND,
+                        "no such script (File name too long): /" + "x".repeat(300)),
+                new Refuses(
+                        "/sub/" + "y".repeat(300) + "/env.sh",
+                        Reason.NOT_FOUND,
+                        "no such script (File name too long): /sub/" + "y".repeat(300) + "/env.sh"),
                 new Refuses("/plain.txt", Reason.FORBIDDEN, "not executable and no interpreter for it: /plain.txt"),
                 new Refuses(
                         "/plain.txt/info", Reason.FORBIDDEN, "not executable and no interpreter for it: /plain.txt"),
