@@ -252,16 +252,28 @@ public final class SuiteLeakGuard {
                     + " temp directories unchecked (Failsafe sets one)");
             return List.of();
         }
+        List<String> left = new ArrayList<>();
         try (Stream<Path> entries = Files.list(s.suiteTmp)) {
-            return entries.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.startsWith("gatehouse-") || name.startsWith("gh-");
-                    })
-                    .sorted()
-                    .map(p -> "temp directory left: " + p + contents(p))
-                    .toList();
+            for (Path p : entries.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("gatehouse-") || name.startsWith("gh-")) {
+                    left.add("temp directory left: " + p + contents(p));
+                } else if (name.startsWith(TomcatContainer.BASE_PREFIX)) {
+                    filesUnder(p).forEach(f -> left.add("file left in a stopped Tomcat's base directory: " + f));
+                }
+            }
         } catch (IOException e) {
             return List.of("cannot list " + s.suiteTmp + ": " + e);
+        }
+        return left;
+    }
+
+    /** Regular files below {@code dir}: an empty tree an embedded Tomcat made again holds none. */
+    private static List<Path> filesUnder(Path dir) {
+        try (Stream<Path> tree = Files.walk(dir)) {
+            return tree.filter(Files::isRegularFile).sorted().limit(10).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
         }
     }
 

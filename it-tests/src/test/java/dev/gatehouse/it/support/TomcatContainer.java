@@ -29,6 +29,14 @@ final class TomcatContainer implements ServletContainer {
     /** The prefix of system properties passed to the connector (none is set in the tests). */
     static final String CONNECTOR_PROPERTY = "gatehouse.tomcat.connector.";
 
+    /**
+     * The prefix of each instance's base directory in java.io.tmpdir. Not {@code gatehouse-}:
+     * embedded Tomcat may create its base directory again, empty, after it was stopped and the
+     * directory removed, so the suite's leak guard checks these for files left inside rather
+     * than for the directory itself.
+     */
+    public static final String BASE_PREFIX = "tomcat-base-";
+
     private final Tomcat tomcat;
     private final URI base;
     private final Path baseDir;
@@ -52,7 +60,7 @@ final class TomcatContainer implements ServletContainer {
     private static Tomcat newTomcat() {
         Tomcat tomcat = new Tomcat();
         try {
-            Path baseDir = Files.createTempDirectory("gatehouse-tomcat-");
+            Path baseDir = Files.createTempDirectory(BASE_PREFIX);
             // the appBase exists, as in a Tomcat installation, so that WARs are unpacked there
             Files.createDirectories(baseDir.resolve("webapps"));
             tomcat.setBaseDir(baseDir.toString());
