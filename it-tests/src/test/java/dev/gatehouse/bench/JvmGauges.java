@@ -19,12 +19,20 @@ final class JvmGauges {
     }
 
     /**
-     * The JDK's "process reaper" threads: one waits for each running child process; idle ones
-     * stay in the JDK's cached pool for 60 s after their process ended, then end.
+     * The JDK's "process reaper" threads: one waits for each running child process (named
+     * {@code process reaper (pid N)} meanwhile); idle ones stay in the JDK's cached pool for 60 s
+     * after their process ended, then end.
      */
     static int reapers() {
+        return reapers(false);
+    }
+
+    /** Only the idle ones ({@code busy} false), or all. */
+    static int reapers(boolean idleOnly) {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("process reaper"))
+                .filter(t -> idleOnly
+                        ? t.getName().equals("process reaper")
+                        : t.getName().startsWith("process reaper"))
                 .count();
     }
 
