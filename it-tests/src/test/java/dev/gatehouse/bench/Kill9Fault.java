@@ -169,14 +169,14 @@ final class Kill9Fault {
      * (a pid started before it is someone else's), so that a leak does not outlive the command.
      */
     static void cleanUp(FaultRun run, List<Long> pgids, List<Long> pids, Instant began) {
-        List<Proc> left = ProcTable.running(Set.copyOf(pgids), pids, List.of());
-        for (Proc p : left) {
-            Processes.killIfStartedAfter(p.pid(), began.minusSeconds(1));
+        List<Long> left = ProcTable.withDescendants(ProcTable.running(Set.copyOf(pgids), pids, List.of())).stream()
+                .map(Proc::pid)
+                .toList();
+        for (long pid : left) {
+            Processes.killIfStartedAfter(pid, began.minusSeconds(1));
         }
         if (!left.isEmpty()) {
-            run.say(
-                    "cleaned up: SIGKILL to the %d leaked processes %s",
-                    left.size(), left.stream().map(Proc::pid).toList());
+            run.say("cleaned up: SIGKILL to the %d leaked processes %s", left.size(), left);
         }
     }
 }

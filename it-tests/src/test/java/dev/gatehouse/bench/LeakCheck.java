@@ -64,7 +64,7 @@ final class LeakCheck {
         int t;
         int f;
         while (true) {
-            procs = ProcTable.running(pgids, pids, markers);
+            procs = ProcTable.withDescendants(ProcTable.running(pgids, pids, markers));
             newDirs = new HashSet<>(tempDirs());
             newDirs.removeAll(tempDirs);
             t = JvmGauges.threads() - JvmGauges.reapers(true);
@@ -80,7 +80,7 @@ final class LeakCheck {
         run.check(
                 "no process left",
                 procs.isEmpty(),
-                "%d running in process groups %s, pids %s or command lines with %s%s",
+                "%d running in process groups %s, pids %s or command lines with %s, or their descendants%s",
                 procs.size(),
                 pgids,
                 pids.size() > 8 ? pids.size() + " pids" : pids,

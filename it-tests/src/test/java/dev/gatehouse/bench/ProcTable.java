@@ -67,6 +67,26 @@ final class ProcTable {
                 .toList();
     }
 
+    /**
+     * {@code procs} and their running descendants: a child of a leaked process may be in no group
+     * of ours (a script run without {@code processGroup} shares the JVM's) and name nothing of ours.
+     */
+    static List<Proc> withDescendants(List<Proc> procs) {
+        List<Proc> all = all();
+        List<Proc> found = new ArrayList<>(procs);
+        java.util.Set<Long> seen =
+                new java.util.HashSet<>(procs.stream().map(Proc::pid).toList());
+        for (int i = 0; i < found.size(); i++) {
+            long parent = found.get(i).pid();
+            for (Proc p : all) {
+                if (p.ppid() == parent && p.running() && seen.add(p.pid())) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
+    }
+
     /** The running children of {@code parent}. */
     static List<Proc> children(long parent) {
         return all().stream()
