@@ -77,8 +77,9 @@ final class Kill9Fault {
                     after = FaultApps.backend(c);
                 }
                 restartAt = System.nanoTime();
-                if (after.pid() > 0) {
-                    pgids.add(ProcTable.of(after.pid()).pgid());
+                Proc restarted = after.pid() > 0 ? ProcTable.of(after.pid()) : null;
+                if (restarted != null) {
+                    pgids.add(restarted.pgid());
                     pids.addAll(after.pids());
                 }
                 Thread.sleep(2000);
