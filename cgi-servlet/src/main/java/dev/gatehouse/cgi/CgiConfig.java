@@ -39,6 +39,11 @@ import java.util.function.Function;
  *     {@code setsid}), so that a kill also reaches grandchildren whose parent already exited;
  *     off by default since the extra exec costs about 40% of the spawn rate, and the
  *     descendant walk already reaches every process whose parent is alive
+ * @param requireExecutable whether a script must have its execute bit even when its extension
+ *     names an interpreter (Apache's {@code Options ExecCGI}): {@code auto}, the default, is
+ *     {@code true} under an absolute file-system {@code scriptRoot}, where permission bits are
+ *     real (an upload directory inside the root never becomes code), and {@code false} for a
+ *     root inside the web application, whose files come out of a WAR without their bits
  */
 public record CgiConfig(
         String scriptRoot,
@@ -57,7 +62,18 @@ public record CgiConfig(
         long maxSpoolBytes,
         boolean queryArguments,
         int maxStderrLines,
-        boolean processGroup) {
+        boolean processGroup,
+        RequireExecutable requireExecutable) {
+
+    /** Whether a script needs its execute bit besides an interpreter for its extension. */
+    public enum RequireExecutable {
+        /** Under an absolute file-system root yes, under a root of the web application no. */
+        AUTO,
+        /** Always: a file without the bit is 403. */
+        TRUE,
+        /** Never: the interpreter for the extension is enough. */
+        FALSE
+    }
 
     /** Handling of a request body without Content-Length. */
     public enum ChunkedBody {
@@ -94,7 +110,11 @@ public record CgiConfig(
                 p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
                 p.bool("queryArguments", false),
                 p.atLeast("maxStderrLines", 200, 0),
-                p.bool("processGroup", false));
+                p.bool("processGroup", false),
+                p.parse(
+                        "requireExecutable",
+                        "auto",
+                        v -> RequireExecutable.valueOf(v.strip().toUpperCase(Locale.ROOT))));
     }
 
     private static List<String> list(String value) {

@@ -61,7 +61,9 @@ record CgiRuntime(
         request.setAttribute(REDIRECTS, count + 1);
         String contextPath = context.getContextPath();
         if (contextPath.isEmpty() || target.startsWith(contextPath + "/")) {
-            async.dispatch(target.substring(contextPath.length()));
+            String local = target.substring(contextPath.length());
+            refuseUnrequestable(local, target, scriptName);
+            async.dispatch(local);
             return;
         }
         ServletContext other = context.getContext(target);
@@ -71,6 +73,56 @@ record CgiRuntime(
                     scriptName + " redirected to " + target
                             + ", outside this web application and not reachable by cross-context dispatch");
         }
-        async.dispatch(other, target.substring(other.getContextPath().length()));
+        String local = target.substring(other.getContextPath().length());
+        refuseUnrequestable(local, target, scriptName);
+        async.dispatch(other, local);
+    }
+
+    /**
+     * A dispatch reaches what no client may request ({@code WEB-INF}, {@code META-INF}) and
+     * takes a path as it is: so a local redirect goes only where the client could have gone by
+     * itself — no dot segments, backslash or control character (decoded), no protected directory.
+     */
+    private static void refuseUnrequestable(String local, String target, String scriptName) throws GatewayFailure {
+        int query = local.indexOf('?');
+        String path = percentDecoded(query < 0 ? local : local.substring(0, query));
+        String[] segments = path == null ? null : path.substring(1).split("/", -1);
+        boolean refused = path == null || path.indexOf('\\') >= 0 || SafeLogger.hasControl(path);
+        for (int i = 0; !refused && i < segments.length; i++) {
+            String s = segments[i];
+            refused = s.equals(".")
+                    || s.equals("..")
+                    || i == 0 && (s.equalsIgnoreCase("WEB-INF") || s.equalsIgnoreCase("META-INF"));
+        }
+        if (refused) {
+            throw new GatewayFailure(
+                    502, scriptName + " redirected to " + target + ", which a client could not request");
+        }
+    }
+
+    /** RFC 3986 percent-decoding of a path, as UTF-8; null when malformed. */
+    private static String percentDecoded(String path) {
+        if (path.indexOf('%') < 0) {
+            return path;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(path.charAt(i + 2), 16);
+                if (lo < 0) {
+                    return null;
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                out.write(c);
+            } else {
+                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -69,7 +69,14 @@ public class CgiServlet extends HttpServlet {
                 program = program(config.program());
             } else {
                 Path root = ScriptRoot.locate(context, config.scriptRoot(), tempDir.resolve("cgi-" + getServletName()));
-                resolver = new ScriptResolver(root, config.interpreters());
+                boolean fileSystemRoot = ScriptRoot.isFileSystemPath(context, config.scriptRoot());
+                boolean requireExecutable =
+                        switch (config.requireExecutable()) {
+                            case AUTO -> fileSystemRoot;
+                            case TRUE -> true;
+                            case FALSE -> false;
+                        };
+                resolver = new ScriptResolver(root, config.interpreters(), requireExecutable);
             }
         } catch (IOException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);

@@ -41,6 +41,14 @@ public final class ScriptRoot {
     }
 
     /**
+     * Whether {@code root} names a directory of the file system rather than of the web
+     * application: there permission bits are the operator's, not lost in a WAR.
+     */
+    public static boolean isFileSystemPath(ServletContext context, String root) {
+        return !root.equals("/") && !isWebappResource(context, root);
+    }
+
+    /**
      * {@code context.getRealPath(path)} where the resource really is that file-system path, else
      * null: a WAR served packed has no real paths, though some containers answer one.
      */

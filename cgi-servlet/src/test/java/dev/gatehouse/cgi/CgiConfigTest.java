@@ -57,6 +57,7 @@ class CgiConfigTest {
         assertEquals(Duration.ofSeconds(5), c.queueTimeout());
         assertEquals(65536, c.maxHeaderBytes());
         assertEquals(ChunkedBody.SPOOL, c.chunkedBody());
+        assertEquals(CgiConfig.RequireExecutable.AUTO, c.requireExecutable());
         assertEquals(64L * 1024 * 1024, c.maxSpoolBytes());
         assertEquals(false, c.queryArguments());
         assertEquals(200, c.maxStderrLines());
@@ -102,6 +103,13 @@ class CgiConfigTest {
                 new Accepted("maxHeaderBytes", "1024", CgiConfig::maxHeaderBytes, 1024),
                 new Accepted("chunkedBody", " Stream ", CgiConfig::chunkedBody, ChunkedBody.STREAM),
                 new Accepted("chunkedBody", "spool", CgiConfig::chunkedBody, ChunkedBody.SPOOL),
+                new Accepted(
+                        "requireExecutable", "true", CgiConfig::requireExecutable, CgiConfig.RequireExecutable.TRUE),
+                new Accepted(
+                        "requireExecutable",
+                        " False ",
+                        CgiConfig::requireExecutable,
+                        CgiConfig.RequireExecutable.FALSE),
                 new Accepted("maxSpoolBytes", "1048576", CgiConfig::maxSpoolBytes, 1048576L),
                 new Accepted("queryArguments", "true", CgiConfig::queryArguments, true),
                 new Accepted("maxStderrLines", "0", CgiConfig::maxStderrLines, 0),
@@ -141,6 +149,7 @@ class CgiConfigTest {
                 new Invalid("maxSpoolBytes", "64MB"),
                 new Invalid("maxStderrLines", "-1"),
                 new Invalid("chunkedBody", "maybe"),
+                new Invalid("requireExecutable", "sometimes"),
                 new Invalid("allowedMethods", "get"),
                 new Invalid("allowedMethods", "GET,post"),
                 new Invalid("passAuthorization", "yes"),

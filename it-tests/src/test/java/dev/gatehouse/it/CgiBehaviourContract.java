@@ -117,6 +117,10 @@ abstract class CgiBehaviourContract {
         root = scripts.resolve("root").toRealPath();
         // inside the root by name, outside it once resolved
         Files.createSymbolicLink(root.resolve("link.sh"), Path.of("../outside.sh"));
+        // an upload directory inside the root: a file there has an interpreter, not the execute bit
+        Path uploaded = Files.createDirectories(root.resolve("uploads")).resolve("evil.sh");
+        Files.writeString(uploaded, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho ran\n");
+        Files.setPosixFilePermissions(uploaded, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         docRoot = Files.createDirectories(temp.resolve("docroot")).toRealPath();
         runDir = Files.createDirectories(temp.resolve("run")).toRealPath();
         uncaught = UncaughtExceptions.install("gatehouse-");
@@ -131,7 +135,8 @@ abstract class CgiBehaviourContract {
                         cgi("stream", "/stream/*").param("chunkedBody", "stream"),
                         cgi("spool", "/spool/*").param("maxSpoolBytes", "65536"),
                         cgi("auth", "/auth/*").param("passAuthorization", "true"),
-                        cgi("group", "/group/*").param("processGroup", "true").param("timeout", "2s")));
+                        cgi("group", "/group/*").param("processGroup", "true").param("timeout", "2s"),
+                        cgi("lax", "/lax/*").param("requireExecutable", "false")));
     }
 
     private ServletSpec cgi(String name, String mapping) {
@@ -770,6 +775,61 @@ abstract class CgiBehaviourContract {
         List<Long> pids = pids(runDir.resolve(id + ".pids"));
         assertEquals(2, pids.size(), "script and child pids: " + pids);
         assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT), "still running");
+    }
+
+    /**
+     * A local redirect goes only where the client could have gone itself: never into WEB-INF or
+     * META-INF (which a dispatch reaches), never through dot segments, encoded or not.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/gh/WEB-INF/web.xml",
+                "/gh/web-inf/web.xml",
+                "/gh/META-INF/MANIFEST.MF",
+                "/gh/cgi/../WEB-INF/web.xml",
+                "/gh/%2e%2e/gh/WEB-INF/web.xml",
+                "/gh/WEB-INF%2fweb.xml",
+                "/gh/cgi/%2E/hello.sh",
+                "/gh/cgi/a%5cb"
+            })
+    void aLocalRedirectToWhatNoClientMayRequestIs502(String target) throws Exception {
+        HttpResponse<String> response = send(get("cgi/redirect-to.sh?" + target), BodyHandlers.ofString());
+        assertEquals(502, response.statusCode(), response.body());
+        assertFalse(response.body().contains("<web-app"), response.body());
+    }
+
+    @Test
+    void aLocalRedirectToAPathAClientMayRequestIsFollowed() throws Exception {
+        HttpResponse<String> response = send(get("cgi/redirect-to.sh?/gh/cgi/hello.sh"), BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("Hello\n", response.body());
+    }
+
+    /** PATH_TRANSLATED maps PATH_INFO under the document root: no hidden or dot segment in it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/gh/cgi/env.sh/.git/config", "/gh/cgi/env.sh/a/.env", "/gh/cgi/env.sh/.htpasswd"})
+    void hiddenSegmentsInPathInfoAre403(String target) throws Exception {
+        RawHttp.Response response = RawHttp.exchange(
+                container.base(),
+                ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(ISO_8859_1),
+                false,
+                READ);
+        assertEquals(403, response.head().status(), response.text());
+    }
+
+    /**
+     * Under an absolute scriptRoot the execute bit means something (Apache's ExecCGI): a file
+     * without it is 403 though its extension has an interpreter; requireExecutable=false relaxes it.
+     */
+    @Test
+    void aFileWithoutItsExecuteBitIs403UnlessRelaxed() throws Exception {
+        HttpResponse<String> refused = send(get("cgi/uploads/evil.sh"), BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertFalse(refused.body().contains("ran"), refused.body());
+        HttpResponse<String> relaxed = send(get("lax/uploads/evil.sh"), BodyHandlers.ofString());
+        assertEquals(200, relaxed.statusCode(), relaxed.body());
+        assertEquals("ran\n", relaxed.body());
     }
 
     /** A name the file system cannot hold is 404, with no script root and no stack trace. */

@@ -96,6 +96,11 @@ abstract class PerlPythonCgiContract {
         docBase = Files.createDirectory(root.resolve("docs")).toRealPath();
         Files.writeString(scriptRoot.resolve("env.py"), ENV_PY);
         Files.writeString(scriptRoot.resolve("upload.pl"), UPLOAD_PL);
+        // under an absolute scriptRoot a script needs its execute bit, as under Apache's ExecCGI
+        for (String name : List.of("env.py", "upload.pl")) {
+            Files.setPosixFilePermissions(
+                    scriptRoot.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         container = ServletContainer.servlets(
                 kind(),
                 "/ctx",

@@ -124,6 +124,8 @@ abstract class PhpCgiContract {
             Path file = scriptRoot.resolve(script.getKey());
             Files.createDirectories(file.getParent());
             Files.writeString(file, script.getValue());
+            // under an absolute scriptRoot a script needs its execute bit, as under Apache's ExecCGI
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         container = ServletContainer.servlets(
                 kind(),

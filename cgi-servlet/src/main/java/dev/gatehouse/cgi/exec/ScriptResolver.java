@@ -25,7 +25,11 @@ import java.util.List;
  */
 public final class ScriptResolver {
 
+    /** RFC 8615's directory, the one hidden name a path may hold. */
+    private static final String WELL_KNOWN = ".well-known";
+
     private final Path root;
+    private final boolean requireExecutable;
     private final Interpreters interpreters;
 
     /**
@@ -33,6 +37,15 @@ public final class ScriptResolver {
      * @throws IOException if the root cannot be resolved
      */
     public ScriptResolver(Path root, Interpreters interpreters) throws IOException {
+        this(root, interpreters, false);
+    }
+
+    /**
+     * @param requireExecutable whether a script needs its execute bit even when its extension
+     *     has an interpreter (where permission bits are real: an absolute file-system root)
+     */
+    public ScriptResolver(Path root, Interpreters interpreters, boolean requireExecutable) throws IOException {
+        this.requireExecutable = requireExecutable;
         this.root = root.toRealPath();
         if (!Files.isDirectory(this.root)) {
             throw new IOException("script root is not a directory: " + this.root);
@@ -74,10 +87,16 @@ public final class ScriptResolver {
             if (!attrs.isRegularFile()) {
                 throw new ScriptResolutionException(Reason.FORBIDDEN, "not a regular file: " + path);
             }
+            for (int k = i + 1; k < segments.length; k++) {
+                checkPathInfoSegment(segments[k], path);
+            }
             String scriptPath = "/" + String.join("/", Arrays.asList(segments).subList(0, i + 1));
             String pathInfo = i + 1 < segments.length
                     ? "/" + String.join("/", Arrays.asList(segments).subList(i + 1, segments.length))
                     : "";
+            if (requireExecutable && !Files.isExecutable(candidate)) {
+                throw new ScriptResolutionException(Reason.FORBIDDEN, "not executable: " + scriptPath);
+            }
             List<String> command = interpreters.command(candidate);
             if (command == null) {
                 throw new ScriptResolutionException(
@@ -114,6 +133,18 @@ public final class ScriptResolver {
         } catch (FileSystemException e) {
             // e.g. a name too long for the file system: no script can have it
             throw new ScriptResolutionException(Reason.NOT_FOUND, "no such script (" + e.getReason() + "): " + path);
+        }
+    }
+
+    /**
+     * A segment of PATH_INFO: it never names a file here, but PATH_TRANSLATED maps it under the
+     * document root, and a script may open it; so dot segments and hidden names are refused as
+     * in the script's own path ({@code /env.sh/.git/config} is 403), empty ones allowed
+     * ({@code /env.sh/} has PATH_INFO {@code /}). {@code .well-known} passes, as in the proxy.
+     */
+    private static void checkPathInfoSegment(String segment, String path) throws ScriptResolutionException {
+        if (!segment.isEmpty() && !segment.equals(WELL_KNOWN)) {
+            checkSegment(segment, path);
         }
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -107,6 +108,13 @@ class ScriptResolverTest {
                 new Resolves("hello.sh", "/hello.sh", "", "hello.sh", List.of("sh", "{file}")),
                 new Resolves("/hello.sh/extra/info", "/hello.sh", "/extra/info", "hello.sh", List.of("sh", "{file}")),
                 new Resolves("/hello.sh/", "/hello.sh", "/", "hello.sh", List.of("sh", "{file}")),
+                new Resolves("/hello.sh/a//b/", "/hello.sh", "/a//b/", "hello.sh", List.of("sh", "{file}")),
+                new Resolves(
+                        "/hello.sh/.well-known/acme-challenge/t",
+                        "/hello.sh",
+                        "/.well-known/acme-challenge/t",
+                        "hello.sh",
+                        List.of("sh", "{file}")),
                 new Resolves("/hello.sh/sub/env.sh", "/hello.sh", "/sub/env.sh", "hello.sh", List.of("sh", "{file}")),
                 new Resolves("/sub/env.sh", "/sub/env.sh", "", "sub/env.sh", List.of("sh", "{file}")),
                 new Resolves(
@@ -177,6 +185,12 @@ class ScriptResolverTest {
                 new Refuses(
                         "/outdir/secret.sh", Reason.FORBIDDEN, "resolves outside the script root: /outdir/secret.sh"),
                 new Refuses("/fifo", Reason.FORBIDDEN, "not a regular file: /fifo"),
+                // PATH_INFO segments: PATH_TRANSLATED maps them under the document root
+                new Refuses("/hello.sh/.git/config", Reason.FORBIDDEN, "hidden path segment in /hello.sh/.git/config"),
+                new Refuses("/hello.sh/a/.env", Reason.FORBIDDEN, "hidden path segment in /hello.sh/a/.env"),
+                new Refuses("/hello.sh/../x", Reason.NOT_FOUND, "illegal path segment in /hello.sh/../x"),
+                new Refuses("/hello.sh/a/./b", Reason.NOT_FOUND, "illegal path segment in /hello.sh/a/./b"),
+                new Refuses("/hello.sh/a\\b", Reason.NOT_FOUND, "illegal path segment in /hello.sh/a\\b"),
                 // a client-chosen name the file system cannot hold: 404, not an IOException (500)
                 new Refuses(
                         "/" + "x".repeat(300),
@@ -201,6 +215,46 @@ class ScriptResolverTest {
         ScriptResolutionException e = assertThrows(ScriptResolutionException.class, () -> resolver.resolve(r.path()));
         assertEquals(r.reason(), e.reason());
         assertEquals(r.message(), e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- the execute bit
+
+    /**
+     * requireExecutable (an absolute file-system root): an interpreter for the extension is not
+     * enough, the file needs its execute bit — an uploaded .pl or .php never becomes code.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "/script.pl, not executable: /script.pl",
+        "/upper.PL, not executable: /upper.PL",
+        "/shebang.cgi, not executable: /shebang.cgi",
+        "/plain.txt/info, not executable: /plain.txt"
+    })
+    void withRequireExecutableAFileWithoutItsBitIs403(String path, String message) throws Exception {
+        ScriptResolver strict = new ScriptResolver(root, Interpreters.parse(Interpreters.DEFAULTS), true);
+        ScriptResolutionException e = assertThrows(ScriptResolutionException.class, () -> strict.resolve(path));
+        assertEquals(Reason.FORBIDDEN, e.reason());
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void withRequireExecutableAnExecutableScriptStillTakesItsInterpreter() throws Exception {
+        ScriptResolver strict = new ScriptResolver(root, Interpreters.parse(Interpreters.DEFAULTS), true);
+        Path real = root.toRealPath();
+        assertEquals(
+                new ResolvedScript(
+                        real.resolve("hello.sh"),
+                        "/hello.sh",
+                        "",
+                        List.of("sh", real.resolve("hello.sh").toString())),
+                strict.resolve("/hello.sh"));
+        assertEquals(
+                new ResolvedScript(
+                        real.resolve("exec.cgi"),
+                        "/exec.cgi",
+                        "",
+                        List.of(real.resolve("exec.cgi").toString())),
+                strict.resolve("/exec.cgi"));
     }
 
     // ---------------------------------------------------------------- root and nph
