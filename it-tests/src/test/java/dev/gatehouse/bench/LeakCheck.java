@@ -111,7 +111,7 @@ final class LeakCheck {
         run.check("JVM fds back", f <= fds + fdTolerance, "%d before, %d after (tolerance +%d)", fds, f, fdTolerance);
     }
 
-    private static final String HARNESS = "gatehouse-tomcat-";
+    private static final String HARNESS = dev.gatehouse.it.support.ServletContainer.TOMCAT_BASE_PREFIX;
 
     /** Each directory with the files under it, the first 10. */
     private static String contents(Collection<String> dirs) {
@@ -135,8 +135,8 @@ final class LeakCheck {
 
     private static Set<String> tempDirs() {
         Set<String> dirs = new HashSet<>();
-        try (DirectoryStream<Path> s =
-                Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-*")) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(
+                Path.of(System.getProperty("java.io.tmpdir")), "{gatehouse-*," + HARNESS + "*}")) {
             for (Path p : s) {
                 dirs.add(p.getFileName().toString());
             }

@@ -10,6 +10,13 @@ import java.util.List;
  */
 public interface ServletContainer extends AutoCloseable {
 
+    /**
+     * The prefix of an embedded Tomcat's base directory in java.io.tmpdir. Not {@code gatehouse-}:
+     * embedded Tomcat may create its base directory again, empty, after it was stopped and the
+     * directory removed, so leak checks look for files left inside rather than for the directory.
+     */
+    String TOMCAT_BASE_PREFIX = "tomcat-base-";
+
     /** Which container. */
     enum Kind {
         JETTY,

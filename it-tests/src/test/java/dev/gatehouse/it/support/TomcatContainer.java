@@ -29,13 +29,8 @@ final class TomcatContainer implements ServletContainer {
     /** The prefix of system properties passed to the connector (none is set in the tests). */
     static final String CONNECTOR_PROPERTY = "gatehouse.tomcat.connector.";
 
-    /**
-     * The prefix of each instance's base directory in java.io.tmpdir. Not {@code gatehouse-}:
-     * embedded Tomcat may create its base directory again, empty, after it was stopped and the
-     * directory removed, so the suite's leak guard checks these for files left inside rather
-     * than for the directory itself.
-     */
-    public static final String BASE_PREFIX = "tomcat-base-";
+    /** See {@link ServletContainer#TOMCAT_BASE_PREFIX}. */
+    static final String BASE_PREFIX = TOMCAT_BASE_PREFIX;
 
     private final Tomcat tomcat;
     private final URI base;
