@@ -97,17 +97,22 @@ final class ServletSide {
     /** Answers with the resource at a local path instead (RFC 3875 §6.2.2). */
     void localRedirect(String target, String scriptName) throws IOException, GatewayFailure {
         GatewayFailure[] failure = new GatewayFailure[1];
-        boolean ours = end.dispatchVia(() -> {
-            try {
-                request.redirectTo(target); // before the dispatch that reads it
-                runtime.localRedirect(async, request, target, scriptName);
-            } catch (GatewayFailure e) {
-                failure[0] = e;
-                throw new IOException(e.getMessage(), e);
+        boolean ours;
+        try {
+            ours = end.dispatchVia(() -> {
+                try {
+                    request.redirectTo(target); // before the dispatch that reads it
+                    runtime.localRedirect(async, request, target, scriptName);
+                } catch (GatewayFailure e) {
+                    failure[0] = e;
+                    throw new IOException(e.getMessage(), e);
+                }
+            });
+        } catch (IOException e) {
+            if (failure[0] != null) {
+                throw failure[0]; // refused before any dispatch: the exchange answers 502
             }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
+            throw e;
         }
         if (!ours) {
             throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
