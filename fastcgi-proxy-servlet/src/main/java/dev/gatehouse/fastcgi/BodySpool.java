@@ -11,44 +11,69 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * A request body without Content-Length (chunked transfer coding), copied to a temporary file
- * as it arrives so that its length can be sent as CONTENT_LENGTH: php-fpm reads no body without
- * one. Bounded by {@code maxSpoolBytes}; beyond it the caller answers 413. Then
- * {@link #feed(Exchange)} sends the file as STDIN, one chunk per completed write, reading the
- * file on a container thread ({@link AsyncContext#start}), never on the transport thread.
+ * A request body read in full before it is sent, non-blocking: into memory up to
+ * {@link #MEMORY_BYTES}, beyond that into a temporary file. It serves two ends: a chunked body
+ * (no Content-Length) must be counted so that its length can be sent as CONTENT_LENGTH, since
+ * php-fpm reads no body without one; and with {@code requestBuffering} every body is read before
+ * a connection is taken, so that a client that sends slowly holds its own socket and this buffer
+ * but no php-fpm worker and no thread (nginx's {@code fastcgi_request_buffering on}). Bounded by
+ * {@code maxSpoolBytes}; beyond it the caller answers 413. Then {@link #feed(Exchange)} sends the
+ * body as STDIN: from memory in one write, from the file one chunk per completed write, read on a
+ * container thread ({@link AsyncContext#start}), never on the transport thread.
  *
- * <p>This object owns the file: it is deleted once fed in full, on any failure, and when the
- * spool is refused or the client goes away.
+ * <p>Reads run only in the container's {@link ReadListener} calls, under this object's monitor
+ * and through the {@link ContainerGuard}; the memory is taken at the first byte, so a client that
+ * sends nothing costs nothing but its request.
+ *
+ * <p>This object owns the file: it is deleted once fed in full, on any failure, when the spool
+ * is refused or the client goes away, and when the owner {@link #discard}s it (the container
+ * ended the request).
  */
 final class BodySpool implements ReadListener {
+
+    /**
+     * The most of a body kept in memory: a body up to this size never touches the disk (form
+     * posts), one beyond it holds this much memory while it is copied to and fed from the file.
+     * The STDIN chunk the streaming path holds per request ({@link RequestBodyPump#CHUNK}), so
+     * buffering costs no more memory per request than streaming did.
+     */
+    static final int MEMORY_BYTES = RequestBodyPump.CHUNK;
 
     /** The spool is full: the request is refused with 413. */
     static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
         TooLargeException(long limit) {
-            super("chunked request body exceeds maxSpoolBytes = " + limit);
+            super("request body exceeds maxSpoolBytes = " + limit);
         }
     }
 
     private final ServletInputStream in;
     private final AsyncContext async;
     private final ContainerGuard guard;
-    private final Path file;
-    private final FileChannel channel;
+    private final Path directory;
     private final long limit;
+    private final long announced;
     private final LongConsumer onSpooled;
     private final Consumer<IOException> onError;
-    private final byte[] buffer = new byte[RequestBodyPump.CHUNK];
+    // under this object's monitor
+    private byte[] memory;
+    private int filled;
+    private Path file;
+    private FileChannel channel;
     private long length;
     private boolean done;
+    private boolean discarded;
 
     /**
-     * @param onSpooled told the body's length once all of it is in the file
+     * @param announced the Content-Length, or -1 for a chunked body: sizes the memory of a small
+     *     body to the body
+     * @param onSpooled told the body's length once all of it is in
      * @param onError told once if the body cannot be spooled ({@link TooLargeException}, or the
      *     client went away)
      */
@@ -58,48 +83,52 @@ final class BodySpool implements ReadListener {
             ContainerGuard guard,
             Path directory,
             long limit,
+            long announced,
             LongConsumer onSpooled,
-            Consumer<IOException> onError)
-            throws IOException {
+            Consumer<IOException> onError) {
         this.in = in;
         this.async = async;
         this.guard = guard;
+        this.directory = directory;
         this.limit = limit;
+        this.announced = announced;
         this.onSpooled = onSpooled;
         this.onError = onError;
-        this.file = Files.createTempFile(directory, "gatehouse-fastcgi-body-", ".tmp");
-        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     @Override
-    public synchronized void onDataAvailable() {
-        try {
-            while (!done && in.isReady()) {
-                int n = in.read(buffer);
-                if (n < 0) {
-                    break;
-                }
-                length += n;
-                if (length > limit) {
-                    throw new TooLargeException(limit);
-                }
-                channel.write(ByteBuffer.wrap(buffer, 0, n));
-            }
-        } catch (IOException | IllegalStateException e) {
-            fail(e instanceof IOException io ? io : new IOException(e));
+    public void onDataAvailable() {
+        IOException failure;
+        synchronized (this) {
+            failure = read();
+        }
+        if (failure != null) {
+            fail(failure);
         }
     }
 
     @Override
     public void onAllDataRead() {
+        IOException failure;
+        long total;
         synchronized (this) {
-            onDataAvailable();
-            if (done) {
+            failure = read();
+            if (failure == null && done) {
                 return;
             }
-            done = true;
+            if (failure == null && channel != null && filled > 0) {
+                failure = write();
+            }
+            if (failure == null) {
+                done = true;
+            }
+            total = length;
         }
-        onSpooled.accept(length);
+        if (failure != null) {
+            fail(failure); // outside the monitor: the caller completes the request
+            return;
+        }
+        onSpooled.accept(total);
     }
 
     @Override
@@ -107,14 +136,87 @@ final class BodySpool implements ReadListener {
         fail(new IOException("reading the request body failed: " + t.getMessage(), t));
     }
 
-    /** Sends the spooled body as STDIN, then ends it; deletes the file at the end. */
+    /** Reads what is ready; under the monitor. Returns the failure that ends the spool, if any. */
+    private IOException read() {
+        try {
+            return guard.run(this::readReady) ? null : new IOException("the container ended the request");
+        } catch (IOException e) {
+            return e;
+        } catch (IllegalStateException e) {
+            return new IOException(e);
+        }
+    }
+
+    private void readReady() throws IOException {
+        while (!done && !in.isFinished() && in.isReady()) {
+            if (memory == null) {
+                int size = announced >= 0 ? (int) Math.min(Math.max(announced, 1), MEMORY_BYTES) : MEMORY_BYTES;
+                memory = new byte[size];
+            } else if (filled == memory.length) {
+                spill();
+            }
+            int n = in.read(memory, filled, memory.length - filled);
+            if (n < 0) {
+                break;
+            }
+            length += n;
+            if (length > limit) {
+                throw new TooLargeException(limit);
+            }
+            filled += n;
+        }
+    }
+
+    /** Memory is full: moves its bytes to the file, created at the first spill. */
+    private void spill() throws IOException {
+        if (channel == null) {
+            file = Files.createTempFile(directory, "gatehouse-fastcgi-body-", ".tmp");
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (memory.length < MEMORY_BYTES) {
+                memory = Arrays.copyOf(memory, MEMORY_BYTES); // more came than announced
+            }
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(memory, 0, filled);
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        filled = 0;
+    }
+
+    private IOException write() {
+        try {
+            spill();
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Sends the spooled body as STDIN, then ends it; deletes the file at the end. A body in
+     * memory goes out in one write, with the end right behind it.
+     */
     void feed(Exchange exchange) {
+        if (channel == null) {
+            byte[] body;
+            int size;
+            synchronized (this) {
+                body = memory;
+                size = filled;
+                memory = null;
+            }
+            if (size > 0) {
+                exchange.write(ByteBuffer.wrap(body, 0, size));
+            }
+            exchange.endBody();
+            return;
+        }
         feedFrom(exchange, 0);
     }
 
     private void feedFrom(Exchange exchange, long position) {
         try {
-            ByteBuffer chunk = ByteBuffer.wrap(buffer);
+            ByteBuffer chunk = ByteBuffer.wrap(memory);
             int n = channel.read(chunk, position);
             if (n <= 0) {
                 exchange.endBody();
@@ -123,9 +225,12 @@ final class BodySpool implements ReadListener {
             }
             exchange.write(chunk.flip()).whenComplete((ok, e) -> next(exchange, position + n));
         } catch (IOException e) {
+            boolean quiet = discarded();
             delete();
             exchange.abort();
-            onError.accept(e);
+            if (!quiet) {
+                onError.accept(e);
+            }
         }
     }
 
@@ -151,8 +256,27 @@ final class BodySpool implements ReadListener {
         onError.accept(e);
     }
 
-    /** Closes and deletes the file; a second call does nothing. */
-    void delete() {
+    /**
+     * The request ended while the body was spooled or fed (the container gave up on it, or the
+     * client went away): stops the spool quietly and deletes the file.
+     */
+    void discard() {
+        synchronized (this) {
+            discarded = true;
+            done = true;
+        }
+        delete();
+    }
+
+    private synchronized boolean discarded() {
+        return discarded;
+    }
+
+    /** Closes and deletes the file, if one was made; a second call does nothing. */
+    synchronized void delete() {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
             Files.deleteIfExists(file);

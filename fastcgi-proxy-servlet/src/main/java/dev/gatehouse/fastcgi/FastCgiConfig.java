@@ -39,8 +39,14 @@ import java.util.regex.PatternSyntaxException;
  * @param maxQueued how many requests may wait for a connection
  * @param queueTimeout the longest wait for a connection before 503
  * @param balancing how a request picks its backend when there are several
- * @param maxSpoolBytes the largest chunked request body spooled to learn its CONTENT_LENGTH
- *     (php-fpm reads no body without one); beyond it 413
+ * @param requestBuffering whether a request body is read in full (into memory, beyond
+ *     {@link BodySpool#MEMORY_BYTES} into a temp file) before a connection is taken, as nginx's
+ *     {@code fastcgi_request_buffering on}: a client that sends slowly then holds no php-fpm worker.
+ *     Off, a body of known length streams to the application as it arrives (a chunked one is
+ *     still spooled)
+ * @param maxSpoolBytes the largest request body spooled: with {@code requestBuffering} any body
+ *     (a larger Content-Length is refused before it is read), else a chunked one, spooled to learn
+ *     its CONTENT_LENGTH (php-fpm reads no body without one); beyond it 413
  * @param maxHeaderBytes the largest CGI header block accepted in STDOUT; beyond it 502
  */
 public record FastCgiConfig(
@@ -58,6 +64,7 @@ public record FastCgiConfig(
         int maxQueued,
         Duration queueTimeout,
         Balancing balancing,
+        boolean requestBuffering,
         long maxSpoolBytes,
         int maxHeaderBytes) {
 
@@ -127,6 +134,7 @@ public record FastCgiConfig(
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
                 p.parse("balancing", "roundRobin", Balancing::parse),
+                p.bool("requestBuffering", true),
                 p.atLeast("maxSpoolBytes", 67108864L, 0L),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES));
     }

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One request proxied to a FastCGI application, from {@code startAsync} to its single end
- * ({@link RequestEnd}): the request body goes out through {@link RequestBodyPump} (or
- * {@link BodySpool} for a chunked body), the response comes back through
+ * ({@link RequestEnd}): the request body is read in full first by a {@link BodySpool}
+ * ({@code requestBuffering}, or a chunked body) or goes out as it comes through
+ * {@link RequestBodyPump}, the response comes back through
  * {@link ResponseRelay}, STDERR goes to the log ({@link StderrLines}), and every failure is
  * mapped here, once:
  *
@@ -64,6 +65,7 @@ final class ProxyExchange implements ResponseListener {
     private final StderrLines stderr;
     private volatile Exchange exchange;
     private volatile RequestBodyPump pump;
+    private volatile BodySpool spool;
     private volatile boolean gone;
     // under this object's monitor: the two conditions of a normal completion
     private boolean responseWritten;
@@ -75,8 +77,22 @@ final class ProxyExchange implements ResponseListener {
         this.target = target;
         this.async = async;
         this.requestUri = ((HttpServletRequest) async.getRequest()).getRequestURI();
-        this.guard =
-                new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
+        this.guard = new ContainerGuard(new ContainerGuard.Owner() {
+            @Override
+            public void completed() {
+                discardSpool(); // Tomcat completes a request by itself when its client disconnects
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                clientGone("the container ended the request");
+            }
+
+            @Override
+            public void timedOut() {
+                clientGone("the container ended the request");
+            }
+        });
         this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
         this.stderr = new StderrLines(target.scriptName());
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
@@ -91,18 +107,25 @@ final class ProxyExchange implements ResponseListener {
         response.getOutputStream().setWriteListener(relay);
     }
 
-    /** Sends the request; its body, if any, streams as the client sends it. */
+    /**
+     * Sends the request. A request without a body takes a connection at once. A body is read in
+     * full first ({@link BodySpool}) when {@code requestBuffering} is on, or when it is chunked
+     * (its length must be known); else it streams as the client sends it ({@link RequestBodyPump}).
+     */
     void send(CgiRequest request) throws IOException {
-        if (request.isChunked()) {
+        if (!request.hasBody()) {
+            Exchange started = open(request);
+            if (started != null) {
+                started.endBody();
+            }
+            return;
+        }
+        if (runtime.config().requestBuffering() || request.isChunked()) {
             spoolThenSend(request);
             return;
         }
         Exchange started = open(request);
         if (started == null) {
-            return;
-        }
-        if (!request.hasBody()) {
-            started.endBody();
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
@@ -115,21 +138,38 @@ final class ProxyExchange implements ResponseListener {
         in.setReadListener(pump);
     }
 
+    /**
+     * Reads the whole body, then takes a connection and sends PARAMS with the real
+     * CONTENT_LENGTH and the body as STDIN. A Content-Length beyond {@code maxSpoolBytes} is 413
+     * before a byte is read.
+     */
     private void spoolThenSend(CgiRequest request) throws IOException {
+        long limit = runtime.config().maxSpoolBytes();
+        if (!request.isChunked() && request.contentLength() > limit) {
+            LOG.log(
+                    Level.INFO,
+                    "{0}: 413, Content-Length {1} exceeds maxSpoolBytes = {2}",
+                    requestUri,
+                    request.contentLength(),
+                    limit);
+            end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+            return;
+        }
         ServletInputStream in = async.getRequest().getInputStream();
-        BodySpool[] spool = new BodySpool[1];
-        spool[0] = new BodySpool(
+        BodySpool[] created = new BodySpool[1];
+        created[0] = new BodySpool(
                 in,
                 async,
                 guard,
                 runtime.tempDir(),
-                runtime.config().maxSpoolBytes(),
+                limit,
+                request.isChunked() ? -1 : request.contentLength(),
                 length -> {
                     Exchange started = open(request.withContentLength(length));
                     if (started != null) {
-                        spool[0].feed(started);
+                        created[0].feed(started);
                     } else {
-                        spool[0].delete();
+                        created[0].delete();
                     }
                 },
                 e -> {
@@ -140,7 +180,12 @@ final class ProxyExchange implements ResponseListener {
                         clientGone(e.getMessage());
                     }
                 });
-        in.setReadListener(spool[0]);
+        spool = created[0];
+        if (gone) {
+            created[0].discard(); // the container ended the request before the spool was known
+            return;
+        }
+        in.setReadListener(created[0]);
     }
 
     private Exchange open(CgiRequest request) {
@@ -300,10 +345,19 @@ final class ProxyExchange implements ResponseListener {
                 requestUri,
                 why,
                 target.scriptName());
+        discardSpool();
         Exchange current = exchange;
         if (current != null) {
             current.abort();
         }
         end.complete();
+    }
+
+    /** The request ended: a spool still reading or feeding stops, and its file is deleted. */
+    private void discardSpool() {
+        BodySpool current = spool;
+        if (current != null) {
+            current.discard();
+        }
     }
 }

@@ -40,6 +40,7 @@ class FastCgiConfigTest {
         assertEquals(256, c.maxQueued());
         assertEquals(Duration.ofSeconds(5), c.queueTimeout());
         assertEquals(Balancing.ROUND_ROBIN, c.balancing());
+        assertEquals(true, c.requestBuffering());
         assertEquals(67108864L, c.maxSpoolBytes());
         assertEquals(65536, c.maxHeaderBytes());
     }
@@ -61,6 +62,7 @@ class FastCgiConfigTest {
                 Map.entry("maxQueued", "0"),
                 Map.entry("queueTimeout", "1s"),
                 Map.entry("balancing", "leastbusy"),
+                Map.entry("requestBuffering", "False"),
                 Map.entry("maxSpoolBytes", "0"),
                 Map.entry("maxHeaderBytes", "1024")));
         assertEquals(
@@ -83,6 +85,7 @@ class FastCgiConfigTest {
         assertEquals(0, c.maxQueued());
         assertEquals(Duration.ofSeconds(1), c.queueTimeout());
         assertEquals(Balancing.LEAST_BUSY, c.balancing());
+        assertEquals(false, c.requestBuffering());
         assertEquals(0L, c.maxSpoolBytes());
         assertEquals(1024, c.maxHeaderBytes());
     }
@@ -132,6 +135,7 @@ class FastCgiConfigTest {
                 new Invalid("maxQueued", "-1", "at least 0"),
                 new Invalid("queueTimeout", "1h", "For input string"),
                 new Invalid("balancing", "random", "expected roundRobin or leastBusy"),
+                new Invalid("requestBuffering", "on", "expected true or false"),
                 new Invalid("maxSpoolBytes", "-5", "at least 0"),
                 new Invalid("maxHeaderBytes", "8", "at least 16"));
     }
@@ -152,5 +156,6 @@ class FastCgiConfigTest {
     void blankValueTakesTheDefault() {
         assertEquals(16, parse(Map.of("maxConnections", "  ")).maxConnections());
         assertNull(parse(Map.of("frontController", "")).frontController());
+        assertEquals(true, parse(Map.of("requestBuffering", " ")).requestBuffering());
     }
 }

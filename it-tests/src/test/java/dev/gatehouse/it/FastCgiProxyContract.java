@@ -20,6 +20,7 @@ import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.SendThenRead;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
+import dev.gatehouse.it.support.SpoolFilesServlet;
 import jakarta.servlet.Servlet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -51,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -69,9 +72,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Three php-fpm instances keep the tests apart: {@code fpm} (8 workers) behind one container
  * per pool with the servlets {@code php} at {@code /} (maxSpoolBytes 1 MiB), {@code fc} (front
- * controller), {@code slow} (1 s read timeout), {@code down} (a closed port) and {@code early}
- * (an {@link EarlyAnswerBackend}, maxSpoolBytes 8 MiB); {@code fpm4} with {@code pm.max_children =
- * 4} for the concurrency test; {@code wide} (64 workers) for the thread test.
+ * controller), {@code slow} (1 s read timeout), {@code down} (a closed port), {@code early}
+ * (an {@link EarlyAnswerBackend}, maxSpoolBytes 8 MiB) and {@code nobuf} (maxSpoolBytes 1 MiB),
+ * both with {@code requestBuffering=false}; {@code fpm4} with {@code pm.max_children = 4} for the
+ * concurrency and slow-sender tests; {@code wide} (64 workers) for the thread test. After each
+ * test no spooled request body is left in a context's temp dir.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FastCgiProxyContract {
@@ -104,6 +109,13 @@ abstract class FastCgiProxyContract {
     private static final String NO_READ =
             "<?php echo 'answered without reading ', $_SERVER['CONTENT_LENGTH'], ' bytes';";
 
+    /** Echoes the announced length and the SHA-1 of the body it read. */
+    private static final String RAW_SHA =
+            """
+            <?php
+            echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
+            """;
+
     private static final Map<String, String> SCRIPTS = Map.ofEntries(
             Map.entry("env.php", ENV),
             Map.entry("sub/env.php", ENV),
@@ -133,12 +145,7 @@ abstract class FastCgiProxyContract {
                     echo 'name=', $f['name'], ' size=', $f['size'], ' sha1=', sha1_file($f['tmp_name']),
                         ' note=', $_POST['note'];
                     """),
-            Map.entry(
-                    "rawsha.php",
-                    """
-                    <?php
-                    echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
-                    """),
+            Map.entry("rawsha.php", RAW_SHA),
             Map.entry(
                     "status.php",
                     """
@@ -173,6 +180,8 @@ abstract class FastCgiProxyContract {
                     """),
             Map.entry("slow/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
             Map.entry("noread.php", NO_READ),
+            Map.entry("nobuf/noread.php", NO_READ),
+            Map.entry("nobuf/rawsha.php", RAW_SHA),
             Map.entry("early/noread.php", NO_READ),
             Map.entry("down/env.php", ENV),
             Map.entry(
@@ -235,10 +244,15 @@ abstract class FastCgiProxyContract {
                                     proxy("fc", "/fc/*", backend, 1).param("frontController", "/fc/index.php"),
                                     proxy("slow", "/slow/*", backend, 2).param("readTimeout", "1s"),
                                     proxy("early", "/early/*", early.address(), 2)
-                                            .param("maxSpoolBytes", Integer.toString(EARLY_MAX_SPOOL)),
+                                            .param("maxSpoolBytes", Integer.toString(EARLY_MAX_SPOOL))
+                                            .param("requestBuffering", "false"),
+                                    proxy("nobuf", "/nobuf/*", backend, 2)
+                                            .param("maxSpoolBytes", "1048576")
+                                            .param("requestBuffering", "false"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
+                                    ServletSpec.of("spooled", SpoolFilesServlet.class, "/__spooled"),
                                     ServletSpec.of("default", defaultServlet(), "/__default/*"))));
             four.put(
                     pool,
@@ -248,7 +262,8 @@ abstract class FastCgiProxyContract {
                             fpm4.documentRoot(),
                             List.of(
                                     proxy("php", "/", backend(fpm4, pool), 4),
-                                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"))));
+                                    ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
+                                    ServletSpec.of("spooled", SpoolFilesServlet.class, "/__spooled"))));
         }
         wideContainer = ServletContainer.servlets(
                 kind(),
@@ -266,6 +281,18 @@ abstract class FastCgiProxyContract {
         clientThreads.shutdownNow();
         if (early != null) {
             early.close();
+        }
+    }
+
+    /** Every spool file is deleted however its request ended: none is left after a test. */
+    @AfterEach
+    void noSpooledBodyIsLeft() throws Exception {
+        for (ServletContainer container :
+                Stream.concat(main.values().stream(), four.values().stream()).toList()) {
+            String[] last = {""};
+            Await.until(
+                    () -> (last[0] = spooled(container)).isEmpty(),
+                    () -> "spool files left in the temp dir of " + container.base() + ": " + last[0]);
         }
     }
 
@@ -540,6 +567,133 @@ abstract class FastCgiProxyContract {
         assertEquals(413, result.status());
     }
 
+    // ---- request buffering ----------------------------------------------------------------
+
+    /**
+     * The slow-sender attack on a pool of four: six clients announce 100,000 bytes and send only
+     * part (three less than the 64 KiB kept in memory, three more, which spill to a file). Their
+     * bodies are buffered without a connection, so a GET is answered at once and the pool shows
+     * nothing busy or queued; when they send the rest, each gets PHP's answer for its whole body.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void slowSendersHoldNoConnectionWhileTheirBodiesAreBuffered(Pool pool) throws Exception {
+        ServletContainer container = four.get(pool);
+        int length = 100_000;
+        List<RawHttp> senders = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                byte[] body = random(length, 100 + i);
+                int part = i % 2 == 0 ? 1_000 : 70_000;
+                RawHttp sender = RawHttp.connect(container.base(), LIMIT);
+                senders.add(sender);
+                bodies.add(body);
+                sender.write(postHead("rawsha.php", length).getBytes(StandardCharsets.ISO_8859_1));
+                sender.write(Arrays.copyOf(body, part));
+            }
+            HttpResponse<String> other = http.send(
+                    HttpRequest.newBuilder(container.uri("sleep.php?ms=1"))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, other.statusCode());
+            assertEquals("slept", other.body());
+            assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+            assertEquals("queued=0", awaitStats(container, "php", "queued=0"));
+            // the three past the memory threshold are on disk, the three below it are not
+            String[] files = {""};
+            Await.until(
+                    () -> (files[0] = spooled(container)).lines().count() == 3,
+                    () -> "three spool files, found: " + files[0]);
+
+            for (int i = 0; i < senders.size(); i++) {
+                byte[] body = bodies.get(i);
+                int part = i % 2 == 0 ? 1_000 : 70_000;
+                senders.get(i).write(Arrays.copyOfRange(body, part, length));
+            }
+            for (int i = 0; i < senders.size(); i++) {
+                RawHttp.Head head = senders.get(i).readHead();
+                String text = new String(senders.get(i).body(head).readAllBytes(), StandardCharsets.US_ASCII);
+                assertEquals(200, head.status(), text);
+                assertEquals("length=" + length + " sha1=" + sha1(bodies.get(i)), text);
+            }
+        } finally {
+            for (RawHttp sender : senders) {
+                sender.close();
+            }
+        }
+    }
+
+    /** A client that goes away while its body is being buffered leaves no file and no connection behind. */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void clientGoneWhileItsBodyIsBufferedLeavesNoFile(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        try (RawHttp sender = RawHttp.connect(container.base(), LIMIT)) {
+            sender.write(postHead("rawsha.php", 200_000).getBytes(StandardCharsets.ISO_8859_1));
+            sender.write(random(100_000, 5));
+            String[] files = {""};
+            Await.until(
+                    () -> !(files[0] = spooled(container)).isEmpty(), () -> "a body past 64 KiB is spooled to a file");
+            assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+        }
+        String[] files = {""};
+        Await.until(
+                () -> (files[0] = spooled(container)).isEmpty(),
+                () -> "spool file left after the client left: " + files[0]);
+        assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
+    }
+
+    /** A Content-Length beyond maxSpoolBytes (1 MiB) is refused before a byte of the body is read. */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void contentLengthBeyondTheSpoolLimitIs413BeforeTheBodyIsSent(Pool pool) throws Exception {
+        try (RawHttp client = RawHttp.connect(main.get(pool).base(), Duration.ofSeconds(5))) {
+            client.write(postHead("rawsha.php", 5 << 20).getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(413, client.readHead().status());
+        }
+    }
+
+    /** A megabyte body of known length is buffered (past memory, to a file) and reaches PHP whole. */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void megabytePostIsBufferedAndReachesPhpWhole(Pool pool) throws Exception {
+        byte[] body = random(1_000_000, 13);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(main.get(pool).uri("rawsha.php"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("length=1000000 sha1=" + sha1(body), response.body());
+    }
+
+    /**
+     * With {@code requestBuffering=false} a body streams as it comes: a client that has sent part
+     * of it holds a connection (a php-fpm worker) until it sends the rest.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void withoutRequestBufferingTheBodyStreamsAndHoldsAConnection(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        byte[] body = random(100_000, 17);
+        try (RawHttp sender = RawHttp.connect(container.base(), LIMIT)) {
+            sender.write(postHead("nobuf/rawsha.php", body.length).getBytes(StandardCharsets.ISO_8859_1));
+            sender.write(Arrays.copyOf(body, 70_000));
+            assertEquals("busy=1", awaitStats(container, "nobuf", "busy=1"));
+            assertEquals("", spooled(container), "a streamed body is not spooled");
+            sender.write(Arrays.copyOfRange(body, 70_000, body.length));
+            RawHttp.Head head = sender.readHead();
+            assertEquals(200, head.status());
+            assertEquals(
+                    "length=100000 sha1=" + sha1(body),
+                    new String(sender.body(head).readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("busy=0", awaitStats(container, "nobuf", "busy=0"));
+    }
+
     @ParameterizedTest
     @EnumSource(Pool.class)
     void bigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
@@ -572,9 +726,9 @@ abstract class FastCgiProxyContract {
 
     /**
      * PHP reads the rest of STDIN itself before it ends a request (the SAPI drains the body a
-     * script left unread), so a script that ignores its body holds its worker until the body is
-     * in: the client that sends it whole first gets the answer. No Content-Type, so that PHP does
-     * not read the body as form data before the script runs.
+     * script left unread), so a script that ignores its streamed body ({@code nobuf}) holds its
+     * worker until the body is in: the client that sends it whole first gets the answer. No
+     * Content-Type, so that PHP does not read the body as form data before the script runs.
      */
     @ParameterizedTest
     @EnumSource(Pool.class)
@@ -582,7 +736,7 @@ abstract class FastCgiProxyContract {
         ServletContainer container = main.get(pool);
         long length = 5 << 20;
         SendThenRead.Outcome outcome =
-                SendThenRead.post(container.base(), postHead("noread.php", length), length, LIMIT);
+                SendThenRead.post(container.base(), postHead("nobuf/noread.php", length), length, LIMIT);
         assertNull(outcome.sendFailure(), "sending the body failed");
         assertEquals(length, outcome.sent());
         assertNull(outcome.readFailure(), "reading the response failed");
@@ -590,7 +744,7 @@ abstract class FastCgiProxyContract {
         assertEquals(
                 "answered without reading " + length + " bytes",
                 outcome.response().text());
-        assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+        assertEquals("busy=0", awaitStats(container, "nobuf", "busy=0"));
     }
 
     /**
@@ -924,6 +1078,20 @@ abstract class FastCgiProxyContract {
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).timeout(LIMIT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The names of the request bodies spooled in the context's temp dir, one per line; empty if none. */
+    private String spooled(ServletContainer container) {
+        try {
+            HttpResponse<String> response = get(container.uri("__spooled"));
+            assertEquals(200, response.statusCode(), response.body());
+            return response.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Polls the stats servlet until its answer contains {@code wanted} (bounded); returns that part or all. */
