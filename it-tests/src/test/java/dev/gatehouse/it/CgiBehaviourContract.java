@@ -685,10 +685,10 @@ abstract class CgiBehaviourContract {
                 assertEquals(100, interim.status(), "client " + i + ": " + interim.statusLine());
                 raw.write(java.util.Arrays.copyOf(body, part));
             }
-            Await.until(() -> spoolFiles().size() == 1, () -> "one body spooled to a file: " + spoolFiles());
             HttpResponse<String> hello = send(get("two/hello.sh"), BodyHandlers.ofString());
             assertEquals(200, hello.statusCode(), hello.body());
             assertEquals("Hello\n", hello.body());
+            Await.until(() -> spoolFiles().size() == 1, () -> "one body spooled to a file: " + spoolFiles());
             for (int i = 0; i < drippers.size(); i++) {
                 RawHttp raw = drippers.get(i);
                 byte[] body = bodies.get(i);
