@@ -31,7 +31,15 @@ import java.util.function.Function;
  * @param queueTimeout how long a request waits for a slot before 503
  * @param maxHeaderBytes the largest CGI header block accepted from a script
  * @param chunkedBody what to do with a request body of unknown length
- * @param maxSpoolBytes the largest chunked body spooled; beyond it 413
+ * @param maxSpoolBytes the largest request body held before the script starts (and the most of
+ *     an unread body drained); a longer body is 413
+ * @param requestBuffering whether a request body is read whole (in memory up to 64 KiB, beyond
+ *     that in a temporary file) before the request takes a script slot, as nginx does in front
+ *     of fcgiwrap: a client that sends slowly then holds no slot and no process. {@code false}
+ *     streams the body to the script as it arrives, for scripts that consume a large upload as
+ *     they read it (a {@code git http-backend} push); a chunked body is then still spooled after
+ *     admission unless {@code chunkedBody=stream}. A buffered body must be whole within {@code
+ *     timeout} (else 408), as a streamed one must be before the script is killed
  * @param queryArguments whether an ISINDEX-style query becomes argv (RFC 3875 §4.4)
  * @param maxStderrLines how many stderr lines per request reach the log before the rest is
  *     counted and dropped
@@ -60,6 +68,7 @@ public record CgiConfig(
         int maxHeaderBytes,
         ChunkedBody chunkedBody,
         long maxSpoolBytes,
+        boolean requestBuffering,
         boolean queryArguments,
         int maxStderrLines,
         boolean processGroup,
@@ -108,6 +117,7 @@ public record CgiConfig(
                         "spool",
                         v -> ChunkedBody.valueOf(v.strip().toUpperCase(Locale.ROOT))),
                 p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
+                p.bool("requestBuffering", true),
                 p.bool("queryArguments", false),
                 p.atLeast("maxStderrLines", 200, 0),
                 p.bool("processGroup", false),

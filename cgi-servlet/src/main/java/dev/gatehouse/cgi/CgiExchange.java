@@ -22,8 +22,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request's run of a script, from admission to the last byte: it owns the process, the
- * optional body spool, the timeout and the gate slot, and releases all of them on every path.
+ * One request's run of a script, from its head to the last byte: it owns the body read before
+ * admission ({@link BodyBuffer}, by default), the process, the body spool, the timeout and the
+ * gate slot, and releases all of them on every path.
  *
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
  * request body is copied to stdin by a {@link StdinFeeder} (non-blocking reads, pipe writes on
@@ -59,6 +60,11 @@ final class CgiExchange implements ScriptGate.Admission {
     /** Whether {@link #ending} waits for the rest of the request body to be drained. */
     private boolean drainFirst;
 
+    /** The request body read whole before admission (or spooled after it); closed in one place. */
+    private volatile RequestBodySpool spool;
+    /** Reads the body before admission, when it does; null otherwise. */
+    private volatile BodyBuffer buffer;
+
     private StdinFeeder feeder;
     private StderrLog stderr;
     private ScheduledFuture<?> timeout;
@@ -84,11 +90,52 @@ final class CgiExchange implements ScriptGate.Admission {
         return guard;
     }
 
+    /**
+     * Whether the body is read whole before the request asks for a slot: {@code requestBuffering}
+     * is on and there is a body (Content-Length above 0, or chunked unless {@code
+     * chunkedBody=stream}). A request without a body goes to the gate at once, as it always did.
+     */
+    boolean buffersBody() {
+        CgiConfig config = runtime.config();
+        return config.requestBuffering()
+                && (cgiRequest.contentLength() > 0
+                        || config.chunkedBody() == CgiConfig.ChunkedBody.SPOOL && cgiRequest.isChunked());
+    }
+
+    /** Starts the exchange: asks the gate for a slot, after the whole body is in when it {@link #buffersBody}. */
+    void begin() {
+        if (!buffersBody()) {
+            runtime.gate().enter(this);
+            return;
+        }
+        RequestBodySpool body = RequestBodySpool.create(
+                runtime.tempDir(), runtime.config().maxSpoolBytes(), RequestBodySpool.MEMORY_BYTES);
+        BodyBuffer b = new BodyBuffer(servlet, body, new BodyBuffer.Outcome() {
+            @Override
+            public void buffered(RequestBodySpool whole) {
+                runtime.buffering().remove(buffer);
+                spool = whole;
+                runtime.gate().enter(CgiExchange.this);
+            }
+
+            @Override
+            public void failed(int status, String why) {
+                runtime.buffering().remove(buffer);
+                runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), status, why);
+                servlet.error(status, null);
+            }
+        });
+        buffer = b;
+        runtime.buffering().add(b);
+        b.start(runtime);
+    }
+
     @Override
     public void admitted() {
         try {
             runtime.executor().execute(this::run);
         } catch (RuntimeException e) { // executor shut down: the servlet is being destroyed
+            closeSpool();
             runtime.gate().leave();
             servlet.error(503, null);
         }
@@ -96,36 +143,47 @@ final class CgiExchange implements ScriptGate.Admission {
 
     @Override
     public void rejected(String why) {
+        closeSpool();
         runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
         servlet.error(
                 503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
     private void run() {
-        RequestBodySpool spool = null;
         try {
             CgiRequest effective = cgiRequest;
-            if (cgiRequest.isChunked() && runtime.config().chunkedBody() == CgiConfig.ChunkedBody.SPOOL) {
-                spool = spool();
-                effective = cgiRequest.withContentLength(spool.length());
+            RequestBodySpool body = spool;
+            if (body == null
+                    && cgiRequest.isChunked()
+                    && runtime.config().chunkedBody() == CgiConfig.ChunkedBody.SPOOL) {
+                // requestBuffering=false: spooled here, after admission, as it always was
+                body = RequestBodySpool.spool(
+                        servlet.requestBody(),
+                        runtime.tempDir(),
+                        runtime.config().maxSpoolBytes(),
+                        RequestBodySpool.MEMORY_BYTES);
+                spool = body;
+            }
+            if (body != null) {
+                effective = cgiRequest.withContentLength(body.length());
             }
             Map<String, String> env = MetaVariables.of(effective, location, runtime.policy(), System.getenv());
             start(env);
-            feedStdin(effective, spool);
+            feedStdin(effective, body);
             relay();
         } catch (Throwable t) {
             fail(t);
         } finally {
-            if (spool != null) {
-                spool.close();
-            }
+            closeSpool();
             finish();
         }
     }
 
-    private RequestBodySpool spool() throws IOException {
-        return RequestBodySpool.spool(
-                servlet.requestBody(), runtime.tempDir(), runtime.config().maxSpoolBytes());
+    private void closeSpool() {
+        RequestBodySpool s = spool;
+        if (s != null) {
+            s.close();
+        }
     }
 
     private void start(Map<String, String> env) throws GatewayFailure {
@@ -254,6 +312,10 @@ final class CgiExchange implements ScriptGate.Admission {
 
     /** The container ended the request by itself (client gone, or its async timeout). */
     private void onContainerGaveUp() {
+        BodyBuffer b = buffer;
+        if (b != null) {
+            b.abandon(400, "the container ended the request while its body was being read");
+        }
         ScriptProcess p = process;
         if (p != null) {
             p.killTree();

@@ -16,8 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
- * gate, the set of running scripts (killed on undeploy), and the local redirect an exchange
- * cannot do alone.
+ * gate, the set of running scripts (killed on undeploy) and of request bodies being buffered
+ * (abandoned on undeploy), and the local redirect an exchange cannot do alone.
  */
 record CgiRuntime(
         CgiConfig config,
@@ -28,6 +28,7 @@ record CgiRuntime(
         Path tempDir,
         ServletContext context,
         Set<ScriptProcess> running,
+        Set<BodyBuffer> buffering,
         StderrPump stderr) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * resolves the script under the script root ({@link ScriptResolver}), answers 404/403/405 for
  * requests that must not run anything, then puts the request in async mode and hands it to a
  * {@link CgiExchange} on a gateway thread, once the {@link ScriptGate} admits it (503 with
- * Retry-After when it does not in time). Container threads are never held while a script runs.
+ * Retry-After when it does not in time). With {@code requestBuffering} (the default) a request
+ * body is first read whole, without blocking ({@link BodyBuffer}), and only then does the request
+ * ask for a slot; a Content-Length above {@code maxSpoolBytes} is 413 at once. Container threads
+ * are never held while a body arrives or a script runs.
  *
  * <p>Asynchronous support must be enabled for the mapping ({@code <async-supported>true}).
  */
@@ -102,6 +106,7 @@ public class CgiServlet extends HttpServlet {
                 tempDir,
                 context,
                 ConcurrentHashMap.newKeySet(),
+                ConcurrentHashMap.newKeySet(),
                 new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"));
         runtime.log(
                 Level.INFO,
@@ -114,6 +119,9 @@ public class CgiServlet extends HttpServlet {
     public void destroy() {
         if (runtime == null) {
             return;
+        }
+        for (BodyBuffer buffer : runtime.buffering()) {
+            buffer.abandon(503, "the servlet is being destroyed");
         }
         for (ScriptProcess process : runtime.running()) {
             process.killTree();
@@ -161,6 +169,18 @@ public class CgiServlet extends HttpServlet {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
         CgiRequest cgiRequest = CgiRequest.from(request);
+        if (runtime.config().requestBuffering()
+                && cgiRequest.contentLength() > runtime.config().maxSpoolBytes()) {
+            // refused before a byte of it is read; the container closes the connection
+            runtime.log(
+                    Level.INFO,
+                    "{0}: 413, Content-Length {1} exceeds maxSpoolBytes {2}",
+                    request.getRequestURI(),
+                    cgiRequest.contentLength(),
+                    runtime.config().maxSpoolBytes());
+            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
         CgiRequestWrapper redirected = redirectedFrom(request);
         if (redirected != null) {
             // containers keep the original URI and query across an async dispatch
@@ -168,12 +188,15 @@ public class CgiServlet extends HttpServlet {
         }
         CgiRequestWrapper wrapper = new CgiRequestWrapper(request);
         AsyncContext async = request.startAsync(wrapper, response);
-        // a backstop only: the exchange enforces the script timeout itself
-        async.setTimeout(
-                runtime.config().timeout().plus(runtime.config().queueTimeout()).toMillis() + 30_000);
         CgiExchange exchange = new CgiExchange(runtime, async, wrapper, cgiRequest, script, location(request, script));
+        // a backstop only: the exchange enforces the body's and the script's timeouts itself
+        Duration backstop = runtime.config().timeout().plus(runtime.config().queueTimeout());
+        if (exchange.buffersBody()) {
+            backstop = backstop.plus(runtime.config().timeout());
+        }
+        async.setTimeout(backstop.toMillis() + 30_000);
         async.addListener(exchange.guard());
-        runtime.gate().enter(exchange);
+        exchange.begin();
     }
 
     /** The wrapper of the exchange whose local redirect led here, if any. */

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -76,16 +77,22 @@ final class ServletSide {
         };
     }
 
+    /** A non-blocking reader of the request body, told its input before it becomes the listener. */
+    interface BodyListener extends ReadListener {
+        /** Called under the guard, before {@link ServletInputStream#setReadListener}. */
+        void reading(ServletInputStream in);
+    }
+
     /**
-     * Reads the request body in non-blocking mode, with {@code feeder} as its ReadListener.
+     * Reads the request body in non-blocking mode, with {@code listener} as its ReadListener.
      *
      * @return false when the container had already let go of the request
      */
-    boolean readBody(StdinFeeder feeder) throws IOException {
+    boolean readBody(BodyListener listener) throws IOException {
         return guard.run(() -> {
             ServletInputStream in = request.getInputStream();
-            feeder.reading(in);
-            in.setReadListener(feeder);
+            listener.reading(in);
+            in.setReadListener(listener);
         });
     }
 

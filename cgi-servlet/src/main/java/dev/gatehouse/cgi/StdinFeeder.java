@@ -1,7 +1,6 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Copies the request body to a script's stdin, then closes stdin so the script sees EOF. A
  * spooled body is copied from its file on a gateway thread. The request's own body is read in
- * non-blocking mode (this is its {@link ReadListener}, every read through the guard): a chunk is
+ * non-blocking mode (this is its {@link jakarta.servlet.ReadListener}, every read through the guard): a chunk is
  * read only once the previous one is in the pipe, and each pipe write runs on a gateway thread,
  * since it blocks while the script does not read. No read ever blocks, so the exchange can end
  * the request at any time, also while the client has stopped sending.
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the exchange waits for that ({@link #awaitEnd}) before it completes the request, and {@link
  * #stop}s the feeder when it no longer waits.
  */
-final class StdinFeeder implements ReadListener {
+final class StdinFeeder implements ServletSide.BodyListener {
 
     private static final int CHUNK = 64 * 1024;
 
@@ -108,8 +107,8 @@ final class StdinFeeder implements ReadListener {
         finish(); // the client went away: the relay sees it on its next write
     }
 
-    /** Called by {@link ServletSide#readBody} under the guard, before the listener is set. */
-    synchronized void reading(ServletInputStream input) {
+    @Override
+    public synchronized void reading(ServletInputStream input) {
         this.in = input;
     }
 

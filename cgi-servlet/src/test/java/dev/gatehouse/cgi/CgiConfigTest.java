@@ -59,6 +59,7 @@ class CgiConfigTest {
         assertEquals(ChunkedBody.SPOOL, c.chunkedBody());
         assertEquals(CgiConfig.RequireExecutable.AUTO, c.requireExecutable());
         assertEquals(64L * 1024 * 1024, c.maxSpoolBytes());
+        assertEquals(true, c.requestBuffering());
         assertEquals(false, c.queryArguments());
         assertEquals(200, c.maxStderrLines());
     }
@@ -111,6 +112,9 @@ class CgiConfigTest {
                         CgiConfig::requireExecutable,
                         CgiConfig.RequireExecutable.FALSE),
                 new Accepted("maxSpoolBytes", "1048576", CgiConfig::maxSpoolBytes, 1048576L),
+                new Accepted("requestBuffering", "false", CgiConfig::requestBuffering, false),
+                new Accepted("requestBuffering", " FALSE ", CgiConfig::requestBuffering, false),
+                new Accepted("requestBuffering", "true", CgiConfig::requestBuffering, true),
                 new Accepted("queryArguments", "true", CgiConfig::queryArguments, true),
                 new Accepted("maxStderrLines", "0", CgiConfig::maxStderrLines, 0),
                 new Accepted(
@@ -154,6 +158,8 @@ class CgiConfigTest {
                 new Invalid("allowedMethods", "GET,post"),
                 new Invalid("passAuthorization", "yes"),
                 new Invalid("queryArguments", "1"),
+                new Invalid("requestBuffering", "off"),
+                new Invalid("requestBuffering", "0"),
                 new Invalid("environment", "NOEQUALS"),
                 new Invalid("environment", "A=1\nnot a pair"),
                 new Invalid("environment", "=value"),

@@ -20,6 +20,7 @@ import dev.gatehouse.it.support.ScriptTree;
 import dev.gatehouse.it.support.SendThenRead;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
+import dev.gatehouse.it.support.TempDirProbe;
 import dev.gatehouse.it.support.UncaughtExceptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -77,6 +78,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /cgi/*     defaults                         /stream/*  chunkedBody=stream
  * /short/*   timeout=2s                       /spool/*   maxSpoolBytes=65536
  * /one/*     maxConcurrent=1, maxQueued=0     /auth/*    passAuthorization=true
+ * /two/*     maxConcurrent=2, maxQueued=0     /nobuf/*   requestBuffering=false
+ * /nobuf-spool/*  requestBuffering=false, maxSpoolBytes=65536
  * </pre>
  *
  * Every servlet also sets {@code RUN_DIR} (init-param environment), a directory where scripts
@@ -108,6 +111,7 @@ abstract class CgiBehaviourContract {
     private Path root;
     private Path docRoot;
     private Path runDir;
+    private final TempDirProbe tempDirProbe = new TempDirProbe();
 
     abstract ServletContainer.Kind kind();
 
@@ -136,7 +140,18 @@ abstract class CgiBehaviourContract {
                         cgi("spool", "/spool/*").param("maxSpoolBytes", "65536"),
                         cgi("auth", "/auth/*").param("passAuthorization", "true"),
                         cgi("group", "/group/*").param("processGroup", "true").param("timeout", "2s"),
-                        cgi("lax", "/lax/*").param("requireExecutable", "false")));
+                        cgi("lax", "/lax/*").param("requireExecutable", "false"),
+                        cgi("two", "/two/*").param("maxConcurrent", "2").param("maxQueued", "0"),
+                        cgi("nobuf", "/nobuf/*").param("requestBuffering", "false"),
+                        cgi("nobuf-spool", "/nobuf-spool/*")
+                                .param("requestBuffering", "false")
+                                .param("maxSpoolBytes", "65536"),
+                        ServletSpec.instance("tempdir", tempDirProbe, "/tempdir")));
+        try {
+            assertEquals(200, send(get("tempdir"), BodyHandlers.ofString()).statusCode());
+        } catch (Exception e) {
+            throw new IOException("the temp dir probe did not answer", e);
+        }
     }
 
     private ServletSpec cgi(String name, String mapping) {
@@ -511,17 +526,19 @@ abstract class CgiBehaviourContract {
 
     // ---- 2, 3. request bodies ----
 
-    @Test
-    void tenMegabytePostIsEchoedWhole() throws Exception {
+    /** Buffered first (the default), then echoed; and streamed, echoed as it arrives. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cgi", "nobuf"})
+    void tenMegabytePostIsEchoedWhole(String mapping) throws Exception {
         byte[] body = random(10 << 20, 1);
-        // a raw socket, because the echo starts before the upload ends: a client that reads
-        // nothing until it has sent everything (as HttpClient does) deadlocks with any full-duplex
-        // peer once 10 MB exceed the socket buffers
+        // a raw socket, because without request buffering the echo starts before the upload
+        // ends: a client that reads nothing until it has sent everything (as HttpClient does)
+        // deadlocks with any full-duplex peer once 10 MB exceed the socket buffers
         try (RawHttp raw = RawHttp.connect(container.base(), READ)) {
             Future<?> upload = readers.submit(() -> {
                 raw.write(rawRequest(
                         "POST",
-                        CONTEXT + "/cgi/echo.pl",
+                        CONTEXT + "/" + mapping + "/echo.pl",
                         List.of("Content-Type: application/octet-stream", "Content-Length: " + body.length),
                         body));
                 return null;
@@ -572,12 +589,13 @@ abstract class CgiBehaviourContract {
      * and dropped, so a client that sends its whole body before it reads gets the answer rather
      * than a reset connection.
      */
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"cgi", "nobuf"})
     @ExtendWith(NoProcessLeftBehind.class)
-    void scriptThatReadsNoBodyStillAnswersAClientThatSendsItWholeFirst() throws Exception {
+    void scriptThatReadsNoBodyStillAnswersAClientThatSendsItWholeFirst(String mapping) throws Exception {
         long length = 5 << 20;
-        SendThenRead.Outcome outcome =
-                SendThenRead.post(container.base(), postHead("cgi/no-read.sh", length), length, Duration.ofSeconds(30));
+        SendThenRead.Outcome outcome = SendThenRead.post(
+                container.base(), postHead(mapping + "/no-read.sh", length), length, Duration.ofSeconds(30));
         assertNull(outcome.sendFailure(), "sending the body failed");
         assertEquals(length, outcome.sent());
         assertNull(outcome.readFailure(), "reading the response failed");
@@ -589,15 +607,17 @@ abstract class CgiBehaviourContract {
     }
 
     /**
-     * A body beyond the drain bound (maxSpoolBytes, 64 KiB under /spool/) is not read to its end:
-     * the connection is closed, and the client has the answer or sees the close.
+     * A body beyond the drain bound (maxSpoolBytes, 64 KiB under /nobuf-spool/) is not read to its
+     * end: the connection is closed, and the client has the answer or sees the close. (With
+     * request buffering such a body is 413 before it is read: see {@link
+     * #contentLengthAboveTheSpoolLimitIs413BeforeTheBodyIsRead}.)
      */
     @Test
     @ExtendWith(NoProcessLeftBehind.class)
     void bodyBeyondTheDrainBoundIsNotReadToItsEnd() throws Exception {
         long length = 1L << 30;
         SendThenRead.Outcome outcome = SendThenRead.post(
-                container.base(), postHead("spool/no-read.sh", length), length, Duration.ofSeconds(30));
+                container.base(), postHead("nobuf-spool/no-read.sh", length), length, Duration.ofSeconds(30));
         assertNotNull(outcome.sendFailure(), "the server read all of " + length + " bytes");
         assertTrue(outcome.sent() < length, outcome.sent() + " bytes sent");
         if (outcome.response() != null) {
@@ -610,19 +630,22 @@ abstract class CgiBehaviourContract {
         }
         awaitNoThreadIn("dev.gatehouse.cgi.StdinFeeder");
         // the slot was released: the next request runs
-        assertEquals(200, send(get("spool/other.sh"), BodyHandlers.ofString()).statusCode());
+        assertEquals(
+                200, send(get("nobuf-spool/other.sh"), BodyHandlers.ofString()).statusCode());
     }
 
     /**
-     * A client that stops sending in the middle of its body gets the whole answer once the drain
-     * time (5 s) has passed after the script's response ended, not when its connection times out.
+     * Without request buffering, a client that stops sending in the middle of its body gets the
+     * whole answer once the drain time (5 s) has passed after the script's response ended, not
+     * when its connection times out. (With it, the script never starts: see {@link
+     * #slowBodiesHoldNoScriptSlot}.)
      */
     @Test
     @ExtendWith(NoProcessLeftBehind.class)
     void clientThatStopsSendingGetsTheAnswerAfterTheDrainTime() throws Exception {
         long length = 1 << 20;
         try (RawHttp raw = RawHttp.connect(container.base(), Duration.ofSeconds(20))) {
-            raw.write(postHead("cgi/no-read.sh", length).getBytes(ISO_8859_1));
+            raw.write(postHead("nobuf/no-read.sh", length).getBytes(ISO_8859_1));
             raw.write(new byte[100_000]);
             long start = System.nanoTime();
             RawHttp.Head head = raw.readHead();
@@ -633,6 +656,120 @@ abstract class CgiBehaviourContract {
             assertTrue(millis < 10_000, "the response ended after " + millis + " ms");
         }
         awaitNoThreadIn("dev.gatehouse.cgi.StdinFeeder");
+    }
+
+    // ---- 3b. request buffering: a body is read whole before it takes a script slot ----
+
+    /**
+     * Clients that send their bodies slowly hold no script slot: with both slots of /two/ free
+     * and no queue, four clients that sent only part of a body (their heads and some bytes taken
+     * in: each was told 100 Continue, so the servlet is reading it) leave a GET its 200; then each,
+     * sending the rest, gets the script's answer for its whole body, with CONTENT_LENGTH. One
+     * body is past the memory part, so it is in a temp file meanwhile, deleted afterwards.
+     */
+    @Test
+    @ExtendWith(NoProcessLeftBehind.class)
+    void slowBodiesHoldNoScriptSlot() throws Exception {
+        int length = 100_000;
+        List<RawHttp> drippers = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                byte[] body = random(length, 100 + i);
+                int part = i == 0 ? 70_000 : 1_000; // the first past the 64 KiB kept in memory
+                RawHttp raw = RawHttp.connect(container.base(), READ);
+                drippers.add(raw);
+                bodies.add(body);
+                raw.write(rawHead("two/body-digest.py", length, "Expect: 100-continue"));
+                RawHttp.Head interim = raw.readHead();
+                assertEquals(100, interim.status(), "client " + i + ": " + interim.statusLine());
+                raw.write(java.util.Arrays.copyOf(body, part));
+            }
+            HttpResponse<String> hello = send(get("two/hello.sh"), BodyHandlers.ofString());
+            assertEquals(200, hello.statusCode(), hello.body());
+            assertEquals("Hello\n", hello.body());
+            Await.until(() -> spoolFiles().size() == 1, () -> "one body spooled to a file: " + spoolFiles());
+            for (int i = 0; i < drippers.size(); i++) {
+                RawHttp raw = drippers.get(i);
+                byte[] body = bodies.get(i);
+                int part = i == 0 ? 70_000 : 1_000;
+                raw.write(java.util.Arrays.copyOfRange(body, part, length));
+                RawHttp.Head head = raw.readHead();
+                String text = new String(within(READ, () -> raw.body(head).readAllBytes()), UTF_8);
+                assertEquals(200, head.status(), "client " + i + ": " + text);
+                assertEquals(
+                        "REQUEST_METHOD=POST\nCONTENT_LENGTH=" + length + "\nbytes=" + length + "\nsha256="
+                                + sha256(body) + "\n",
+                        text,
+                        "client " + i);
+            }
+        } finally {
+            for (RawHttp raw : drippers) {
+                raw.close();
+            }
+        }
+        awaitNoSpoolFile();
+    }
+
+    /** A client that hangs up in the middle of a buffered body leaves no temp file behind. */
+    @Test
+    void bodyOfAClientThatHangsUpWhileBufferedIsDeleted() throws Exception {
+        try (RawHttp raw = RawHttp.connect(container.base(), READ)) {
+            raw.write(rawHead("cgi/body-digest.py", 1_000_000, "Expect: 100-continue"));
+            assertEquals(100, raw.readHead().status());
+            raw.write(new byte[200_000]);
+            Await.until(() -> spoolFiles().size() == 1, () -> "the body spooled to a file: " + spoolFiles());
+        }
+        awaitNoSpoolFile();
+        // the gateway still serves, and nothing was started for the abandoned body
+        assertEquals(200, send(get("cgi/hello.sh"), BodyHandlers.ofString()).statusCode());
+    }
+
+    /**
+     * A Content-Length above maxSpoolBytes (64 KiB under /spool/) is 413 as soon as the head is
+     * in: the client that sends nothing more hears it, and no script runs.
+     */
+    @Test
+    void contentLengthAboveTheSpoolLimitIs413BeforeTheBodyIsRead() throws Exception {
+        try (RawHttp raw = RawHttp.connect(container.base(), Duration.ofSeconds(10))) {
+            raw.write(rawHead("spool/body-digest.py", 65_537, null));
+            RawHttp.Head head = raw.readHead();
+            assertEquals(413, head.status(), head.statusLine());
+            String text = new String(within(READ, () -> raw.body(head).readAllBytes()), UTF_8);
+            assertFalse(text.contains("sha256="), text);
+        }
+        // exactly the limit is read and run
+        byte[] body = random(65_536, 7);
+        HttpResponse<String> response = send(
+                request("spool/body-digest.py")
+                        .POST(BodyPublishers.ofByteArray(body))
+                        .build(),
+                BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(
+                "REQUEST_METHOD=POST\nCONTENT_LENGTH=65536\nbytes=65536\nsha256=" + sha256(body) + "\n",
+                response.body());
+        awaitNoSpoolFile();
+    }
+
+    /**
+     * With requestBuffering=false the body streams: the script echoes the first part back before
+     * the client has sent the rest. (With the default the script would not even have started.)
+     */
+    @Test
+    void withoutRequestBufferingTheScriptReadsTheBodyAsItArrives() throws Exception {
+        byte[] first = "first part\n".getBytes(UTF_8);
+        byte[] rest = "and the rest\n".getBytes(UTF_8);
+        try (RawHttp raw = RawHttp.connect(container.base(), READ)) {
+            raw.write(rawHead("nobuf/echo.sh", first.length + rest.length, null));
+            raw.write(first);
+            RawHttp.Head head = raw.readHead();
+            assertEquals(200, head.status());
+            InputStream body = raw.body(head);
+            assertEquals("first part", within(Duration.ofSeconds(10), () -> RawHttp.readLine(body)));
+            raw.write(rest);
+            assertEquals("and the rest\n", new String(within(READ, body::readAllBytes), UTF_8));
+        }
     }
 
     // ---- 4. streaming ----
@@ -1064,6 +1201,30 @@ abstract class CgiBehaviourContract {
     private String postHead(String relative, long length) {
         return "POST " + CONTEXT + "/" + relative + " HTTP/1.1\r\nHost: 127.0.0.1:"
                 + container.base().getPort() + "\r\nContent-Length: " + length + "\r\nConnection: close\r\n\r\n";
+    }
+
+    /** A POST head with Content-Length {@code length} and, when given, one more header field. */
+    private byte[] rawHead(String relative, long length, String extra) {
+        String head = "POST " + CONTEXT + "/" + relative + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + container.base().getPort() + "\r\nContent-Length: " + length + "\r\n"
+                + (extra != null ? extra + "\r\n" : "") + "Connection: close\r\n\r\n";
+        return head.getBytes(ISO_8859_1);
+    }
+
+    /** The request-body spool files in the context's temporary directory. */
+    private List<Path> spoolFiles() {
+        Path dir = tempDirProbe.tempDir();
+        assertNotNull(dir, "the context's temporary directory");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("gatehouse-body-"))
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void awaitNoSpoolFile() throws InterruptedException {
+        Await.until(() -> spoolFiles().isEmpty(), () -> "request body files left: " + spoolFiles());
     }
 
     /** Waits (bounded) until no thread runs code of {@code className}: nothing is left reading. */

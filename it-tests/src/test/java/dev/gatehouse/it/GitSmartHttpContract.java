@@ -69,6 +69,12 @@ abstract class GitSmartHttpContract {
                         // the default for bodies without Content-Length: spooled, then CONTENT_LENGTH set
                         ServletSpec.of("git-spool", CgiServlet.class, "/git-spool/*")
                                 .param("program", HTTP_BACKEND)
+                                .param("environment", environment),
+                        // every body streamed to http-backend as it arrives, none read first
+                        ServletSpec.of("git-nobuf", CgiServlet.class, "/git-nobuf/*")
+                                .param("program", HTTP_BACKEND)
+                                .param("chunkedBody", "stream")
+                                .param("requestBuffering", "false")
                                 .param("environment", environment)));
     }
 
@@ -116,7 +122,7 @@ abstract class GitSmartHttpContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"git", "git-spool"})
+    @ValueSource(strings = {"git", "git-spool", "git-nobuf"})
     void largePackPushedChunkedClonesBackIdentical(String mapping) throws Exception {
         String repository = mapping + "-big.git";
         Path bare = bareRepository(repository);

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The chunked-body spool: exact bytes and length, a hard cap, and no temp file left behind. */
+/**
+ * The request-body spool: exact bytes and length, memory up to its bound and a file only beyond
+ * it, a hard cap, and no temp file left behind.
+ */
 class RequestBodySpoolTest {
 
     @TempDir
@@ -69,7 +72,12 @@ class RequestBodySpoolTest {
         }
     }
 
-    record Case(String name, int length, long limit, int maxRead) {
+    /** A body of {@code length} arriving in reads of {@code maxRead}, into a spool of the bounds given. */
+    record Case(String name, int length, long limit, int maxRead, int memory) {
+        Case(String name, int length, long limit, int maxRead) {
+            this(name, length, limit, maxRead, 0);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -83,22 +91,32 @@ class RequestBodySpoolTest {
                 new Case("several buffers", 300_000, 1_000_000, 65536),
                 new Case("exactly the limit", 100_000, 100_000, 65536),
                 new Case("exactly the limit, tiny reads", 1000, 1000, 7),
-                new Case("empty body, zero limit", 0, 0, 65536));
+                new Case("empty body, zero limit", 0, 0, 65536),
+                new Case("in memory", 11, 1024, 65536, RequestBodySpool.MEMORY_BYTES),
+                new Case("exactly the memory bound", 65536, 1_000_000, 1000, RequestBodySpool.MEMORY_BYTES),
+                new Case("one byte beyond the memory bound", 65537, 1_000_000, 1000, RequestBodySpool.MEMORY_BYTES),
+                new Case("memory bound above the limit", 5000, 5000, 7, RequestBodySpool.MEMORY_BYTES),
+                new Case("several buffers past memory", 300_000, 1_000_000, 65536, RequestBodySpool.MEMORY_BYTES));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fitting")
     void spoolsTheWholeBody(Case c) throws Exception {
         byte[] body = body(c.length());
-        try (RequestBodySpool spool = RequestBodySpool.spool(new Arriving(body, c.maxRead(), null), dir, c.limit())) {
+        try (RequestBodySpool spool =
+                RequestBodySpool.spool(new Arriving(body, c.maxRead(), null), dir, c.limit(), c.memory())) {
             assertEquals(c.length(), spool.length());
             try (InputStream in = spool.open()) {
                 assertArrayEquals(body, in.readAllBytes());
             }
+            boolean beyondMemory = c.length() > c.memory();
+            assertEquals(beyondMemory, spool.onDisk());
             List<Path> files = files();
-            assertEquals(1, files.size(), files.toString());
-            String name = files.get(0).getFileName().toString();
-            assertTrue(name.startsWith("gatehouse-body-") && name.endsWith(".tmp"), name);
+            assertEquals(beyondMemory ? 1 : 0, files.size(), files.toString());
+            if (beyondMemory) {
+                String name = files.get(0).getFileName().toString();
+                assertTrue(name.startsWith("gatehouse-body-") && name.endsWith(".tmp"), name);
+            }
         }
         assertEquals(List.of(), files(), "close() deletes the spool file");
     }
@@ -108,7 +126,9 @@ class RequestBodySpoolTest {
                 new Case("one byte over", 100_001, 100_000, 65536),
                 new Case("one byte over, tiny reads", 1001, 1000, 7),
                 new Case("one byte, zero limit", 1, 0, 65536),
-                new Case("far over", 5_000_000, 100_000, 65536));
+                new Case("far over", 5_000_000, 100_000, 65536),
+                new Case("over, still within memory", 1001, 1000, 7, RequestBodySpool.MEMORY_BYTES),
+                new Case("over, past memory", 100_001, 100_000, 4096, RequestBodySpool.MEMORY_BYTES));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,8 +136,8 @@ class RequestBodySpoolTest {
     void overTheLimitThrowsAndLeavesNoFile(Case c) throws Exception {
         Arriving in = new Arriving(body(c.length()), c.maxRead(), null);
         RequestBodySpool.TooLargeException e = assertThrows(
-                RequestBodySpool.TooLargeException.class, () -> RequestBodySpool.spool(in, dir, c.limit()));
-        assertEquals("chunked request body exceeds the spool limit of " + c.limit() + " bytes", e.getMessage());
+                RequestBodySpool.TooLargeException.class, () -> RequestBodySpool.spool(in, dir, c.limit(), c.memory()));
+        assertEquals("request body exceeds the spool limit of " + c.limit() + " bytes", e.getMessage());
         assertEquals(List.of(), files());
         assertTrue(in.pos <= c.limit() + 65536, "stops reading soon after the limit, read " + in.pos);
     }
@@ -127,16 +147,55 @@ class RequestBodySpoolTest {
         IOException broken = new IOException("client went away");
         IOException e = assertThrows(
                 IOException.class,
-                () -> RequestBodySpool.spool(new Arriving(body(70_000), 65536, broken), dir, 1_000_000));
+                () -> RequestBodySpool.spool(new Arriving(body(70_000), 65536, broken), dir, 1_000_000, 0));
         assertSame(broken, e);
         assertEquals(List.of(), files());
     }
 
     @Test
     void closeIsIdempotent() throws Exception {
-        RequestBodySpool spool = RequestBodySpool.spool(new Arriving(body(3), 3, null), dir, 10);
+        RequestBodySpool spool = RequestBodySpool.spool(new Arriving(body(3), 3, null), dir, 10, 0);
         spool.close();
         spool.close();
         assertEquals(List.of(), files());
+    }
+
+    /** As the non-blocking reader fills it: writes of any size, a refused write keeps nothing. */
+    @Test
+    void writesAppendUntilTheLimitAndARefusedWriteKeepsNothing() throws Exception {
+        byte[] body = body(70_000);
+        RequestBodySpool spool = RequestBodySpool.create(dir, 70_000, RequestBodySpool.MEMORY_BYTES);
+        try (spool) {
+            assertEquals(List.of(), files(), "nothing is created before the first write");
+            spool.write(body, 0, 1);
+            spool.write(body, 1, 65_535);
+            assertEquals(List.of(), files(), "64 KiB stay in memory");
+            spool.write(body, 65_536, 4_000);
+            assertEquals(1, files().size(), "the next byte moves the body to a file");
+            assertThrows(RequestBodySpool.TooLargeException.class, () -> spool.write(body, 0, 465));
+            assertEquals(69_536, spool.length(), "the refused write kept nothing");
+            spool.write(body, 69_536, 464);
+            spool.finish();
+            assertThrows(IllegalStateException.class, () -> spool.write(body, 0, 1));
+            try (InputStream in = spool.open()) {
+                assertArrayEquals(body, in.readAllBytes());
+            }
+        }
+        assertEquals(List.of(), files());
+        assertThrows(IOException.class, spool::open, "a closed spool cannot be read");
+    }
+
+    @Test
+    void openBeforeFinishIsRefused() throws Exception {
+        try (RequestBodySpool spool = RequestBodySpool.create(dir, 10, 10)) {
+            spool.write(new byte[3], 0, 3);
+            assertThrows(IllegalStateException.class, spool::open);
+        }
+    }
+
+    @Test
+    void negativeBoundsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> RequestBodySpool.create(dir, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> RequestBodySpool.create(dir, 0, -1));
     }
 }

@@ -1,0 +1,180 @@
+package dev.gatehouse.cgi;
+
+import dev.gatehouse.cgi.exec.RequestBodySpool;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads a request body whole into a {@link RequestBodySpool} before its request asks for a
+ * script slot, as nginx does in front of fcgiwrap: a client that sends slowly holds a connection
+ * and at most {@link RequestBodySpool#MEMORY_BYTES} of heap (or a temp file), never a slot, a
+ * process or a thread. It is the request's {@code ReadListener}: every read is non-blocking and
+ * goes through the exchange's guard, and nothing waits between the client's packets.
+ *
+ * <p>Exactly one of the two outcomes is reported, once: {@link Outcome#buffered} with the spool
+ * (which the exchange then owns and closes), or {@link Outcome#failed} with a status, after the
+ * spool has been closed (its file deleted). A body that is not whole within the deadline fails
+ * with 408; one beyond the spool limit with 413; a read error (client gone, idle timeout) with
+ * 400 or 408, which a client that is gone never sees. {@link #abandon} ends it from outside: the
+ * container gave up on the request, or the servlet is being destroyed.
+ */
+final class BodyBuffer implements ServletSide.BodyListener {
+
+    /** What the exchange hears once the body is whole, or once it never will be. */
+    interface Outcome {
+        /** The whole body is in {@code spool}; the caller owns it from now on. */
+        void buffered(RequestBodySpool spool);
+
+        /** Buffering ended without a body; the spool is already closed. */
+        void failed(int status, String why);
+    }
+
+    private enum State {
+        READING,
+        BUFFERED,
+        FAILED
+    }
+
+    private static final int READ_CHUNK = 16 * 1024;
+
+    private final ServletSide servlet;
+    private final RequestBodySpool spool;
+    private final Outcome outcome;
+
+    // under this object's monitor
+    private State state = State.READING;
+    private ServletInputStream in;
+    private ScheduledFuture<?> deadline;
+
+    BodyBuffer(ServletSide servlet, RequestBodySpool spool, Outcome outcome) {
+        this.servlet = servlet;
+        this.spool = spool;
+        this.outcome = outcome;
+    }
+
+    /** Becomes the request's ReadListener; {@code deadline} then fails it with 408 unless done. */
+    void start(CgiRuntime runtime) {
+        try {
+            synchronized (this) {
+                deadline = runtime.timer()
+                        .schedule(
+                                () -> fail(408, "request body not whole within the timeout"),
+                                runtime.config().timeout().toMillis(),
+                                TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            fail(503, "the servlet is being destroyed");
+            return;
+        }
+        try {
+            if (!servlet.readBody(this)) {
+                fail(400, "the container ended the request before its body was read");
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(400, "cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /** Ends buffering from outside (container gave up, servlet destroyed): answers {@code status}. */
+    void abandon(int status, String why) {
+        fail(status, why);
+    }
+
+    @Override
+    public synchronized void reading(ServletInputStream input) {
+        this.in = input;
+    }
+
+    @Override
+    public void onDataAvailable() {
+        pump();
+    }
+
+    @Override
+    public void onAllDataRead() {
+        pump();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        boolean timeout = t instanceof TimeoutException
+                || t instanceof SocketTimeoutException
+                || t.getCause() instanceof TimeoutException
+                || t.getCause() instanceof SocketTimeoutException;
+        fail(timeout ? 408 : 400, "reading the request body failed: " + t);
+    }
+
+    private void pump() {
+        boolean whole;
+        try {
+            synchronized (this) {
+                if (state != State.READING) {
+                    return;
+                }
+                whole = servlet.read(this::readSome);
+            }
+        } catch (RequestBodySpool.TooLargeException e) {
+            fail(413, e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            fail(400, "reading the request body failed: " + e);
+            return;
+        }
+        if (whole) {
+            buffered();
+        }
+    }
+
+    /** Under the monitor and the guard: reads while input is ready. @return true once it is all in */
+    private boolean readSome() throws IOException {
+        byte[] chunk = null; // per call: a client that waits between packets holds no read buffer
+        while (in.isReady() && !in.isFinished()) {
+            if (chunk == null) {
+                chunk = new byte[READ_CHUNK];
+            }
+            int n = in.read(chunk);
+            if (n < 0) {
+                break;
+            }
+            spool.write(chunk, 0, n);
+        }
+        return in.isFinished();
+    }
+
+    private void buffered() {
+        synchronized (this) {
+            if (state != State.READING) {
+                return;
+            }
+            state = State.BUFFERED;
+            deadline.cancel(false);
+        }
+        try {
+            spool.finish();
+        } catch (IOException e) {
+            spool.close();
+            outcome.failed(500, "cannot write the request body to a temporary file: " + e.getMessage());
+            return;
+        }
+        outcome.buffered(spool);
+    }
+
+    private void fail(int status, String why) {
+        synchronized (this) {
+            if (state != State.READING) {
+                return;
+            }
+            state = State.FAILED;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            spool.close();
+        }
+        outcome.failed(status, why);
+    }
+}
