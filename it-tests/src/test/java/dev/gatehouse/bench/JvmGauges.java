@@ -36,6 +36,40 @@ final class JvmGauges {
                 .count();
     }
 
+    /**
+     * Live threads less those parked idle in a pool, waiting for work: a container's request
+     * threads between tasks (Jetty's {@code QueuedThreadPool} and reserved threads, Tomcat's
+     * executor), and the JDK's idle process reapers. A container grows its pool to the peak of
+     * simultaneous callbacks and keeps idle threads for a minute; what a slow client must not
+     * do is hold a thread, which shows here and not in the pool's idle reserve.
+     */
+    static int workingThreads() {
+        int working = 0;
+        for (Map.Entry<Thread, StackTraceElement[]> t :
+                Thread.getAllStackTraces().entrySet()) {
+            if (!idleInAPool(t.getKey(), t.getValue())) {
+                working++;
+            }
+        }
+        return working;
+    }
+
+    private static boolean idleInAPool(Thread thread, StackTraceElement[] stack) {
+        if (thread.getName().equals("process reaper")) {
+            return true; // busy reapers are named "process reaper (pid N)"
+        }
+        for (StackTraceElement frame : stack) {
+            String where = frame.getClassName() + "." + frame.getMethodName();
+            if (where.equals("org.eclipse.jetty.util.thread.QueuedThreadPool$Runner.idleJobPoll")
+                    || where.equals("org.eclipse.jetty.util.thread.ReservedThreadExecutor$ReservedThread.waitForTask")
+                    || where.equals("org.apache.tomcat.util.threads.TaskQueue.poll")
+                    || where.equals("org.apache.tomcat.util.threads.TaskQueue.take")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Entries of {@code /proc/self/fd}. */
     static int fds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
