@@ -167,7 +167,8 @@ abstract class FastCgiProxyContract {
                     for ($i = 1; $i <= %d; $i++) {
                         echo $block;
                         flush();
-                        if ($i %% 16 == 0) { file_put_contents($progress, $i * 16384); }
+                        // write and rename: the test must never read a file cut short mid-write
+                        if ($i %% 16 == 0) { file_put_contents("$progress.tmp", $i * 16384); rename("$progress.tmp", $progress); }
                     }
                     """
                             .formatted(BIG_BLOCKS)),
