@@ -1029,7 +1029,10 @@ abstract class FastCgiProxyContract {
         // kept-alive connections pin the workers: the status request must wait until they close
         assertEquals("open=0", awaitStats(container, "php", "open=0"));
         PhpFpm.Status status = fpm4.status(pool);
-        assertEquals(0, status.count("max listen queue"), "connections waited in php-fpm's backlog: " + status);
+        // the status probe is itself a connection: on a loaded machine it may reach the backlog
+        // while a worker still finishes with the proxy's last closed connection (seen once in ten
+        // runs under load: max 1). More than that is a proxy connection that waited for a worker.
+        assertTrue(status.count("max listen queue") <= 1, "connections waited in php-fpm's backlog: " + status);
     }
 
     @Test
