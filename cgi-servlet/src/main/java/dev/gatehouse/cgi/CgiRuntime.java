@@ -18,12 +18,20 @@ import java.util.concurrent.ScheduledExecutorService;
  * What every exchange of one servlet instance shares: configuration, threads, the admission
  * gate, the set of running scripts (killed on undeploy) and of request bodies being buffered
  * (abandoned on undeploy), and the local redirect an exchange cannot do alone.
+ *
+ * <p>Three kinds of threads: the {@code executor}'s gateway threads (one per running script and
+ * one per stdin feeder, unbounded: each blocks on a pipe); the {@code timer}, which only
+ * schedules, so that every timeout fires on time however many fall due at once; and the {@code
+ * killer}, a small pool of its own on which a timeout's work runs (a tree kill walks {@code /proc}
+ * and takes milliseconds under load), several at once, and which no crowd of blocked gateway
+ * threads can starve.
  */
 record CgiRuntime(
         CgiConfig config,
         MetaVariablePolicy policy,
         ExecutorService executor,
         ScheduledExecutorService timer,
+        ExecutorService killer,
         ScriptGate gate,
         Path tempDir,
         ServletContext context,
