@@ -121,14 +121,18 @@ final class ClientOutput implements WriteListener {
      * cannot miss the answer.
      */
     private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
         if (out == null) {
             use(() -> {
                 ServletOutputStream stream = response.getOutputStream();
                 stream.setWriteListener(this);
                 out = stream;
             });
+            // the container calls onWritePossible once at first (Servlet 6 §5.8.2), on a thread
+            // of its own: the first write waits for it, so that no write of ours runs beside the
+            // container's handling of that call
+            awaitPossible(deadline);
         }
-        long deadline = System.nanoTime() + writeTimeout.toNanos();
         while (true) {
             synchronized (lock) {
                 checkEnded();
@@ -139,19 +143,24 @@ final class ClientOutput implements WriteListener {
             if (ready[0]) {
                 return;
             }
-            synchronized (lock) {
-                while (!possible) {
-                    checkEnded();
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ClientStalledException(writeTimeout);
-                    }
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(lock, left);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for the client");
-                    }
+            awaitPossible(deadline);
+        }
+    }
+
+    /** Waits for {@link #onWritePossible} until {@code deadline}, or throws why it cannot come. */
+    private void awaitPossible(long deadline) throws IOException {
+        synchronized (lock) {
+            while (!possible) {
+                checkEnded();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ClientStalledException(writeTimeout);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the client");
                 }
             }
         }

@@ -38,6 +38,7 @@ class ClientOutputTest {
 
         volatile WriteListener listener;
         volatile int flushes;
+        volatile boolean firstCallAtOnce = true;
 
         @Override
         public boolean isReady() {
@@ -47,6 +48,17 @@ class ClientOutputTest {
         @Override
         public void setWriteListener(WriteListener writeListener) {
             listener = writeListener;
+            if (firstCallAtOnce) {
+                // as a container does: the first call comes at once, from another thread
+                new Thread(() -> {
+                            try {
+                                writeListener.onWritePossible();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        })
+                        .start();
+            }
         }
 
         @Override
@@ -104,6 +116,23 @@ class ClientOutputTest {
         assertSame(output, stream.listener, "non-blocking mode, with the output as listener");
         assertEquals("hello", stream.written.toString(US_ASCII));
         assertEquals(1, stream.flushes);
+    }
+
+    @Test
+    void theFirstWriteWaitsForTheContainersFirstCall() throws Exception {
+        ClientOutput output = output(LONG);
+        stream.firstCallAtOnce = false;
+        CompletableFuture<Throwable> write = failureOf(output);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (stream.listener == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertSame(output, stream.listener);
+        assertFalse(write.isDone(), "wrote before the container's first onWritePossible");
+        assertEquals(0, stream.written.size());
+        stream.listener.onWritePossible();
+        assertEquals(null, write.get(5, TimeUnit.SECONDS));
+        assertEquals(1, stream.written.size());
     }
 
     @Test
