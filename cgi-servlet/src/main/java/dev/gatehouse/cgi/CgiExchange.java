@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -212,11 +211,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
-        timeout = runtime.timer()
-                .schedule(
-                        () -> offTimer(this::onTimeout),
-                        runtime.config().timeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+        timeout = runtime.afterTimeout(runtime.config().timeout(), this::onTimeout);
         stderr = new StderrLog(
                 process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
         runtime.stderr().add(stderr);
@@ -328,18 +323,6 @@ final class CgiExchange implements ScriptGate.Admission {
     private GatewayFailure timedOutFailure(String when) {
         return new GatewayFailure(
                 504, "timed out after " + runtime.config().timeout().toMillis() + " ms" + when);
-    }
-
-    /**
-     * Runs a timeout's work on the killer threads: the timer thread only schedules, so that the
-     * next timeout is not late by this one's kill.
-     */
-    private void offTimer(Runnable work) {
-        try {
-            runtime.killer().execute(work);
-        } catch (RejectedExecutionException e) {
-            work.run(); // the servlet is being destroyed: its destroy kills what still runs
-        }
     }
 
     /** On a killer thread: kills the tree, and ends a wait for the client at once. */

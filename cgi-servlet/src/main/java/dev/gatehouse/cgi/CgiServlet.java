@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -103,9 +102,7 @@ public class CgiServlet extends HttpServlet {
         timer.setRemoveOnCancelPolicy(true);
         ExecutorService executor = new ThreadPoolExecutor(
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
-        ThreadPoolExecutor killer = new ThreadPoolExecutor(
-                KILLERS, KILLERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("kill"));
-        killer.allowCoreThreadTimeOut(true);
+        ExecutorService killer = CgiRuntime.killerPool(KILLERS, threads("kill"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
         runtime = new CgiRuntime(
                 config,
