@@ -66,7 +66,7 @@ final class HungFault {
         try {
             FaultApps.expect(c.uri("cgi-bin/hello.sh"), FaultApps.CGI_HELLO);
             for (int count : counts) {
-                once(run, c, count, timeout, slack);
+                once(run, c, count, timeout, slack, hung.toString());
             }
         } finally {
             c.close();
@@ -76,7 +76,8 @@ final class HungFault {
     }
 
     /** {@code count} hung requests at once; one line of figures and the checks. */
-    private static void once(FaultRun run, ServletContainer c, int count, Duration timeout, Duration slack)
+    private static void once(
+            FaultRun run, ServletContainer c, int count, Duration timeout, Duration slack, String marker)
             throws Exception {
         byte[] request = ("GET /cgi-bin/hung.sh HTTP/1.1\r\nHost: 127.0.0.1:"
                         + c.base().getPort() + "\r\nConnection: close\r\n\r\n")
@@ -104,7 +105,12 @@ final class HungFault {
                     }
                 }));
             }
+            long sent = System.nanoTime();
             go.countDown();
+            long allRunning = awaitRunning(marker, count, sent + timeout.toNanos());
+            run.say(
+                    "%d scripts running %s after the requests were sent",
+                    count, allRunning < 0 ? "not all, " + timeout.toMillis() + " ms" : FaultRun.ms(allRunning - sent));
             List<Result> results = new ArrayList<>();
             for (Future<Result> f : futures) {
                 results.add(f.get(wait.toMillis() + 5_000, TimeUnit.MILLISECONDS));
@@ -116,6 +122,24 @@ final class HungFault {
             }
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * When {@code count} scripts' children ({@code sh -c 'sleep …' SCRIPT}) all run, polled every
+     * 100 ms: a request's timeout counts from its script's start, so a late start is told apart
+     * from a late timeout. -1 if not all by {@code until}.
+     */
+    private static long awaitRunning(String marker, int count, long until) throws InterruptedException {
+        while (System.nanoTime() < until) {
+            long running = ProcTable.running(List.of(), List.of(), List.of(marker)).stream()
+                    .filter(p -> p.cmdline().startsWith("sh -c"))
+                    .count();
+            if (running >= count) {
+                return System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        return -1;
     }
 
     private record Result(String outcome, long nanos) {}
