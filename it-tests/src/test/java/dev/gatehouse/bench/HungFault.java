@@ -66,7 +66,7 @@ final class HungFault {
         try {
             FaultApps.expect(c.uri("cgi-bin/hello.sh"), FaultApps.CGI_HELLO);
             for (int count : counts) {
-                once(run, c, count, timeout, slack, hung.toString());
+                once(run, c, count, timeout, slack);
             }
         } finally {
             c.close();
@@ -76,8 +76,7 @@ final class HungFault {
     }
 
     /** {@code count} hung requests at once; one line of figures and the checks. */
-    private static void once(
-            FaultRun run, ServletContainer c, int count, Duration timeout, Duration slack, String marker)
+    private static void once(FaultRun run, ServletContainer c, int count, Duration timeout, Duration slack)
             throws Exception {
         byte[] request = ("GET /cgi-bin/hung.sh HTTP/1.1\r\nHost: 127.0.0.1:"
                         + c.base().getPort() + "\r\nConnection: close\r\n\r\n")
@@ -90,6 +89,7 @@ final class HungFault {
             for (int i = 0; i < count; i++) {
                 clients.add(RawHttp.connect(c.base(), wait));
             }
+            long before = ProcessHandle.current().descendants().count();
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Result>> futures = new ArrayList<>();
             for (RawHttp client : clients) {
@@ -107,7 +107,7 @@ final class HungFault {
             }
             long sent = System.nanoTime();
             go.countDown();
-            long allRunning = awaitRunning(marker, count, sent + timeout.toNanos());
+            long allRunning = awaitRunning(before, count, sent + timeout.toNanos());
             run.say(
                     "%d scripts running %s after the requests were sent",
                     count, allRunning < 0 ? "not all, " + timeout.toMillis() + " ms" : FaultRun.ms(allRunning - sent));
@@ -125,19 +125,17 @@ final class HungFault {
     }
 
     /**
-     * When {@code count} scripts' children ({@code sh -c 'sleep …' SCRIPT}) all run, polled every
-     * 100 ms: a request's timeout counts from its script's start, so a late start is told apart
-     * from a late timeout. -1 if not all by {@code until}.
+     * When the {@code count} scripts and their children and sleeps (three processes each) all
+     * run, polled every 200 ms with one scan of this JVM's descendants: a request's timeout
+     * counts from its script's start, so a late start is told apart from a late timeout. -1 if
+     * not all by {@code until}.
      */
-    private static long awaitRunning(String marker, int count, long until) throws InterruptedException {
+    private static long awaitRunning(long before, int count, long until) throws InterruptedException {
         while (System.nanoTime() < until) {
-            long running = ProcTable.running(List.of(), List.of(), List.of(marker)).stream()
-                    .filter(p -> p.cmdline().startsWith("sh -c"))
-                    .count();
-            if (running >= count) {
+            if (ProcessHandle.current().descendants().count() - before >= 3L * count) {
                 return System.nanoTime();
             }
-            Thread.sleep(100);
+            Thread.sleep(200);
         }
         return -1;
     }
