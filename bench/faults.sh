@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault runs: a php-fpm killed with SIGKILL or frozen with SIGSTOP under load, a CGI script that
-# double-forks, slow clients, and a soak of mixed load, each on Jetty 12 and Tomcat 11; prints
-# what happened and what leaked, and exits 1 if any check failed. See bench/README.md.
+# double-forks, hundreds of CGI scripts that hang at once, slow clients, and a soak of mixed load,
+# each on Jetty 12 and Tomcat 11; prints what happened and what leaked, and exits 1 if any check
+# failed. See bench/README.md.
 #
 #   bench/faults.sh [name=value ...]     e.g. bench/faults.sh scenarios=kill9,sigstop containers=jetty
 #   bench/faults.sh help                 lists the settings

@@ -26,6 +26,9 @@ import java.util.function.Function;
  * @param passAuthorization whether HTTP_AUTHORIZATION is passed
  * @param allowedMethods request methods that may reach a script; others get 405
  * @param timeout the longest a script may run before it is killed (504, or an aborted response)
+ * @param writeTimeout the longest the client may take to accept the next piece of the response
+ *     (nginx's {@code send_timeout}); then the connection is aborted, the script killed and its
+ *     slot freed, so that a client that does not read holds a slot no longer than this
  * @param maxConcurrent how many scripts may run at once
  * @param maxQueued how many requests may wait for a free slot
  * @param queueTimeout how long a request waits for a slot before 503
@@ -62,6 +65,7 @@ public record CgiConfig(
         boolean passAuthorization,
         Set<String> allowedMethods,
         Duration timeout,
+        Duration writeTimeout,
         int maxConcurrent,
         int maxQueued,
         Duration queueTimeout,
@@ -108,6 +112,7 @@ public record CgiConfig(
                 p.bool("passAuthorization", false),
                 p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
                 p.duration("timeout", "60s"),
+                p.duration("writeTimeout", "30s"),
                 p.atLeast("maxConcurrent", 64, 1),
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),

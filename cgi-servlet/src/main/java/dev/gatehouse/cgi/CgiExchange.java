@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request's run of a script, from its head to the last byte: it owns the body read before
@@ -36,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Failures map to a status here and only here: before the response head is sent they become
  * an error response; after it, the connection is aborted so that the client cannot mistake a
  * truncated body for a complete one.
+ *
+ * <p>The client can hold nothing for long: every write has the {@code writeTimeout} deadline
+ * ({@link ClientOutput}), after which the connection is aborted and the script killed; and the
+ * script's timeout ends a wait for the client at once, so that a client that does not read is
+ * aborted at {@code timeout} and its slot freed then, not at the container's idle timeout. The
+ * timeout's kill runs on the runtime's killer threads, never on the timer, which only schedules.
  *
  * <p>The request ends ({@link #finish}) after the slot is free and, for a response or an error
  * status, after the rest of a body the script did not read has been drained within the
@@ -54,6 +61,9 @@ final class CgiExchange implements ScriptGate.Admission {
 
     private volatile ScriptProcess process;
     private volatile boolean timedOut;
+    /** Whether the tree has been killed once: a second walk of {@code /proc} finds nothing more. */
+    private final AtomicBoolean killed = new AtomicBoolean();
+
     private boolean headSent;
     /** How the request ends, run by {@link #finish}; null when it was dispatched instead. */
     private Runnable ending;
@@ -201,8 +211,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
-        timeout = runtime.timer()
-                .schedule(this::onTimeout, runtime.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        timeout = runtime.afterTimeout(runtime.config().timeout(), this::onTimeout);
         stderr = new StderrLog(
                 process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
         runtime.stderr().add(stderr);
@@ -246,10 +255,27 @@ final class CgiExchange implements ScriptGate.Admission {
             body(buf, 0, n, stdout);
         }
         if (timedOut) {
-            throw new GatewayFailure(
-                    504, "timed out after " + runtime.config().timeout().toMillis() + " ms");
+            throw timedOutFailure("");
         }
-        end(servlet::complete, true);
+        end(this::completeWhenSent, true);
+    }
+
+    /**
+     * Completes the response once the client has taken its last bytes (after the slot is free),
+     * or aborts it when the client takes nothing within {@code writeTimeout}: a response is never
+     * left to the container's idle timeout.
+     */
+    private void completeWhenSent() {
+        try {
+            servlet.awaitSent();
+        } catch (ClientOutput.ClientStalledException e) {
+            runtime.log(Level.WARNING, "{0}: {1}, connection aborted", location.scriptName(), e.getMessage());
+            servlet.abort(e);
+            return;
+        } catch (IOException e) {
+            // the client went or the wait was cancelled: complete() then does no harm
+        }
+        servlet.complete();
     }
 
     private void end(Runnable how, boolean drain) {
@@ -267,9 +293,7 @@ final class CgiExchange implements ScriptGate.Admission {
 
     private GatewayFailure endedEarly(CgiHeaderParser parser) throws InterruptedException {
         if (timedOut) {
-            return new GatewayFailure(
-                    504,
-                    "timed out after " + runtime.config().timeout().toMillis() + " ms before a complete header block");
+            return timedOutFailure(" before a complete header block");
         }
         Integer exit = process.waitFor(1, TimeUnit.SECONDS);
         String why;
@@ -296,6 +320,12 @@ final class CgiExchange implements ScriptGate.Admission {
         return true;
     }
 
+    private GatewayFailure timedOutFailure(String when) {
+        return new GatewayFailure(
+                504, "timed out after " + runtime.config().timeout().toMillis() + " ms" + when);
+    }
+
+    /** On a killer thread: kills the tree, and ends a wait for the client at once. */
     private void onTimeout() {
         timedOut = true;
         ScriptProcess p = process;
@@ -306,8 +336,11 @@ final class CgiExchange implements ScriptGate.Admission {
                     location.scriptName(),
                     p.pid(),
                     runtime.config().timeout().toMillis());
-            p.killTree();
+            kill(p);
         }
+        // a client that does not read must not keep the slot: the gateway thread stops waiting
+        // for it, and fail() aborts the connection at once
+        servlet.cancelWrites(new IOException("timed out"));
     }
 
     /** The container ended the request by itself (client gone, or its async timeout). */
@@ -318,14 +351,33 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         ScriptProcess p = process;
         if (p != null) {
+            kill(p);
+        }
+        servlet.released();
+    }
+
+    /** Kills the tree once; {@link ScriptProcess#close} still kills what is left at the end. */
+    private void kill(ScriptProcess p) {
+        if (killed.compareAndSet(false, true)) {
             p.killTree();
         }
     }
 
     /** The one place where a failure becomes a status, or an aborted servlet. */
-    void fail(Throwable t) {
+    void fail(Throwable failure) {
         if (process != null) {
-            process.killTree();
+            kill(process);
+        }
+        // the timeout ended a wait for the client, or cut the output short: a 504
+        Throwable t = timedOut && !(failure instanceof GatewayFailure) ? timedOutFailure("") : failure;
+        if (t instanceof ClientOutput.ClientStalledException) {
+            runtime.log(
+                    Level.WARNING,
+                    "{0}: {1}, connection aborted, script killed",
+                    location.scriptName(),
+                    t.getMessage());
+            end(() -> servlet.abort(t), false);
+            return;
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());

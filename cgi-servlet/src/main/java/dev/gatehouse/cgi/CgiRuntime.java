@@ -10,20 +10,35 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
  * gate, the set of running scripts (killed on undeploy) and of request bodies being buffered
  * (abandoned on undeploy), and the local redirect an exchange cannot do alone.
+ *
+ * <p>Three kinds of threads: the {@code executor}'s gateway threads (one per running script and
+ * one per stdin feeder, unbounded: each blocks on a pipe); the {@code timer}, which only
+ * schedules, so that every timeout fires on time however many fall due at once; and the {@code
+ * killer}, a small pool of its own on which a timeout's work runs (a tree kill walks {@code /proc}
+ * and takes milliseconds under load), several at once, and which no crowd of blocked gateway
+ * threads can starve.
  */
 record CgiRuntime(
         CgiConfig config,
         MetaVariablePolicy policy,
         ExecutorService executor,
         ScheduledExecutorService timer,
+        ExecutorService killer,
         ScriptGate gate,
         Path tempDir,
         ServletContext context,
@@ -39,6 +54,35 @@ record CgiRuntime(
     static final int MAX_REDIRECTS = 10;
 
     private static final Logger LOG = SafeLogger.of(CgiServlet.class.getName());
+
+    /**
+     * Runs {@code work} on the killer threads once {@code after} has passed: the timer thread only
+     * hands it over, so that no timeout waits for another's kill, and several kills run at once.
+     * When the killer is shut down (the servlet is being destroyed) the work runs on the timer.
+     */
+    ScheduledFuture<?> afterTimeout(Duration after, Runnable work) {
+        return timer.schedule(
+                () -> {
+                    try {
+                        killer.execute(work);
+                    } catch (RejectedExecutionException e) {
+                        work.run();
+                    }
+                },
+                after.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The killer pool: {@code threads} threads of its own, so that no crowd of gateway threads
+     * blocked on scripts can starve a kill, and idle ones end after 30 s.
+     */
+    static ThreadPoolExecutor killerPool(int threads, ThreadFactory factory) {
+        ThreadPoolExecutor killer =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        killer.allowCoreThreadTimeOut(true);
+        return killer;
+    }
 
     void log(Level level, String format, Object... args) {
         LOG.log(level, format, args);

@@ -53,6 +53,12 @@ public class CgiServlet extends HttpServlet {
     /** The product token in SERVER_SOFTWARE. */
     public static final String PRODUCT = "Gatehouse/" + version();
 
+    /**
+     * Threads that kill timed-out scripts at once: a few, since a tree kill is short work that
+     * mostly waits on {@code /proc}, and enough that one slow kill never delays the next timeout.
+     */
+    private static final int KILLERS = 4;
+
     private transient CgiRuntime runtime;
     private transient ScriptResolver resolver;
     private transient ResolvedScript program;
@@ -96,12 +102,14 @@ public class CgiServlet extends HttpServlet {
         timer.setRemoveOnCancelPolicy(true);
         ExecutorService executor = new ThreadPoolExecutor(
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
+        ExecutorService killer = CgiRuntime.killerPool(KILLERS, threads("kill"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
         runtime = new CgiRuntime(
                 config,
                 policy,
                 executor,
                 timer,
+                killer,
                 gate,
                 tempDir,
                 context,
@@ -127,6 +135,7 @@ public class CgiServlet extends HttpServlet {
             process.killTree();
         }
         runtime.timer().shutdownNow();
+        runtime.killer().shutdownNow();
         runtime.stderr().close();
         runtime.executor().shutdown();
         try {

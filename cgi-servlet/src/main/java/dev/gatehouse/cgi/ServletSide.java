@@ -9,12 +9,12 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * The servlet side of one exchange: every read of the request body, every write to the
  * response and every way of ending it (complete, error status, abort, local-redirect dispatch),
- * each through the {@link ContainerGuard}, and the request ended at most once.
+ * each through the {@link ContainerGuard}, and the request ended at most once. Writes go through
+ * {@link ClientOutput}, each with the {@code writeTimeout} deadline.
  */
 final class ServletSide {
 
@@ -24,6 +24,7 @@ final class ServletSide {
     private final HttpServletResponse response;
     private final ContainerGuard guard;
     private final RequestEnd end;
+    private final ClientOutput output;
 
     ServletSide(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, ContainerGuard guard) {
         this.runtime = runtime;
@@ -32,33 +33,41 @@ final class ServletSide {
         this.response = (HttpServletResponse) async.getResponse();
         this.guard = guard;
         this.end = new RequestEnd(async, guard, CgiRuntime.ABORT);
+        this.output = new ClientOutput(response, guard, runtime.config().writeTimeout());
     }
 
     /** Sends the head of a document or client redirect; {@code flush} commits it at once. */
     void head(CgiResponseHead head, boolean flush) throws IOException {
-        use(() -> {
-            ResponseHeadWriter.apply(head, response);
-            if (flush) {
-                response.flushBuffer();
-            }
-        });
+        use(() -> ResponseHeadWriter.apply(head, response));
+        if (flush) {
+            output.flush();
+        }
     }
 
-    /** Writes body bytes, flushing them to the client when {@code flush}. */
+    /**
+     * Writes body bytes, flushing them to the client when {@code flush}; returns once the
+     * container has taken them, within {@code writeTimeout}.
+     *
+     * @throws ClientOutput.ClientStalledException when the client took nothing in time
+     * @throws CgiExchange.ClientGoneException when the client or the container let go
+     */
     void body(byte[] buf, int off, int len, boolean flush) throws IOException {
-        try {
-            use(() -> {
-                OutputStream out = response.getOutputStream();
-                out.write(buf, off, len);
-                if (flush) {
-                    out.flush();
-                }
-            });
-        } catch (CgiExchange.ClientGoneException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new CgiExchange.ClientGoneException(e);
-        }
+        output.write(buf, off, len, flush);
+    }
+
+    /** Waits, within {@code writeTimeout}, until the client has taken every byte written. */
+    void awaitSent() throws IOException {
+        output.awaitSent();
+    }
+
+    /** Ends any wait for the client at once, now and later, with {@code why}. */
+    void cancelWrites(IOException why) {
+        output.cancel(why);
+    }
+
+    /** The container let go of the request: a wait for the client ends. */
+    void released() {
+        output.wake();
     }
 
     /** The request body, read through the guard: it ends early if the container lets go. */

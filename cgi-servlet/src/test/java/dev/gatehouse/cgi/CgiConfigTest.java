@@ -52,6 +52,7 @@ class CgiConfigTest {
         assertEquals(false, c.passAuthorization());
         assertEquals(Set.of("GET", "HEAD", "POST"), c.allowedMethods());
         assertEquals(Duration.ofSeconds(60), c.timeout());
+        assertEquals(Duration.ofSeconds(30), c.writeTimeout());
         assertEquals(64, c.maxConcurrent());
         assertEquals(256, c.maxQueued());
         assertEquals(Duration.ofSeconds(5), c.queueTimeout());
@@ -98,6 +99,8 @@ class CgiConfigTest {
                 new Accepted("timeout", "2m", CgiConfig::timeout, Duration.ofMinutes(2)),
                 new Accepted("timeout", "45", CgiConfig::timeout, Duration.ofSeconds(45)),
                 new Accepted("timeout", "10S", CgiConfig::timeout, Duration.ofSeconds(10)),
+                new Accepted("writeTimeout", "1500ms", CgiConfig::writeTimeout, Duration.ofMillis(1500)),
+                new Accepted("writeTimeout", "2m", CgiConfig::writeTimeout, Duration.ofMinutes(2)),
                 new Accepted("queueTimeout", "250ms", CgiConfig::queueTimeout, Duration.ofMillis(250)),
                 new Accepted("maxConcurrent", "1", CgiConfig::maxConcurrent, 1),
                 new Accepted("maxQueued", "0", CgiConfig::maxQueued, 0),
@@ -144,6 +147,8 @@ class CgiConfigTest {
                 new Invalid("timeout", "-5s"),
                 new Invalid("timeout", "1.5s"),
                 new Invalid("timeout", "10h"),
+                new Invalid("writeTimeout", "0ms"),
+                new Invalid("writeTimeout", "never"),
                 new Invalid("queueTimeout", "soon"),
                 new Invalid("maxConcurrent", "0"),
                 new Invalid("maxConcurrent", "-1"),

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Fault runs: what the servlets do when their peers misbehave (a php-fpm killed or frozen, a
- * CGI script that leaves an orphan, clients that send slowly, a long mixed load), each scenario
+ * CGI script that leaves an orphan, hundreds of CGI scripts that hang at once, clients that send
+ * slowly, a long mixed load), each scenario
  * on Jetty 12 and on Tomcat 11, with what happened and what was left behind printed, and a
  * PASS/FAIL line for each check. The exit status is 1 if any check failed.
  *
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class FaultRuns {
 
-    static final List<String> SCENARIOS = List.of("kill9", "sigstop", "doublefork", "slowclients", "soak");
+    static final List<String> SCENARIOS = List.of("kill9", "sigstop", "doublefork", "hung", "slowclients", "soak");
 
     static final List<Setting> SETTINGS = List.of(
             new Setting("scenarios", String.join(",", SCENARIOS), "which scenarios to run"),
@@ -38,6 +39,9 @@ public final class FaultRuns {
             new Setting("readTimeout", "2s", "sigstop: the proxy's readTimeout"),
             new Setting("stop", "6s", "sigstop: how long php-fpm stays stopped"),
             new Setting("cgiTimeout", "3s", "doublefork: CgiServlet timeout"),
+            new Setting("hungCounts", "64,256", "hung: how many scripts hang at once, one round per count"),
+            new Setting("hungTimeout", "5s", "hung: CgiServlet timeout"),
+            new Setting("hungSlack", "1s", "hung: how late the last 504 may be"),
             new Setting("slowClients", "200", "slowclients: clients dripping a body, half CGI, half PHP"),
             new Setting("bodyBytes", "100", "slowclients: their Content-Length"),
             new Setting("slow", "60s", "slowclients: how long they drip"),
@@ -143,6 +147,7 @@ public final class FaultRuns {
                 case "kill9" -> Kill9Fault.run(run);
                 case "sigstop" -> SigstopFault.run(run);
                 case "doublefork" -> DoubleForkFault.run(run);
+                case "hung" -> HungFault.run(run);
                 case "slowclients" -> SlowClientsFault.run(run);
                 case "soak" -> SoakFault.run(run, kinds);
                 default -> throw new IllegalArgumentException(scenario);

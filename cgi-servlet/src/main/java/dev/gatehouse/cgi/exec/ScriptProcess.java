@@ -131,8 +131,7 @@ public final class ScriptProcess implements AutoCloseable {
      * wait for the processes to die.
      */
     public void killTree() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
+        List<ProcessHandle> tree = descendants();
         if (group != null) {
             group.kill();
         }
@@ -141,7 +140,17 @@ public final class ScriptProcess implements AutoCloseable {
             child.destroyForcibly();
         }
         // children started between the snapshot and the kill of their parent
-        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * The program's live descendants: through the tree's own {@code /proc} files where the kernel
+     * has them ({@link ProcessTree}), else by the JDK's scan of every process on the machine.
+     */
+    private List<ProcessHandle> descendants() {
+        return ProcessTree.available()
+                ? ProcessTree.descendants(process.pid())
+                : process.descendants().toList();
     }
 
     private static Path findSetsid() {

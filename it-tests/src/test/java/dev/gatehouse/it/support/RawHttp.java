@@ -68,8 +68,20 @@ public final class RawHttp implements AutoCloseable {
 
     /** Connects to the host and port of {@code base}; every later read waits at most {@code readTimeout}. */
     public static RawHttp connect(URI base, Duration readTimeout) throws IOException {
+        return connect(base, readTimeout, 0);
+    }
+
+    /**
+     * As {@link #connect(URI, Duration)}, with a receive buffer of {@code receiveBuffer} bytes
+     * (0: the system's): a small one, set before the connection, keeps the TCP window small, so
+     * that a client that does not read stalls the server's writes early.
+     */
+    public static RawHttp connect(URI base, Duration readTimeout, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             socket.setSoTimeout((int) readTimeout.toMillis());
             return new RawHttp(socket);
