@@ -3,6 +3,7 @@ package dev.gatehouse.cgi;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -61,7 +62,11 @@ final class ServletSide {
         }
     }
 
-    /** The request body, read through the guard: it ends early if the container lets go. */
+    /**
+     * The request body, read through the guard: it ends early if the container lets go. A read
+     * that fails throws {@link RequestBodyException}, the client's fault, which tells it apart
+     * from the failures of whatever the body is copied to.
+     */
     InputStream requestBody() {
         return new InputStream() {
             @Override
@@ -72,7 +77,11 @@ final class ServletSide {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                try {
+                    return guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                } catch (IOException | RuntimeException e) {
+                    throw RequestBodyException.of(e);
+                }
             }
         };
     }
