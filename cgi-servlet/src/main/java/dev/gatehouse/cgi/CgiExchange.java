@@ -126,7 +126,7 @@ final class CgiExchange implements ScriptGate.Admission {
             public void failed(int status, String why) {
                 runtime.buffering().remove(buffer);
                 runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), status, why);
-                servlet.error(status, null);
+                servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
             }
         });
         buffer = b;
@@ -385,7 +385,7 @@ final class CgiExchange implements ScriptGate.Admission {
     private void clientFault(RequestBodyException e) {
         runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), e.status(), e.getMessage());
         if (!headSent) {
-            end(() -> servlet.error(e.status(), null), false);
+            end(() -> servlet.errorUnlessAnswered(e.status()), false);
         } else if (e.fault() == RequestBodyException.Fault.GONE) {
             end(servlet::complete, false);
         } else {

@@ -145,6 +145,14 @@ final class ServletSide {
         end.error(status, retryAfter);
     }
 
+    /**
+     * Answers {@code status} before anything of the response was sent, unless the container
+     * already answered (see {@link RequestEnd#errorUnlessAnswered}); never an abort.
+     */
+    void errorUnlessAnswered(int status) {
+        end.errorUnlessAnswered(status);
+    }
+
     /** Ends a response whose head is out so that the client sees it failed. */
     void abort(Throwable cause) {
         end.abort(cause);

@@ -360,7 +360,7 @@ final class ProxyExchange implements ResponseListener {
             whole = responseWritten;
         }
         if (!relay.headSent()) {
-            end.error(e.status(), null);
+            end.errorUnlessAnswered(e.status()); // Tomcat answers a body it cannot read itself
         } else if (whole || e.fault() == RequestBodyException.Fault.GONE) {
             end.complete();
         } else {

@@ -12,7 +12,6 @@ import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.it.support.Await;
 import dev.gatehouse.it.support.FastCgiStatsServlet;
 import dev.gatehouse.it.support.LogCapture;
-import dev.gatehouse.it.support.NoProcessLeftBehind;
 import dev.gatehouse.it.support.RawHttp;
 import dev.gatehouse.it.support.ScriptTree;
 import dev.gatehouse.it.support.ServletContainer;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gateways: the client's fault, so it is answered 400 while an answer is possible (a client that
  * hung up may see the connection closed instead), never 500 or silence; it is logged as one line
  * without a stack trace; no spooled body is left in the context's temp dir, no script keeps
- * running, and no FastCGI connection stays busy.
+ * running (none starts for a buffered body; a streamed one's is killed), and no FastCGI
+ * connection stays busy.
  *
  * <p>One container serves, beside a {@link TempDirProbe} and the FastCGI pool statistics:
  *
@@ -192,15 +191,14 @@ abstract class MalformedBodyContract {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    @ExtendWith(NoProcessLeftBehind.class)
     void aBrokenBodyIs400WithOneLogLineAndLeavesNothingBehind(Target target, Form form) throws Exception {
         String path = CTX + "/" + target.path;
         try (LogCapture all = LogCapture.install("");
                 LogCapture gateway = LogCapture.install(
                         target.fastCgi() ? FastCgiProxyServlet.class.getName() : CgiServlet.class.getName())) {
             Integer status = send(target, form);
-            if (form.hangUp) {
-                assertTrue(status == null || status == 400, "a client that hung up: 400 or closed, got " + status);
+            if (form.hangUp || closesUnanswered(target)) {
+                assertTrue(status == null || status == 400, "400 or closed, never another status, got " + status);
             } else {
                 assertEquals(400, status, "status for " + form);
             }
@@ -208,6 +206,8 @@ abstract class MalformedBodyContract {
             awaitNoSpoolFile();
             if (target.fastCgi()) {
                 awaitNotBusy(target == Target.PHP ? "php" : "phpnobuf");
+            } else {
+                awaitNoScript();
             }
             lines = about(gateway.messages(), path);
             assertEquals(1, lines.size(), "one log line about " + path + ": " + gateway.messages());
@@ -216,6 +216,17 @@ abstract class MalformedBodyContract {
             assertTrue(line.contains("request body"), "the line says the request body was at fault: " + line);
             assertEquals(List.of(), all.thrown(), "nothing logged with a stack trace");
         }
+    }
+
+    /**
+     * Whether the container closes the connection by itself, leaving nothing to answer with: Tomcat
+     * does when a read inside a {@code ReadListener} call fails ({@code CoyoteAdapter.asyncDispatch}
+     * then calls {@code onError} and closes at once). So on Tomcat every non-blocking body path may
+     * end closed; only the blocking read of a chunked body spooled after admission ({@code
+     * /nobuf/}) always gets its 400. Jetty answers 400 on every path.
+     */
+    private boolean closesUnanswered(Target target) {
+        return kind() == ServletContainer.Kind.TOMCAT && target != Target.CGI_NOBUF;
     }
 
     /** Sends the broken body; the status answered, or null when the connection was closed without one. */
@@ -248,7 +259,7 @@ abstract class MalformedBodyContract {
                 }
                 return response.status();
             } catch (EOFException | SocketException e) {
-                if (!form.hangUp) {
+                if (!form.hangUp && !closesUnanswered(target)) {
                     throw new AssertionError("no answer to a malformed body: " + e, e);
                 }
                 return null;
@@ -274,6 +285,23 @@ abstract class MalformedBodyContract {
 
     private void awaitNoSpoolFile() throws InterruptedException {
         Await.until(() -> spoolFiles().isEmpty(), () -> "request body files left: " + spoolFiles());
+    }
+
+    /**
+     * Waits until no script of this test runs: not started for a buffered body, killed for a
+     * streamed one. (Not {@code NoProcessLeftBehind}: php-fpm runs beside it for the whole class.)
+     */
+    private static void awaitNoScript() throws InterruptedException {
+        Await.until(() -> scripts().isEmpty(), () -> "a script still runs after the broken body: " + scripts());
+    }
+
+    private static List<String> scripts() {
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                .filter(c -> c.contains("body-digest.py"))
+                .toList();
     }
 
     /** Waits until the proxy servlet {@code name} holds no busy backend connection. */

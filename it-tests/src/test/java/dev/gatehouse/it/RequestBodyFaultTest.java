@@ -73,6 +73,11 @@ class RequestBodyFaultTest {
                         Fault.GONE,
                         "Unexpected EOF read on the socket"),
                 new Case(
+                        "Tomcat client abort (EOF without a message)",
+                        new ClientAbortException(new EOFException()),
+                        Fault.GONE,
+                        null),
+                new Case(
                         "Tomcat client abort (reset)",
                         new ClientAbortException(new IOException("Connection reset by peer")),
                         Fault.GONE,

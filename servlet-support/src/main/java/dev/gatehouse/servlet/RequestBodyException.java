@@ -148,7 +148,9 @@ public final class RequestBodyException extends IOException {
         String detail = null;
         for (Throwable t : chain(failure)) {
             String message = t.getMessage();
-            if (message != null && !message.isBlank()) {
+            // new Exception(cause) takes cause.toString() for its message: a class name
+            boolean borrowed = t.getCause() != null && t.getCause().toString().equals(message);
+            if (message != null && !message.isBlank() && !borrowed) {
                 detail = message;
             }
         }
