@@ -49,7 +49,21 @@ final class CgiExchange implements ScriptGate.Admission {
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
     private final ScriptLocation location;
-    private final ContainerGuard guard = new ContainerGuard(ContainerGuard.Owner.onLoss(this::onContainerGaveUp));
+    private final ContainerGuard guard = new ContainerGuard(new ContainerGuard.Owner() {
+        @Override
+        public void failed(Throwable cause) {
+            if (RequestBodyException.classify(cause) == RequestBodyException.Fault.MALFORMED) {
+                // Tomcat ends a request whose body it cannot parse while a gateway thread reads it
+                servlet.errorFromListener(400);
+            }
+            onContainerGaveUp();
+        }
+
+        @Override
+        public void timedOut() {
+            onContainerGaveUp();
+        }
+    });
     private final ServletSide servlet;
     private final boolean head;
 

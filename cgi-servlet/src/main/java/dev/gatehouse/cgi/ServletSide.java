@@ -153,6 +153,11 @@ final class ServletSide {
         end.errorUnlessAnswered(status);
     }
 
+    /** In the container's AsyncListener.onError: see {@link RequestEnd#errorFromListener}. */
+    void errorFromListener(int status) {
+        end.errorFromListener(status);
+    }
+
     /** Ends a response whose head is out so that the client sees it failed. */
     void abort(Throwable cause) {
         end.abort(cause);
