@@ -1,13 +1,12 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a request body whole into a {@link RequestBodySpool} before its request asks for a
@@ -19,9 +18,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Exactly one of the two outcomes is reported, once: {@link Outcome#buffered} with the spool
  * (which the exchange then owns and closes), or {@link Outcome#failed} with a status, after the
  * spool has been closed (its file deleted). A body that is not whole within the deadline fails
- * with 408; one beyond the spool limit with 413; a read error (client gone, idle timeout) with
- * 400 or 408, which a client that is gone never sees. {@link #abandon} ends it from outside: the
- * container gave up on the request, or the servlet is being destroyed.
+ * with 408; one beyond the spool limit with 413; a failed read with the status of its {@link
+ * RequestBodyException}: 400 for a malformed body (a bad chunk) or a client that went away
+ * (which it never sees), 408 for the container's idle timeout; a temp file that cannot be written
+ * with 500. {@link #abandon} ends it from outside: the container gave up on the request, or the
+ * servlet is being destroyed.
  */
 final class BodyBuffer implements ServletSide.BodyListener {
 
@@ -76,7 +77,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
                 fail(400, "the container ended the request before its body was read");
             }
         } catch (IOException | RuntimeException e) {
-            fail(400, "cannot read the request body: " + e.getMessage());
+            failed(RequestBodyException.of(e));
         }
     }
 
@@ -102,11 +103,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
 
     @Override
     public void onError(Throwable t) {
-        boolean timeout = t instanceof TimeoutException
-                || t instanceof SocketTimeoutException
-                || t.getCause() instanceof TimeoutException
-                || t.getCause() instanceof SocketTimeoutException;
-        fail(timeout ? 408 : 400, "reading the request body failed: " + t);
+        failed(RequestBodyException.of(t));
     }
 
     private void pump() {
@@ -121,8 +118,15 @@ final class BodyBuffer implements ServletSide.BodyListener {
         } catch (RequestBodySpool.TooLargeException e) {
             fail(413, e.getMessage());
             return;
-        } catch (IOException | RuntimeException e) {
-            fail(400, "reading the request body failed: " + e);
+        } catch (RequestBodyException e) {
+            failed(e);
+            return;
+        } catch (IOException e) {
+            // not the client's: readSome tags every failed read, so this is the spool's file
+            fail(500, "cannot write the request body to a temporary file: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            failed(RequestBodyException.of(e)); // the container's unchecked read failure (Jetty)
             return;
         }
         if (whole) {
@@ -137,7 +141,12 @@ final class BodyBuffer implements ServletSide.BodyListener {
             if (chunk == null) {
                 chunk = new byte[READ_CHUNK];
             }
-            int n = in.read(chunk);
+            int n;
+            try {
+                n = in.read(chunk);
+            } catch (IOException e) {
+                throw RequestBodyException.of(e);
+            }
             if (n < 0) {
                 break;
             }
@@ -162,6 +171,11 @@ final class BodyBuffer implements ServletSide.BodyListener {
             return;
         }
         outcome.buffered(spool);
+    }
+
+    /** The client's fault: one status and one line (its message), never a stack trace. */
+    private void failed(RequestBodyException e) {
+        fail(e.status(), e.getMessage());
     }
 
     private void fail(int status, String why) {

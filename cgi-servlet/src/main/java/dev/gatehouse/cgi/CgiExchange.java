@@ -11,6 +11,7 @@ import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,21 @@ final class CgiExchange implements ScriptGate.Admission {
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
     private final ScriptLocation location;
-    private final ContainerGuard guard = new ContainerGuard(ContainerGuard.Owner.onLoss(this::onContainerGaveUp));
+    private final ContainerGuard guard = new ContainerGuard(new ContainerGuard.Owner() {
+        @Override
+        public void failed(Throwable cause) {
+            if (RequestBodyException.classify(cause) == RequestBodyException.Fault.MALFORMED) {
+                // Tomcat ends a request whose body it cannot parse while a gateway thread reads it
+                servlet.errorFromListener(400);
+            }
+            onContainerGaveUp();
+        }
+
+        @Override
+        public void timedOut() {
+            onContainerGaveUp();
+        }
+    });
     private final ServletSide servlet;
     private final boolean head;
 
@@ -76,6 +91,9 @@ final class CgiExchange implements ScriptGate.Admission {
     private volatile BodyBuffer buffer;
 
     private StdinFeeder feeder;
+    /** Reading the streamed request body failed (the client's fault); the script is killed. */
+    private volatile RequestBodyException bodyFailure;
+
     private StderrLog stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
@@ -132,7 +150,7 @@ final class CgiExchange implements ScriptGate.Admission {
             public void failed(int status, String why) {
                 runtime.buffering().remove(buffer);
                 runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), status, why);
-                servlet.error(status, null);
+                servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
             }
         });
         buffer = b;
@@ -181,8 +199,13 @@ final class CgiExchange implements ScriptGate.Admission {
             start(env);
             feedStdin(effective, body);
             relay();
+            RequestBodyException broken = bodyFailure;
+            if (broken != null) {
+                throw broken; // killed meanwhile: what the script wrote answers no whole request
+            }
         } catch (Throwable t) {
-            fail(t);
+            RequestBodyException broken = bodyFailure;
+            fail(broken != null ? broken : t); // the cause, not what the kill did to the output
         } finally {
             closeSpool();
             finish();
@@ -228,7 +251,8 @@ final class CgiExchange implements ScriptGate.Admission {
                 servlet,
                 runtime.executor(),
                 spool != null ? -1 : effective.contentLength(),
-                DrainBound.of(runtime.config().maxSpoolBytes()));
+                DrainBound.of(runtime.config().maxSpoolBytes()),
+                this::bodyFailed);
         feeder.start();
     }
 
@@ -343,6 +367,15 @@ final class CgiExchange implements ScriptGate.Admission {
         servlet.cancelWrites(new IOException("timed out"));
     }
 
+    /** The streamed request body broke off: the script must not answer a part of it. */
+    private void bodyFailed(RequestBodyException e) {
+        bodyFailure = e;
+        ScriptProcess p = process;
+        if (p != null) {
+            p.killTree();
+        }
+    }
+
     /** The container ended the request by itself (client gone, or its async timeout). */
     private void onContainerGaveUp() {
         BodyBuffer b = buffer;
@@ -384,6 +417,10 @@ final class CgiExchange implements ScriptGate.Admission {
             end(servlet::complete, false);
             return;
         }
+        if (t instanceof RequestBodyException body) {
+            clientFault(body);
+            return;
+        }
         int status;
         if (t instanceof GatewayFailure g) {
             status = g.status();
@@ -403,6 +440,22 @@ final class CgiExchange implements ScriptGate.Admission {
             end(() -> servlet.abort(t), false);
         } else {
             end(() -> servlet.error(status, null), true);
+        }
+    }
+
+    /**
+     * The request body could not be read (malformed, cut off, or silent): one line, no trace; its
+     * status while the head is not out; after it, a client gone hears nothing more, and one that
+     * sent a broken body sees the response aborted.
+     */
+    private void clientFault(RequestBodyException e) {
+        runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), e.status(), e.getMessage());
+        if (!headSent) {
+            end(() -> servlet.errorUnlessAnswered(e.status()), false);
+        } else if (e.fault() == RequestBodyException.Fault.GONE) {
+            end(servlet::complete, false);
+        } else {
+            end(() -> servlet.abort(e), false);
         }
     }
 

@@ -92,6 +92,50 @@ public final class RequestEnd {
     }
 
     /**
+     * Ends a request before the gateway sent anything of a response (its body could not be read:
+     * malformed, cut off, silent): answers {@code status}, unless the container has already
+     * answered on its own (Tomcat sends 400 for a body it cannot read, and its response is then
+     * committed), and completes the request as it stands. Never an abort: there is no body of the
+     * gateway's that could look complete, and it would have the container log a stack trace.
+     */
+    public void errorUnlessAnswered(int status) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            guard.run(() -> {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                if (!response.isCommitted()) {
+                    response.sendError(status);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
+        }
+        completeNow(); // outside the guard, as every complete()
+    }
+
+    /**
+     * Within the container's {@code AsyncListener.onError}, where the guard is already released
+     * but the request is still the exchange's until the call returns: answers {@code status} if
+     * nothing of the response was sent and completes the request; does nothing otherwise (the
+     * container ends it). Without it Tomcat, which ends a request whose body it cannot parse while
+     * a gateway thread is blocked reading it, answers 500 for the read's exception.
+     */
+    public void errorFromListener(int status) {
+        try {
+            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+            if (response.isCommitted() || !ended.compareAndSet(false, true)) {
+                return;
+            }
+            response.sendError(status);
+            async.complete();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
+        }
+    }
+
+    /**
      * Hands the request back to the container: an async dispatch to its own URI, as the
      * authorizer filter does once access is granted.
      */

@@ -3,6 +3,7 @@ package dev.gatehouse.cgi;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -70,7 +71,11 @@ final class ServletSide {
         output.wake();
     }
 
-    /** The request body, read through the guard: it ends early if the container lets go. */
+    /**
+     * The request body, read through the guard: it ends early if the container lets go. A read
+     * that fails throws {@link RequestBodyException}, the client's fault, which tells it apart
+     * from the failures of whatever the body is copied to.
+     */
     InputStream requestBody() {
         return new InputStream() {
             @Override
@@ -81,7 +86,11 @@ final class ServletSide {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                try {
+                    return guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                } catch (IOException | RuntimeException e) {
+                    throw RequestBodyException.of(e);
+                }
             }
         };
     }
@@ -143,6 +152,19 @@ final class ServletSide {
     /** Sends an error status (with Retry-After when given), or aborts when the head is out. */
     void error(int status, String retryAfter) {
         end.error(status, retryAfter);
+    }
+
+    /**
+     * Answers {@code status} before anything of the response was sent, unless the container
+     * already answered (see {@link RequestEnd#errorUnlessAnswered}); never an abort.
+     */
+    void errorUnlessAnswered(int status) {
+        end.errorUnlessAnswered(status);
+    }
+
+    /** In the container's AsyncListener.onError: see {@link RequestEnd#errorFromListener}. */
+    void errorFromListener(int status) {
+        end.errorFromListener(status);
     }
 
     /** Ends a response whose head is out so that the client sees it failed. */

@@ -1,6 +1,7 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Copies the request body to a script's stdin, then closes stdin so the script sees EOF. A
@@ -35,9 +37,11 @@ final class StdinFeeder implements ServletSide.BodyListener {
     private final Executor executor;
     private final long contentLength;
     private final DrainBound bound;
+    private final Consumer<RequestBodyException> onFailure;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final byte[] buffer = new byte[CHUNK];
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean reported = new AtomicBoolean();
     private volatile boolean stopped;
 
     // under this object's monitor
@@ -51,6 +55,8 @@ final class StdinFeeder implements ServletSide.BodyListener {
     /**
      * @param spool the spooled body, or null to read the request itself
      * @param contentLength the request's Content-Length, or -1 when it is not known
+     * @param onFailure told once, before stdin is closed, when reading the request body fails
+     *     (a malformed body, a client gone or silent), unless the exchange has stopped the feeder
      */
     StdinFeeder(
             OutputStream stdin,
@@ -58,13 +64,15 @@ final class StdinFeeder implements ServletSide.BodyListener {
             ServletSide servlet,
             Executor executor,
             long contentLength,
-            DrainBound bound) {
+            DrainBound bound,
+            Consumer<RequestBodyException> onFailure) {
         this.stdin = stdin;
         this.spool = spool;
         this.servlet = servlet;
         this.executor = executor;
         this.contentLength = contentLength;
         this.bound = bound;
+        this.onFailure = onFailure;
     }
 
     /** Starts copying: from the spool on a gateway thread, or as the request's ReadListener. */
@@ -104,7 +112,8 @@ final class StdinFeeder implements ServletSide.BodyListener {
 
     @Override
     public void onError(Throwable t) {
-        finish(); // the client went away: the relay sees it on its next write
+        failed(t);
+        finish();
     }
 
     @Override
@@ -114,18 +123,24 @@ final class StdinFeeder implements ServletSide.BodyListener {
 
     private void pump() {
         boolean end;
+        Exception failure = null;
         synchronized (this) {
             if (writing || done) {
                 return;
             }
             try {
                 end = !servlet.read(this::readSome);
-            } catch (IOException | IllegalStateException e) {
+            } catch (IOException | RuntimeException e) {
+                // only reads of the request happen here; the pipe is written on another thread
+                failure = e;
                 end = true;
             }
             if (end) {
                 done = true;
             }
+        }
+        if (failure != null) {
+            failed(failure); // outside the monitor: the exchange kills the script
         }
         if (end) {
             finish();
@@ -180,6 +195,16 @@ final class StdinFeeder implements ServletSide.BodyListener {
             // the script exited without reading all of its input: the relay sees it on stdout
         }
         finish();
+    }
+
+    /**
+     * The body cannot be read to its end: the script must not take what came for the whole body
+     * (nor answer it), so the exchange hears it before stdin is closed. Once per feeder.
+     */
+    private void failed(Throwable t) {
+        if (!stopped && !finished.get() && reported.compareAndSet(false, true)) {
+            onFailure.accept(RequestBodyException.of(t));
+        }
     }
 
     /** Closes stdin (EOF for the script) on a gateway thread and tells the exchange. */

@@ -2,6 +2,7 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -74,8 +75,9 @@ final class BodySpool implements ReadListener {
      * @param announced the Content-Length, or -1 for a chunked body: sizes the memory of a small
      *     body to the body
      * @param onSpooled told the body's length once all of it is in
-     * @param onError told once if the body cannot be spooled ({@link TooLargeException}, or the
-     *     client went away)
+     * @param onError told once if the body cannot be spooled: {@link TooLargeException}, a
+     *     {@link RequestBodyException} (malformed, cut off or silent: the client's fault), or
+     *     another {@code IOException} (the temp file)
      */
     BodySpool(
             ServletInputStream in,
@@ -133,17 +135,24 @@ final class BodySpool implements ReadListener {
 
     @Override
     public void onError(Throwable t) {
-        fail(new IOException("reading the request body failed: " + t.getMessage(), t));
+        fail(RequestBodyException.of(t));
     }
 
-    /** Reads what is ready; under the monitor. Returns the failure that ends the spool, if any. */
+    /**
+     * Reads what is ready; under the monitor. Returns the failure that ends the spool, if any: a
+     * {@link RequestBodyException} when the client's body could not be read, {@link
+     * TooLargeException}, or another {@code IOException} when the file could not be written.
+     */
     private IOException read() {
         try {
-            return guard.run(this::readReady) ? null : new IOException("the container ended the request");
+            return guard.run(this::readReady)
+                    ? null
+                    : new RequestBodyException(
+                            RequestBodyException.Fault.GONE, "the container ended the request", null);
         } catch (IOException e) {
             return e;
-        } catch (IllegalStateException e) {
-            return new IOException(e);
+        } catch (RuntimeException e) {
+            return RequestBodyException.of(e); // the container's unchecked read failure (Jetty)
         }
     }
 
@@ -155,7 +164,12 @@ final class BodySpool implements ReadListener {
             } else if (filled == memory.length) {
                 spill();
             }
-            int n = in.read(memory, filled, memory.length - filled);
+            int n;
+            try {
+                n = in.read(memory, filled, memory.length - filled);
+            } catch (IOException e) {
+                throw RequestBodyException.of(e);
+            }
             if (n < 0) {
                 break;
             }

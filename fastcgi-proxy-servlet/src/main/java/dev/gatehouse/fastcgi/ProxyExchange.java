@@ -13,6 +13,7 @@ import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
@@ -43,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  *       <td>503 with Retry-After</td></tr>
  *   <tr><td>the client went away</td><td colspan="2">the exchange is aborted
  *       (ABORT_REQUEST) and its connection closed</td></tr>
+ *   <tr><td>the request body is malformed (a bad chunk), cut off or silent
+ *       ({@link RequestBodyException})</td><td>400 (408 when silent), the exchange aborted</td>
+ *       <td>the connection is aborted, unless the client is gone or the response whole</td></tr>
+ *   <tr><td>the spool's temp file fails</td><td>500</td><td>—</td></tr>
  * </table>
  *
  * <p>When the application ends the request (END_REQUEST) before it has read all of STDIN, the
@@ -130,11 +135,7 @@ final class ProxyExchange implements ResponseListener {
         }
         ServletInputStream in = async.getRequest().getInputStream();
         pump = new RequestBodyPump(
-                in,
-                request.contentLength(),
-                started,
-                guard,
-                e -> clientGone("reading the request body failed: " + e.getMessage()));
+                in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)));
         in.setReadListener(pump);
     }
 
@@ -176,8 +177,10 @@ final class ProxyExchange implements ResponseListener {
                     if (e instanceof BodySpool.TooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
                         end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+                    } else if (e instanceof RequestBodyException body) {
+                        bodyFailed(body);
                     } else {
-                        clientGone(e.getMessage());
+                        spoolFailed(e);
                     }
                 });
         spool = created[0];
@@ -331,6 +334,53 @@ final class ProxyExchange implements ResponseListener {
                 target.scriptName(),
                 e.getMessage());
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+    }
+
+    /**
+     * The client's body could not be read: it is malformed (a bad chunk), the client went away
+     * in the middle of it, or stopped sending. The client's fault: one line, no trace; the
+     * exchange, if one was opened, is aborted (its connection is not kept busy) and the spool
+     * deleted. Before the response head the client is told the fault's status (one that is gone
+     * never sees it); after it a client that is gone, or a response already whole, is left as it
+     * is, and any other is aborted.
+     */
+    private void bodyFailed(RequestBodyException e) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(Level.INFO, "{0}: {1}, {2}", requestUri, e.status(), e.getMessage());
+        discardSpool();
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        boolean whole;
+        synchronized (this) {
+            whole = responseWritten;
+        }
+        if (!relay.headSent()) {
+            end.errorUnlessAnswered(e.status()); // Tomcat answers a body it cannot read itself
+        } else if (whole || e.fault() == RequestBodyException.Fault.GONE) {
+            end.complete();
+        } else {
+            end.abort(e);
+        }
+    }
+
+    /** The spool's temp file could not be written or read: the server's fault, 500. */
+    private void spoolFailed(IOException e) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(Level.ERROR, "{0}: 500, cannot spool the request body: {1}", requestUri, e.getMessage());
+        discardSpool();
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        end.error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
     }
 
     /** The client went away or its connection broke: abort the exchange and let go. */

@@ -43,7 +43,8 @@ final class RequestBodyPump implements ReadListener {
 
     /**
      * @param contentLength the body's announced length
-     * @param onError told once when the input fails (the client went away)
+     * @param onError told once when the input fails: the client went away, stopped sending, or
+     *     sent a malformed body
      */
     RequestBodyPump(
             ServletInputStream in,
@@ -146,8 +147,8 @@ final class RequestBodyPump implements ReadListener {
             if (!used) {
                 done = true;
             }
-        } catch (IOException | IllegalStateException e) {
-            done = true;
+        } catch (IOException | RuntimeException e) {
+            done = true; // a read failed (Jetty's are unchecked): the exchange classifies it
             onError.accept(e);
         }
     }

@@ -19,6 +19,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger; // held: java.util.logging keeps loggers only weakly
     private final List<String> messages = new ArrayList<>();
+    private final List<String> thrown = new ArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
     private LogCapture(Logger logger) {
@@ -36,12 +37,22 @@ public final class LogCapture extends Handler implements AutoCloseable {
         String message = formatter.formatMessage(record);
         synchronized (messages) {
             messages.add(message);
+            if (record.getThrown() != null) {
+                thrown.add(record.getLoggerName() + ": " + message + " [" + record.getThrown() + "]");
+            }
         }
     }
 
     public List<String> messages() {
         synchronized (messages) {
             return List.copyOf(messages);
+        }
+    }
+
+    /** The records logged with a Throwable (a stack trace in the log), as logger, message and throwable. */
+    public List<String> thrown() {
+        synchronized (messages) {
+            return List.copyOf(thrown);
         }
     }
 

@@ -114,6 +114,11 @@ public final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Half-closes the connection: the server reads the end of the stream, and can still answer. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Reads the status line and header fields up to the blank line. */
     public Head readHead() throws IOException {
         String statusLine = readLine(in);
