@@ -181,7 +181,9 @@ public final class SuiteLeakGuard {
                     || groupsAndSessions.contains(p.pgrp())
                     || groupsAndSessions.contains(p.session())
                     || p.pgrp() == s.self.pgrp()
-                    || line.contains(s.suiteTmp.toString())
+                    // only a temp directory of the run's own names its processes: under a shared
+                    // /tmp (a run outside Failsafe) this would claim every other run's JVM
+                    || s.tmpIsolated && line.contains(s.suiteTmp + "/")
                     || p.inherited(RUN_MARK);
             if (ours) {
                 stray.add("pid " + p.pid() + " pgrp " + p.pgrp() + " session " + p.session() + ": " + line);
