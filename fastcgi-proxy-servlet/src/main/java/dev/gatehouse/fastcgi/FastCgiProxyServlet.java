@@ -185,6 +185,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         if (runtime != null) {
             getServletContext().removeAttribute(statsAttribute(getServletName()));
             runtime.client().close();
+            runtime.closeBuffers();
         }
         if (managed != null) {
             getServletContext().removeAttribute(backendAttribute(getServletName()));

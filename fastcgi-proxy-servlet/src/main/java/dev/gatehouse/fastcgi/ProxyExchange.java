@@ -80,7 +80,9 @@ final class ProxyExchange implements ResponseListener {
         this.guard = new ContainerGuard(new ContainerGuard.Owner() {
             @Override
             public void completed() {
-                discardSpool(); // Tomcat completes a request by itself when its client disconnects
+                // Tomcat completes a request by itself when its client disconnects
+                discardSpool();
+                relay.release();
             }
 
             @Override
@@ -102,7 +104,10 @@ final class ProxyExchange implements ResponseListener {
                 response.getOutputStream(),
                 guard,
                 this::responseWritten,
-                () -> clientGone("writing the response failed"));
+                () -> clientGone("writing the response failed"),
+                runtime.responseBuffer(),
+                runtime.config().sendTimeout(),
+                this::clientStalled);
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
     }
@@ -251,6 +256,7 @@ final class ProxyExchange implements ResponseListener {
             badHeader(e);
         } catch (ResponseRelay.ClientGoneException e) {
             LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
+            relay.release();
             end.complete();
         }
     }
@@ -258,6 +264,7 @@ final class ProxyExchange implements ResponseListener {
     @Override
     public void onFailure(Exchange source, FastCgiClientException failure) {
         stderr.finish();
+        relay.release();
         int status = status(failure);
         if (relay.headSent()) {
             LOG.log(
@@ -281,6 +288,7 @@ final class ProxyExchange implements ResponseListener {
                 return;
             }
             responseWritten = true;
+            relay.release(); // empty now: gives back its memory and budget at once
             if (!bodyDone) {
                 CompletableFuture.delayedExecutor(DrainBound.TIME.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(this::drainTimeUp);
@@ -324,6 +332,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     private void badHeader(CgiHeaderException e) {
+        relay.release();
         LOG.log(
                 Level.WARNING,
                 "{0}: 502, bad CGI response header block from {1}: {2}",
@@ -346,11 +355,35 @@ final class ProxyExchange implements ResponseListener {
                 why,
                 target.scriptName());
         discardSpool();
+        relay.release();
         Exchange current = exchange;
         if (current != null) {
             current.abort();
         }
         end.complete();
+    }
+
+    /**
+     * The client took nothing of its response for {@code sendTimeout} while the container waited
+     * to write: abort its connection (the body is cut, so it must not look complete), delete the
+     * buffer, and abort the exchange if the application is still answering.
+     */
+    private void clientStalled() {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(
+                Level.INFO,
+                "{0}: the client took nothing for sendTimeout = {1} ms; aborting its connection",
+                requestUri,
+                runtime.config().sendTimeout().toMillis());
+        relay.release();
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        end.abort(new IOException("the client took nothing for sendTimeout"));
     }
 
     /** The request ended: a spool still reading or feeding stops, and its file is deleted. */

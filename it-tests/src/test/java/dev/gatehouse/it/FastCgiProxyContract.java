@@ -116,6 +116,26 @@ abstract class FastCgiProxyContract {
             echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
             """;
 
+    /**
+     * Writes {@code blocks} (default {@link #BIG_BLOCKS}) blocks of 16 KiB, flushing each, and its
+     * progress to {@code progress-<id>} next to itself every 16 blocks.
+     */
+    private static final String BIG =
+            """
+            <?php
+            header('Content-Type: application/octet-stream');
+            $block = str_repeat('0123456789abcdef', 1024);
+            $progress = __DIR__ . '/progress-' . preg_replace('/[^0-9]/', '', $_GET['id']);
+            $blocks = isset($_GET['blocks']) ? (int) $_GET['blocks'] : %d;
+            for ($i = 1; $i <= $blocks; $i++) {
+                echo $block;
+                flush();
+                // write and rename: the test must never read a file cut short mid-write
+                if ($i %% 16 == 0) { file_put_contents("$progress.tmp", $i * 16384); rename("$progress.tmp", $progress); }
+            }
+            """
+                    .formatted(BIG_BLOCKS);
+
     private static final Map<String, String> SCRIPTS = Map.ofEntries(
             Map.entry("env.php", ENV),
             Map.entry("sub/env.php", ENV),
@@ -157,21 +177,9 @@ abstract class FastCgiProxyContract {
                     setcookie('c', '3');
                     echo 'created';
                     """),
-            Map.entry(
-                    "big.php",
-                    """
-                    <?php
-                    header('Content-Type: application/octet-stream');
-                    $block = str_repeat('0123456789abcdef', 1024);
-                    $progress = __DIR__ . '/progress-' . preg_replace('/[^0-9]/', '', $_GET['id']);
-                    for ($i = 1; $i <= %d; $i++) {
-                        echo $block;
-                        flush();
-                        // write and rename: the test must never read a file cut short mid-write
-                        if ($i %% 16 == 0) { file_put_contents("$progress.tmp", $i * 16384); rename("$progress.tmp", $progress); }
-                    }
-                    """
-                            .formatted(BIG_BLOCKS)),
+            Map.entry("big.php", BIG),
+            Map.entry("nobuf/big.php", BIG),
+            Map.entry("stall/big.php", BIG),
             Map.entry(
                     "sleep.php",
                     """
@@ -249,7 +257,9 @@ abstract class FastCgiProxyContract {
                                             .param("requestBuffering", "false"),
                                     proxy("nobuf", "/nobuf/*", backend, 2)
                                             .param("maxSpoolBytes", "1048576")
-                                            .param("requestBuffering", "false"),
+                                            .param("requestBuffering", "false")
+                                            .param("responseBuffering", "false"),
+                                    proxy("stall", "/stall/*", backend, 2).param("sendTimeout", "2s"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
@@ -695,15 +705,20 @@ abstract class FastCgiProxyContract {
         assertEquals("busy=0", awaitStats(container, "nobuf", "busy=0"));
     }
 
+    /**
+     * With {@code responseBuffering=false} a slow client pauses the transport: the script stalls
+     * instead of running ahead into the proxy's memory or disk, and the body arrives whole.
+     */
     @ParameterizedTest
     @EnumSource(Pool.class)
-    void bigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
+    void withoutResponseBufferingABigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
         String id = Long.toString(System.nanoTime());
-        Path progress = fpm.documentRoot().resolve("progress-" + id);
+        Path progress = fpm.documentRoot().resolve("nobuf/progress-" + id);
         MessageDigest sha = MessageDigest.getInstance("SHA-1");
         try (RawHttp client = RawHttp.connect(main.get(pool).base(), LIMIT)) {
-            client.write(("GET /ctx/big.php?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            client.write(
+                    ("GET /ctx/nobuf/big.php?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             RawHttp.Head head = client.readHead();
             assertEquals(200, head.status());
             InputStream body = client.body(head);
@@ -723,6 +738,89 @@ abstract class FastCgiProxyContract {
             expected.update(block);
         }
         assertEquals(HexFormat.of().formatHex(expected.digest()), HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /**
+     * Clients that never read a 32 MiB response hold no php-fpm worker (issue 10, item 1): six of
+     * them against a pool of four, and each script still runs to its end, at php-fpm's speed,
+     * while the proxy absorbs the responses into files; another client's request is answered at
+     * once (with backpressure only it would wait for a worker, and time out). The files go when
+     * the clients do.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void clientsThatDoNotReadHoldNoWorkerWhileTheirResponsesAreBuffered(Pool pool) throws Exception {
+        ServletContainer container = four.get(pool);
+        long total = 2048L * 16384;
+        List<RawHttp> stalled = new ArrayList<>();
+        List<Path> progress = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                String id = System.nanoTime() + "" + i;
+                progress.add(fpm4.documentRoot().resolve("progress-" + id));
+                RawHttp client = RawHttp.connect(container.base(), LIMIT);
+                stalled.add(client);
+                client.write(("GET /ctx/big.php?blocks=2048&id=" + id
+                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            HttpResponse<String> other = http.send(
+                    HttpRequest.newBuilder(container.uri("sleep.php?ms=1"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, other.statusCode());
+            assertEquals("slept", other.body());
+            for (Path p : progress) {
+                Await.until(
+                        Duration.ofSeconds(30),
+                        () -> Long.toString(total).equals(readQuietly(p)),
+                        () -> "the script behind a client that does not read ran to its end: " + readQuietly(p));
+            }
+            assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+            String[] files = {""};
+            Await.until(
+                    () -> (files[0] = spooled(container)).contains(SpoolFilesServlet.RESPONSE_PREFIX),
+                    () -> "responses buffered to files, found: " + files[0]);
+        } finally {
+            for (RawHttp client : stalled) {
+                client.close();
+            }
+        }
+        String[] files = {""};
+        Await.until(
+                () -> (files[0] = spooled(container)).isEmpty(),
+                () -> "response buffers left after their clients left: " + files[0]);
+    }
+
+    /**
+     * A client that takes nothing of a buffered response for {@code sendTimeout} (2 s) has its
+     * connection aborted and its buffer deleted (nginx's {@code send_timeout}): when it reads at
+     * last it finds the body cut short, never a response that looks complete.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void aClientThatTakesNothingForTheSendTimeoutIsCutOffAndItsBufferDeleted(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        long total = 2048L * 16384;
+        try (RawHttp client = RawHttp.connect(container.base(), LIMIT)) {
+            client.write(("GET /ctx/stall/big.php?blocks=2048&id=" + System.nanoTime()
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String[] files = {""};
+            Await.until(
+                    () -> (files[0] = spooled(container)).contains(SpoolFilesServlet.RESPONSE_PREFIX),
+                    () -> "the response is buffered to a file, found: " + files[0]);
+            Await.until(
+                    () -> (files[0] = spooled(container)).isEmpty(),
+                    () -> "the buffer of a client silent past sendTimeout is deleted, found: " + files[0]);
+            assertEquals("busy=0", awaitStats(container, "stall", "busy=0"));
+            RawHttp.Head head = client.readHead();
+            assertEquals(200, head.status());
+            InputStream body = client.body(head);
+            // an aborted body ends early (EOFException) or by a reset: never as a complete one
+            assertThrows(IOException.class, () -> copy(body, MessageDigest.getInstance("SHA-1"), total + 1));
+        }
     }
 
     /**
@@ -1111,6 +1209,15 @@ abstract class FastCgiProxyContract {
             Thread.sleep(50);
         }
         return stats;
+    }
+
+    /** A file's text, or what kept it from being read. */
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     private static long copy(InputStream in, MessageDigest sha, long limit) throws IOException {
