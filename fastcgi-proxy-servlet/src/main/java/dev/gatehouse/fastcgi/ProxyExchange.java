@@ -14,6 +14,7 @@ import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -160,6 +161,16 @@ final class ProxyExchange implements ResponseListener {
             end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
             return;
         }
+        SpoolBudget.Account account = runtime.budget().account();
+        if (!account.enter()) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
+                    requestUri,
+                    runtime.config().maxSpooling());
+            end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
+            return;
+        }
         ServletInputStream in = async.getRequest().getInputStream();
         BodySpool[] created = new BodySpool[1];
         created[0] = new BodySpool(
@@ -181,16 +192,25 @@ final class ProxyExchange implements ResponseListener {
                     if (e instanceof BodySpool.TooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
                         end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+                    } else if (e instanceof BodySpool.RefusedException) {
+                        LOG.log(Level.WARNING, "{0}: 503, {1}", requestUri, e.getMessage());
+                        end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
+                    } else if (e instanceof BodySpool.IdleException) {
+                        LOG.log(Level.INFO, "{0}: 408, {1}", requestUri, e.getMessage());
+                        end.error(HttpServletResponse.SC_REQUEST_TIMEOUT, null);
                     } else {
                         clientGone(e.getMessage());
                     }
-                });
+                },
+                account,
+                runtime.config().clientBodyTimeout());
         spool = created[0];
         if (gone) {
             created[0].discard(); // the container ended the request before the spool was known
             return;
         }
         in.setReadListener(created[0]);
+        created[0].watchIdle();
     }
 
     private Exchange open(CgiRequest request) {

@@ -191,6 +191,7 @@ abstract class FastCgiProxyContract {
             Map.entry("noread.php", NO_READ),
             Map.entry("nobuf/noread.php", NO_READ),
             Map.entry("nobuf/rawsha.php", RAW_SHA),
+            Map.entry("budget/rawsha.php", RAW_SHA),
             Map.entry("early/noread.php", NO_READ),
             Map.entry("down/env.php", ENV),
             Map.entry(
@@ -219,6 +220,9 @@ abstract class FastCgiProxyContract {
     abstract ServletContainer.Kind kind();
 
     private static final int EARLY_MAX_SPOOL = 8 << 20;
+
+    /** The disk budget of the {@code budget} route: room for four 1 MiB spools (less 64 KiB in memory each). */
+    private static final int BUDGET_DISK = 4 << 20;
 
     private final Map<Pool, ServletContainer> main = new EnumMap<>(Pool.class);
     private EarlyAnswerBackend early;
@@ -260,6 +264,10 @@ abstract class FastCgiProxyContract {
                                             .param("requestBuffering", "false")
                                             .param("responseBuffering", "false"),
                                     proxy("stall", "/stall/*", backend, 2).param("sendTimeout", "2s"),
+                                    proxy("budget", "/budget/*", backend, 2)
+                                            .param("maxSpoolBytes", Integer.toString(32 << 20))
+                                            .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
+                                            .param("clientBodyTimeout", "8s"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
@@ -654,6 +662,76 @@ abstract class FastCgiProxyContract {
                 () -> (files[0] = spooled(container)).isEmpty(),
                 () -> "spool file left after the client left: " + files[0]);
         assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
+    }
+
+    /**
+     * Issue 10, item 2: twelve chunked uploads (of up to 32 MiB) that send 1 MiB and stall,
+     * against a disk budget of 4 MiB. The files never hold more than the budget, the uploads
+     * beyond it are refused (503 with Retry-After, or the connection closed while they still
+     * send) instead of each keeping a file, and once the ones admitted have been silent for
+     * {@code clientBodyTimeout} (8 s) they get 408 and their files are gone.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void unfinishedChunkedUploadsAreBoundedByTheSpoolBudgetAndTimeOut(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        byte[] chunk = random(64 << 10, 23);
+        byte[] chunkHead = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<RawHttp> clients = new ArrayList<>();
+        int refused = 0;
+        int with503 = 0;
+        List<RawHttp> spooling = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                RawHttp client = RawHttp.connect(container.base(), LIMIT);
+                clients.add(client);
+                try {
+                    client.write(("POST " + CTX + "/budget/rawsha.php HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (int c = 0; c < 16; c++) {
+                        client.write(chunkHead);
+                        client.write(chunk);
+                        client.write(crlf);
+                    }
+                } catch (IOException e) {
+                    // refused while still sending: the server answered and closed
+                }
+                long bytes = spooledBytes(container);
+                assertTrue(bytes <= BUDGET_DISK, "spool files hold " + bytes + " bytes, more than the budget");
+            }
+            for (RawHttp client : clients) {
+                client.readTimeout(Duration.ofSeconds(1)); // at most five wait it out: well within 8 s
+                try {
+                    RawHttp.Head head = client.readHead();
+                    assertEquals(503, head.status(), head.statusLine());
+                    assertNotNull(head.header("Retry-After"));
+                    refused++;
+                    with503++;
+                } catch (java.net.SocketTimeoutException e) {
+                    spooling.add(client); // admitted, still waiting for the rest of its body
+                } catch (IOException e) {
+                    refused++; // closed (or reset) after the refusal, before its answer could be read
+                }
+            }
+            assertTrue(
+                    spooling.size() <= 5 && refused >= 7 && with503 >= 1,
+                    "within a budget of four: " + spooling.size() + " spooling, " + refused + " refused (" + with503
+                            + " with a readable 503)");
+            for (RawHttp client : spooling) {
+                client.readTimeout(Duration.ofSeconds(20));
+                assertEquals(408, client.readHead().status());
+            }
+        } finally {
+            for (RawHttp client : clients) {
+                client.close();
+            }
+        }
+        String[] files = {""};
+        Await.until(
+                () -> (files[0] = spooled(container)).isEmpty(),
+                () -> "spool files left after the idle uploads timed out: " + files[0]);
     }
 
     /** A Content-Length beyond maxSpoolBytes (1 MiB) is refused before a byte of the body is read. */
@@ -1191,6 +1269,19 @@ abstract class FastCgiProxyContract {
         } catch (IOException e) {
             // e.g. a kept-alive connection the server had just closed: not an answer, ask again
             return "(no answer: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bytes of the spool and buffer files in the context's temp dir; -1 if unknown. */
+    private long spooledBytes(ServletContainer container) {
+        try {
+            HttpResponse<String> response = get(container.uri("__spooled?bytes"));
+            return Long.parseLong(response.body().strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -120,6 +120,14 @@ public final class SpoolBudget {
             return true;
         }
 
+        /** Gives back the slot {@link #enter} took, keeping the bytes: the spool is whole and waits to be sent. */
+        public synchronized void leave() {
+            if (slot) {
+                slot = false;
+                spooling.decrementAndGet();
+            }
+        }
+
         /** Reserves {@code bytes} of memory; false (nothing reserved) beyond the budget or once closed. */
         public synchronized boolean reserveMemory(long bytes) {
             if (closed || !reserve(memory, memoryBytes, bytes)) {
@@ -171,10 +179,7 @@ public final class SpoolBudget {
             closed = true;
             releaseMemory(heldMemory);
             releaseDisk(heldDisk);
-            if (slot) {
-                slot = false;
-                spooling.decrementAndGet();
-            }
+            leave();
         }
     }
 }

@@ -72,6 +72,11 @@ class SpoolBudgetTest {
         a.close();
         assertTrue(c.enter());
         assertEquals(2, budget.spooling());
+        b.leave();
+        b.leave();
+        assertEquals(1, budget.spooling(), "leaving gives the slot back once");
+        b.close();
+        assertEquals(1, budget.spooling());
     }
 
     @Test

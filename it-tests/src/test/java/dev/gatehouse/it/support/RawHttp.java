@@ -93,6 +93,11 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Every later read waits at most {@code readTimeout} (SocketTimeoutException, the stream still usable). */
+    public void readTimeout(Duration readTimeout) throws IOException {
+        socket.setSoTimeout((int) readTimeout.toMillis());
+    }
+
     public int localPort() {
         return socket.getLocalPort();
     }
