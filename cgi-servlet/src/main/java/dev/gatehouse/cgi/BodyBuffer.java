@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Exactly one of the two outcomes is reported, once: {@link Outcome#buffered} with the spool
  * (which the exchange then owns and closes), or {@link Outcome#failed} with a status, after the
  * spool has been closed (its file deleted). A body that is not whole within the deadline fails
- * with 408; one beyond the spool limit with 413; a read error (client gone, idle timeout) with
+ * with 408, as does one from a client that sends nothing for {@code clientBodyTimeout}; one
+ * beyond the spool limit with 413, one the servlet's spool budget cannot hold with 503; a read error (client gone, idle timeout) with
  * 400 or 408, which a client that is gone never sees. {@link #abandon} ends it from outside: the
  * container gave up on the request, or the servlet is being destroyed.
  */
@@ -50,6 +51,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
     private State state = State.READING;
     private ServletInputStream in;
     private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> idle;
+    private long lastRead = System.nanoTime();
+    private CgiRuntime runtime;
 
     BodyBuffer(ServletSide servlet, RequestBodySpool spool, Outcome outcome) {
         this.servlet = servlet;
@@ -61,11 +65,17 @@ final class BodyBuffer implements ServletSide.BodyListener {
     void start(CgiRuntime runtime) {
         try {
             synchronized (this) {
+                this.runtime = runtime;
                 deadline = runtime.timer()
                         .schedule(
                                 () -> fail(408, "request body not whole within the timeout"),
                                 runtime.config().timeout().toMillis(),
                                 TimeUnit.MILLISECONDS);
+                idle = runtime.timer()
+                        .schedule(
+                                this::checkIdle,
+                                runtime.config().clientBodyTimeout().toNanos(),
+                                TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException e) {
             fail(503, "the servlet is being destroyed");
@@ -78,6 +88,29 @@ final class BodyBuffer implements ServletSide.BodyListener {
         } catch (IOException | RuntimeException e) {
             fail(400, "cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /** The client must send a byte every {@code clientBodyTimeout}: else 408, as nginx's {@code client_body_timeout}. */
+    private void checkIdle() {
+        long wait;
+        synchronized (this) {
+            if (state != State.READING) {
+                return;
+            }
+            wait = lastRead + runtime.config().clientBodyTimeout().toNanos() - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    idle = runtime.timer().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    return; // the servlet is being destroyed: it abandons every buffer
+                }
+                return;
+            }
+        }
+        fail(
+                408,
+                "no request body byte for clientBodyTimeout = "
+                        + runtime.config().clientBodyTimeout().toMillis() + " ms");
     }
 
     /** Ends buffering from outside (container gave up, servlet destroyed): answers {@code status}. */
@@ -121,6 +154,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
         } catch (RequestBodySpool.TooLargeException e) {
             fail(413, e.getMessage());
             return;
+        } catch (RequestBodySpool.RefusedException e) {
+            fail(503, e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
             fail(400, "reading the request body failed: " + e);
             return;
@@ -141,6 +177,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
             if (n < 0) {
                 break;
             }
+            lastRead = System.nanoTime();
             spool.write(chunk, 0, n);
         }
         return in.isFinished();
@@ -153,6 +190,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
             }
             state = State.BUFFERED;
             deadline.cancel(false);
+            idle.cancel(false);
         }
         try {
             spool.finish();
@@ -172,6 +210,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
             state = State.FAILED;
             if (deadline != null) {
                 deadline.cancel(false);
+            }
+            if (idle != null) {
+                idle.cancel(false);
             }
             spool.close();
         }

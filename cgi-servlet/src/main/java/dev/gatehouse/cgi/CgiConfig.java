@@ -52,6 +52,13 @@ import java.util.function.Function;
  *     {@code true} under an absolute file-system {@code scriptRoot}, where permission bits are
  *     real (an upload directory inside the root never becomes code), and {@code false} for a
  *     root inside the web application, whose files come out of a WAR without their bits
+ * @param clientBodyTimeout the longest a client may send nothing while its body is buffered
+ *     ({@code requestBuffering}); then 408 and the spool is deleted (nginx's {@code
+ *     client_body_timeout}). {@code timeout} still bounds the whole body
+ * @param spoolMemoryBytes the memory all request bodies being buffered may hold together
+ * @param spoolDiskBytes the bytes all their temp files may hold together; a body that cannot
+ *     get its share is 503
+ * @param maxSpooling the most request bodies buffered at once; beyond it 503
  */
 public record CgiConfig(
         String scriptRoot,
@@ -72,7 +79,11 @@ public record CgiConfig(
         boolean queryArguments,
         int maxStderrLines,
         boolean processGroup,
-        RequireExecutable requireExecutable) {
+        RequireExecutable requireExecutable,
+        Duration clientBodyTimeout,
+        long spoolMemoryBytes,
+        long spoolDiskBytes,
+        int maxSpooling) {
 
     /** Whether a script needs its execute bit besides an interpreter for its extension. */
     public enum RequireExecutable {
@@ -99,6 +110,8 @@ public record CgiConfig(
      */
     public static CgiConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
+        int maxConcurrent = p.atLeast("maxConcurrent", 64, 1);
+        int maxQueued = p.atLeast("maxQueued", 256, 0);
         return new CgiConfig(
                 p.string("scriptRoot", "/WEB-INF/cgi"),
                 p.string("program", null),
@@ -108,8 +121,8 @@ public record CgiConfig(
                 p.bool("passAuthorization", false),
                 p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
                 p.duration("timeout", "60s"),
-                p.atLeast("maxConcurrent", 64, 1),
-                p.atLeast("maxQueued", 256, 0),
+                maxConcurrent,
+                maxQueued,
                 p.duration("queueTimeout", "5s"),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
                 p.parse(
@@ -124,7 +137,11 @@ public record CgiConfig(
                 p.parse(
                         "requireExecutable",
                         "auto",
-                        v -> RequireExecutable.valueOf(v.strip().toUpperCase(Locale.ROOT))));
+                        v -> RequireExecutable.valueOf(v.strip().toUpperCase(Locale.ROOT))),
+                p.duration("clientBodyTimeout", "60s"),
+                p.atLeast("spoolMemoryBytes", 67_108_864L, 0L),
+                p.atLeast("spoolDiskBytes", 1_073_741_824L, 0L),
+                p.atLeast("maxSpooling", maxConcurrent + maxQueued, 1));
     }
 
     private static List<String> list(String value) {

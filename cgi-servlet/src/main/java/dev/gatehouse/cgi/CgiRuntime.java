@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
  * gate, the set of running scripts (killed on undeploy) and of request bodies being buffered
- * (abandoned on undeploy), and the local redirect an exchange cannot do alone.
+ * (abandoned on undeploy) with the spool budget they share, and the local redirect an exchange
+ * cannot do alone.
  */
 record CgiRuntime(
         CgiConfig config,
@@ -29,7 +31,8 @@ record CgiRuntime(
         ServletContext context,
         Set<ScriptProcess> running,
         Set<BodyBuffer> buffering,
-        StderrPump stderr) {
+        StderrPump stderr,
+        SpoolBudget budget) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
     static final String ABORT = "dev.gatehouse.cgi.abort";
@@ -39,6 +42,11 @@ record CgiRuntime(
     static final int MAX_REDIRECTS = 10;
 
     private static final Logger LOG = SafeLogger.of(CgiServlet.class.getName());
+
+    /** Retry-After for a 503: the queue timeout, in whole seconds, at least 1. */
+    String retryAfter() {
+        return Long.toString(Math.max(1, config.queueTimeout().toSeconds()));
+    }
 
     void log(Level level, String format, Object... args) {
         LOG.log(level, format, args);
