@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -93,6 +95,8 @@ final class BodySpool implements ReadListener {
     private final Duration idleTimeout;
     // under this object's monitor
     private long lastRead = System.nanoTime();
+    private ScheduledExecutorService timer;
+    private ScheduledFuture<?> idle;
     private byte[] memory;
     private int filled;
     private Path file;
@@ -134,10 +138,26 @@ final class BodySpool implements ReadListener {
         this.idleTimeout = idleTimeout;
     }
 
-    /** Starts the idle clock: from now the client must send a byte every {@code idleTimeout}. */
-    void watchIdle() {
-        CompletableFuture.delayedExecutor(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .execute(this::checkIdle);
+    /**
+     * Starts the idle clock on {@code timer}: from now the client must send a byte every {@code
+     * idleTimeout}. The check is cancelled when the spool ends.
+     */
+    void watchIdle(ScheduledExecutorService timer) {
+        synchronized (this) {
+            this.timer = timer;
+        }
+        schedule(idleTimeout.toNanos());
+    }
+
+    private synchronized void schedule(long nanos) {
+        if (done) {
+            return;
+        }
+        try {
+            idle = timer.schedule(this::checkIdle, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the servlet is being destroyed: its requests end with it
+        }
     }
 
     private void checkIdle() {
@@ -149,10 +169,18 @@ final class BodySpool implements ReadListener {
             wait = lastRead + idleTimeout.toNanos() - System.nanoTime();
         }
         if (wait > 0) {
-            CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::checkIdle);
+            schedule(wait);
             return;
         }
         fail(new IdleException(idleTimeout));
+    }
+
+    /** Under the monitor: the spool ended, its idle check goes. */
+    private void stopIdle() {
+        if (idle != null) {
+            idle.cancel(false);
+            idle = null;
+        }
     }
 
     @Override
@@ -180,6 +208,7 @@ final class BodySpool implements ReadListener {
             }
             if (failure == null) {
                 done = true;
+                stopIdle();
             }
             total = length;
         }
@@ -323,6 +352,7 @@ final class BodySpool implements ReadListener {
                 return;
             }
             done = true;
+            stopIdle();
         }
         delete();
         onError.accept(e);
@@ -336,6 +366,7 @@ final class BodySpool implements ReadListener {
         synchronized (this) {
             discarded = true;
             done = true;
+            stopIdle();
         }
         delete();
     }

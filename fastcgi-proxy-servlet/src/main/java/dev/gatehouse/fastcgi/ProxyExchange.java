@@ -108,6 +108,7 @@ final class ProxyExchange implements ResponseListener {
                 () -> clientGone("writing the response failed"),
                 runtime.responseBuffer(),
                 runtime.config().sendTimeout(),
+                runtime.timer(),
                 this::clientStalled);
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
@@ -210,7 +211,7 @@ final class ProxyExchange implements ResponseListener {
             return;
         }
         in.setReadListener(created[0]);
-        created[0].watchIdle();
+        created[0].watchIdle(runtime.timer());
     }
 
     private Exchange open(CgiRequest request) {
@@ -303,12 +304,12 @@ final class ProxyExchange implements ResponseListener {
 
     /** Every byte of the response is with the container: complete once the body is done too. */
     private void responseWritten() {
+        relay.release(); // empty now: gives back its memory and budget at once
         synchronized (this) {
             if (responseWritten) {
                 return;
             }
             responseWritten = true;
-            relay.release(); // empty now: gives back its memory and budget at once
             if (!bodyDone) {
                 CompletableFuture.delayedExecutor(DrainBound.TIME.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(this::drainTimeUp);

@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * What every request of one {@link FastCgiProxyServlet} shares: among it the spool budget of
- * request bodies and response buffers, and the response buffers alive now, which {@link
- * #closeBuffers} deletes when the servlet is destroyed with requests still in flight.
+ * request bodies and response buffers, the timer of their idle checks, and the response buffers
+ * alive now, which {@link #close} deletes when the servlet is destroyed with requests still in
+ * flight.
  */
 record ProxyRuntime(
         FastCgiConfig config,
@@ -19,16 +22,34 @@ record ProxyRuntime(
         FastCgiClient client,
         Path tempDir,
         SpoolBudget budget,
-        Set<ResponseBuffer> buffers) {
+        Set<ResponseBuffer> buffers,
+        ScheduledExecutorService timer) {
 
-    ProxyRuntime(FastCgiConfig config, MetaVariablePolicy policy, FastCgiClient client, Path tempDir) {
+    /** @param name the servlet's, for the timer thread's name */
+    ProxyRuntime(FastCgiConfig config, MetaVariablePolicy policy, FastCgiClient client, Path tempDir, String name) {
         this(
                 config,
                 policy,
                 client,
                 tempDir,
                 new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()),
-                ConcurrentHashMap.newKeySet());
+                ConcurrentHashMap.newKeySet(),
+                timer(name));
+    }
+
+    /**
+     * One thread for the idle checks of request spools and stalled clients: a check is light
+     * (it ends a request), and a cancelled one is removed at once, so that a busy servlet does
+     * not keep one pending task per finished request.
+     */
+    private static ScheduledExecutorService timer(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gatehouse-fastcgi-timer-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Retry-After for a 503: the queue timeout, in whole seconds, at least 1. */
@@ -55,8 +76,9 @@ record ProxyRuntime(
         return made[0];
     }
 
-    /** Closes (deletes) every response buffer still alive: the servlet is going away. */
-    void closeBuffers() {
+    /** Stops the timer and closes (deletes) every response buffer still alive: the servlet is going away. */
+    void close() {
+        timer.shutdownNow();
         List.copyOf(buffers).forEach(ResponseBuffer::close);
     }
 }

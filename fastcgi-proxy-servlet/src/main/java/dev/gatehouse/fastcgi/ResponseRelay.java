@@ -12,7 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +68,7 @@ final class ResponseRelay implements WriteListener {
     private final Runnable onWriteError;
     private final ResponseBuffer buffer;
     private final Duration sendTimeout;
+    private final ScheduledExecutorService timer;
     private final Runnable onStall;
     /** Resumes the paused transport: the bound exchange's {@link Exchange#demand()}. */
     private volatile Runnable demand;
@@ -76,8 +79,10 @@ final class ResponseRelay implements WriteListener {
     private boolean waiting;
 
     private long lastProgress = System.nanoTime();
-    private boolean watched;
-    private boolean released;
+    /** The stall check pending, if any. */
+    private ScheduledFuture<?> watch;
+
+    private volatile boolean released;
     private boolean headSent;
     private boolean finishing;
     private boolean unflushed;
@@ -96,14 +101,15 @@ final class ResponseRelay implements WriteListener {
             ContainerGuard guard,
             Runnable written,
             Runnable onWriteError) {
-        this(maxHeaderBytes, response, out, guard, written, onWriteError, null, null, null);
+        this(maxHeaderBytes, response, out, guard, written, onWriteError, null, null, null, null);
     }
 
     /**
      * @param buffer where what the client cannot take now goes, or null for backpressure only
      * @param sendTimeout with a buffer: the longest the client may take nothing while the
      *     container waits to write
-     * @param onStall told once when that time passes, on a timer thread
+     * @param timer where the stall check runs
+     * @param onStall told once when that time passes, on the timer's thread
      */
     ResponseRelay(
             int maxHeaderBytes,
@@ -114,6 +120,7 @@ final class ResponseRelay implements WriteListener {
             Runnable onWriteError,
             ResponseBuffer buffer,
             Duration sendTimeout,
+            ScheduledExecutorService timer,
             Runnable onStall) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;
@@ -123,6 +130,7 @@ final class ResponseRelay implements WriteListener {
         this.onWriteError = onWriteError;
         this.buffer = buffer;
         this.sendTimeout = sendTimeout;
+        this.timer = timer;
         this.onStall = onStall;
     }
 
@@ -219,8 +227,12 @@ final class ResponseRelay implements WriteListener {
      * write after it finds nothing buffered.
      */
     void release() {
-        synchronized (this) {
-            released = true;
+        // not under the monitor: the container's onComplete calls this, maybe while the
+        // transport thread holds the monitor and completes the request
+        released = true;
+        ScheduledFuture<?> pending = watch;
+        if (pending != null) {
+            pending.cancel(false);
         }
         if (buffer != null) {
             buffer.close();
@@ -239,18 +251,20 @@ final class ResponseRelay implements WriteListener {
 
     /** With a buffer: checks after sendTimeout that the client has taken something meanwhile. */
     private void watch() {
-        if (buffer == null || watched || released) {
+        if (buffer == null || watch != null || released) {
             return;
         }
-        watched = true;
         long delay = lastProgress + sendTimeout.toNanos() - System.nanoTime();
-        CompletableFuture.delayedExecutor(Math.max(0, delay), TimeUnit.NANOSECONDS)
-                .execute(this::checkStall);
+        try {
+            watch = timer.schedule(this::checkStall, Math.max(0, delay), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the servlet is being destroyed: its requests end with it
+        }
     }
 
     private void checkStall() {
         synchronized (this) {
-            watched = false;
+            watch = null;
             if (released || !waiting) {
                 return;
             }

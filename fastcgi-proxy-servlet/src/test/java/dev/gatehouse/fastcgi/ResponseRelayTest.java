@@ -20,9 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,12 @@ class ResponseRelayTest {
     private final AtomicInteger writeErrors = new AtomicInteger();
     private final CountDownLatch stalled = new CountDownLatch(1);
     private final SpoolBudget budget = new SpoolBudget(1 << 20, 1 << 20, 10);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
 
     private ResponseRelay relay(ResponseBuffer buffer, Duration sendTimeout) {
         ResponseRelay relay = new ResponseRelay(
@@ -55,6 +64,7 @@ class ResponseRelayTest {
                 writeErrors::incrementAndGet,
                 buffer,
                 sendTimeout,
+                timer,
                 stalled::countDown);
         relay.bind(demanded::incrementAndGet);
         out.setWriteListener(relay);
