@@ -109,7 +109,7 @@ final class ProxyExchange implements ResponseListener {
                 runtime.responseBuffer(),
                 runtime.config().sendTimeout(),
                 runtime.timer(),
-                this::clientStalled);
+                this::cutOff);
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
     }
@@ -385,26 +385,23 @@ final class ProxyExchange implements ResponseListener {
     }
 
     /**
-     * The client took nothing of its response for {@code sendTimeout} while the container waited
-     * to write: abort its connection (the body is cut, so it must not look complete), delete the
-     * buffer, and abort the exchange if the application is still answering.
+     * The response cannot go on although the client is there (it took nothing for {@code
+     * sendTimeout}, or its buffer could not be read back): abort its connection (the body is
+     * cut, so it must not look complete), delete the buffer, and abort the exchange if the
+     * application is still answering.
      */
-    private void clientStalled() {
+    private void cutOff(String why) {
         if (gone) {
             return;
         }
         gone = true;
-        LOG.log(
-                Level.INFO,
-                "{0}: the client took nothing for sendTimeout = {1} ms; aborting its connection",
-                requestUri,
-                runtime.config().sendTimeout().toMillis());
+        LOG.log(Level.INFO, "{0}: {1}; aborting the client connection", requestUri, why);
         relay.release();
         Exchange current = exchange;
         if (current != null) {
             current.abort();
         }
-        end.abort(new IOException("the client took nothing for sendTimeout"));
+        end.abort(new IOException(why));
     }
 
     /** The request ended: a spool still reading or feeding stops, and its file is deleted. */

@@ -12,10 +12,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The response side of one proxied request: STDOUT (FastCGI 1.0 §5.3) holds a CGI response
@@ -35,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * threads never write at once: both run under this object's monitor.
  *
  * <p><b>A stalled client.</b> With a buffer, a client that takes nothing for {@code sendTimeout}
- * while the container waits to write (nginx's {@code send_timeout}) is cut off: {@code onStall}
- * is told, and the owner aborts the connection and {@link #release}s the buffer.
+ * while the container waits to write (nginx's {@code send_timeout}, {@link StallWatch}) is cut
+ * off: {@code onCutOff} is told, and the owner aborts the connection and {@link #release}s the
+ * buffer.
  *
  * <p><b>Local redirects.</b> A {@code Location} with a local path and no Status (RFC 3875
  * §6.2.2) is rare from PHP, which adds {@code Status: 302} itself; it is answered as a client
@@ -67,22 +66,13 @@ final class ResponseRelay implements WriteListener {
     private final Runnable written;
     private final Runnable onWriteError;
     private final ResponseBuffer buffer;
-    private final Duration sendTimeout;
-    private final ScheduledExecutorService timer;
-    private final Runnable onStall;
+    private final StallWatch stall;
+    private final Consumer<String> onCutOff;
     /** Resumes the paused transport: the bound exchange's {@link Exchange#demand()}. */
     private volatile Runnable demand;
 
     // under this object's monitor
     private ByteBuffer pending;
-    /** isReady() answered false and onWritePossible has not come yet. */
-    private boolean waiting;
-
-    private long lastProgress = System.nanoTime();
-    /** The stall check pending, if any. */
-    private ScheduledFuture<?> watch;
-
-    private volatile boolean released;
     private boolean headSent;
     private boolean finishing;
     private boolean unflushed;
@@ -109,7 +99,9 @@ final class ResponseRelay implements WriteListener {
      * @param sendTimeout with a buffer: the longest the client may take nothing while the
      *     container waits to write
      * @param timer where the stall check runs
-     * @param onStall told once when that time passes, on the timer's thread
+     * @param onCutOff told once, with why, when the response must be cut off although the client
+     *     is there: it took nothing for {@code sendTimeout} (on the timer's thread), or the
+     *     buffer could not be read back
      */
     ResponseRelay(
             int maxHeaderBytes,
@@ -121,7 +113,7 @@ final class ResponseRelay implements WriteListener {
             ResponseBuffer buffer,
             Duration sendTimeout,
             ScheduledExecutorService timer,
-            Runnable onStall) {
+            Consumer<String> onCutOff) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;
         this.out = out;
@@ -129,9 +121,14 @@ final class ResponseRelay implements WriteListener {
         this.written = written;
         this.onWriteError = onWriteError;
         this.buffer = buffer;
-        this.sendTimeout = sendTimeout;
-        this.timer = timer;
-        this.onStall = onStall;
+        this.onCutOff = onCutOff;
+        this.stall = buffer == null
+                ? null
+                : new StallWatch(
+                        timer,
+                        sendTimeout,
+                        () -> onCutOff.accept(
+                                "the client took nothing for sendTimeout = " + sendTimeout.toMillis() + " ms"));
     }
 
     void bind(Exchange bound) {
@@ -200,6 +197,7 @@ final class ResponseRelay implements WriteListener {
             return true;
         }
         boolean[] empty = new boolean[1];
+        String[] failure = new String[1];
         use(() -> {
             while (!buffer.isEmpty()) {
                 if (!isReady()) {
@@ -208,12 +206,21 @@ final class ResponseRelay implements WriteListener {
                 if (chunk == null || chunk.length < CHUNK) {
                     chunk = new byte[CHUNK];
                 }
-                int length = buffer.take(chunk, CHUNK);
+                int length;
+                try {
+                    length = buffer.take(chunk, CHUNK);
+                } catch (IOException e) {
+                    failure[0] = "reading the response buffer failed: " + e.getMessage();
+                    return;
+                }
                 out.write(chunk, 0, length);
                 unflushed = true;
             }
             empty[0] = true;
         });
+        if (failure[0] != null) {
+            onCutOff.accept(failure[0]); // the rest is lost: the body must not look complete
+        }
         return empty[0];
     }
 
@@ -229,12 +236,8 @@ final class ResponseRelay implements WriteListener {
     void release() {
         // not under the monitor: the container's onComplete calls this, maybe while the
         // transport thread holds the monitor and completes the request
-        released = true;
-        ScheduledFuture<?> pending = watch;
-        if (pending != null) {
-            pending.cancel(false);
-        }
         if (buffer != null) {
+            stall.stop();
             buffer.close();
         }
     }
@@ -244,36 +247,10 @@ final class ResponseRelay implements WriteListener {
         if (out.isReady()) {
             return true;
         }
-        waiting = true;
-        watch();
+        if (stall != null) {
+            stall.blocked();
+        }
         return false;
-    }
-
-    /** With a buffer: checks after sendTimeout that the client has taken something meanwhile. */
-    private void watch() {
-        if (buffer == null || watch != null || released) {
-            return;
-        }
-        long delay = lastProgress + sendTimeout.toNanos() - System.nanoTime();
-        try {
-            watch = timer.schedule(this::checkStall, Math.max(0, delay), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the servlet is being destroyed: its requests end with it
-        }
-    }
-
-    private void checkStall() {
-        synchronized (this) {
-            watch = null;
-            if (released || !waiting) {
-                return;
-            }
-            if (System.nanoTime() - lastProgress < sendTimeout.toNanos()) {
-                watch();
-                return;
-            }
-        }
-        onStall.run(); // outside the monitor: the owner aborts the request and releases
     }
 
     /**
@@ -305,8 +282,9 @@ final class ResponseRelay implements WriteListener {
 
     @Override
     public synchronized void onWritePossible() {
-        waiting = false;
-        lastProgress = System.nanoTime();
+        if (stall != null) {
+            stall.progress();
+        }
         try {
             if (!drainBuffer()) {
                 return;

@@ -65,7 +65,7 @@ class ResponseRelayTest {
                 buffer,
                 sendTimeout,
                 timer,
-                stalled::countDown);
+                why -> stalled.countDown());
         relay.bind(demanded::incrementAndGet);
         out.setWriteListener(relay);
         return relay;
