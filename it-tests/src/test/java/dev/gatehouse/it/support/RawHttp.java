@@ -43,7 +43,7 @@ public final class RawHttp implements AutoCloseable {
             return values;
         }
 
-        boolean chunked() {
+        public boolean chunked() {
             String te = header("Transfer-Encoding");
             return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
         }
