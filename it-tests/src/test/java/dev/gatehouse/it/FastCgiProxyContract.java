@@ -842,6 +842,11 @@ abstract class FastCgiProxyContract {
                                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
             }
+            // every worker has started one of them before the other client asks
+            Await.until(
+                    () -> progress.stream().filter(Files::exists).count() >= 4,
+                    () -> "four of the scripts started: "
+                            + progress.stream().filter(Files::exists).count());
             HttpResponse<String> other = http.send(
                     HttpRequest.newBuilder(container.uri("sleep.php?ms=1"))
                             .timeout(Duration.ofSeconds(10))
