@@ -58,7 +58,9 @@ import java.util.function.Function;
  * @param spoolMemoryBytes the memory all request bodies being buffered may hold together
  * @param spoolDiskBytes the bytes all their temp files may hold together; a body that cannot
  *     get its share is 503
- * @param maxSpooling the most request bodies buffered at once; beyond it 503
+ * @param maxSpooling the most request bodies buffered at once; beyond it 503. Not tied to
+ *     {@code maxConcurrent} or {@code maxQueued}: a client being buffered holds no slot, and what
+ *     it holds is bounded by the budget; this bounds their number (sockets, files, timers)
  */
 public record CgiConfig(
         String scriptRoot,
@@ -110,8 +112,6 @@ public record CgiConfig(
      */
     public static CgiConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
-        int maxConcurrent = p.atLeast("maxConcurrent", 64, 1);
-        int maxQueued = p.atLeast("maxQueued", 256, 0);
         return new CgiConfig(
                 p.string("scriptRoot", "/WEB-INF/cgi"),
                 p.string("program", null),
@@ -121,8 +121,8 @@ public record CgiConfig(
                 p.bool("passAuthorization", false),
                 p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
                 p.duration("timeout", "60s"),
-                maxConcurrent,
-                maxQueued,
+                p.atLeast("maxConcurrent", 64, 1),
+                p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
                 p.parse(
@@ -141,7 +141,7 @@ public record CgiConfig(
                 p.duration("clientBodyTimeout", "60s"),
                 p.atLeast("spoolMemoryBytes", 67_108_864L, 0L),
                 p.atLeast("spoolDiskBytes", 1_073_741_824L, 0L),
-                p.atLeast("maxSpooling", maxConcurrent + maxQueued, 1));
+                p.atLeast("maxSpooling", 256, 1));
     }
 
     private static List<String> list(String value) {

@@ -63,7 +63,9 @@ import java.util.regex.PatternSyntaxException;
  *     hold together
  * @param spoolDiskBytes the bytes all this servlet's spool and buffer files may hold together; a
  *     request body that cannot get its share is 503, a response falls back to backpressure
- * @param maxSpooling the most request bodies spooled at once; beyond it 503
+ * @param maxSpooling the most request bodies spooled at once; beyond it 503. Not tied to
+ *     {@code maxConnections} or {@code maxQueued}: a spooling client holds no connection, and
+ *     what it holds is bounded by the budget; this bounds their number (sockets, files, timers)
  */
 public record FastCgiConfig(
         List<BackendAddress> backends,
@@ -142,8 +144,6 @@ public record FastCgiConfig(
      */
     public static FastCgiConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
-        int maxConnections = p.atLeast("maxConnections", DEFAULT_MAX_CONNECTIONS, 1);
-        int maxQueued = p.atLeast("maxQueued", 256, 0);
         return new FastCgiConfig(
                 p.parse("backend", "127.0.0.1:9000", FastCgiConfig::backends),
                 p.parse("documentRoot", "/", FastCgiConfig::documentRoot),
@@ -155,8 +155,8 @@ public record FastCgiConfig(
                 p.duration("connectTimeout", "5s"),
                 p.duration("readTimeout", "60s"),
                 p.duration("idleTimeout", "60s"),
-                maxConnections,
-                maxQueued,
+                p.atLeast("maxConnections", DEFAULT_MAX_CONNECTIONS, 1),
+                p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
                 p.parse("balancing", "roundRobin", Balancing::parse),
                 p.bool("requestBuffering", true),
@@ -168,7 +168,7 @@ public record FastCgiConfig(
                 p.duration("clientBodyTimeout", "60s"),
                 p.atLeast("spoolMemoryBytes", 67108864L, 0L),
                 p.atLeast("spoolDiskBytes", 1073741824L, 0L),
-                p.atLeast("maxSpooling", maxConnections + maxQueued, 1));
+                p.atLeast("maxSpooling", 256, 1));
     }
 
     private static List<BackendAddress> backends(String value) {
