@@ -50,6 +50,7 @@ public final class FaultRuns {
             new Setting("nonReaders", "64", "hostile: clients that GET a large PHP response and never read"),
             new Setting("bigBytes", "8388608", "hostile: the size of that response"),
             new Setting("hostile", "60s", "hostile: how long the hostile clients stay"),
+            new Setting("hostileBuffering", "true", "hostile: the proxy's requestBuffering and responseBuffering"),
             new Setting("soak", "10m", "soak: sampled duration"),
             new Setting("soakWarmup", "30s", "soak: load before sampling"),
             new Setting("soakSample", "5s", "soak: sampling period"),

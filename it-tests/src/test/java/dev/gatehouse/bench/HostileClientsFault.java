@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * others are served. Printed: the pool (busy, queued) and the spool files every {@code
  * sampleEvery}; the other clients' count, failures and p99. Checked: the other PHP requests all
  * served, no spool or buffer file left once the hostile clients have gone, and nothing leaked.
+ * {@code hostileBuffering=false} turns both bufferings off, to see the attack succeed.
  */
 final class HostileClientsFault {
 
@@ -44,6 +45,10 @@ final class HostileClientsFault {
         int normal = BenchSettings.positive(run.settings(), "normalConnections");
         Duration hostile = BenchSettings.duration(run.settings().apply("hostile"), "hostile");
         Duration every = BenchSettings.duration(run.settings().apply("sampleEvery"), "sampleEvery");
+        String buffering = run.settings().apply("hostileBuffering");
+        if (!buffering.equals("true") && !buffering.equals("false")) {
+            throw new IllegalArgumentException("hostileBuffering: expected true or false, not " + buffering);
+        }
         Duration warmup = Duration.ofSeconds(3);
         Path www = FaultApps.write(run.work());
         Files.writeString(
@@ -58,7 +63,7 @@ final class HostileClientsFault {
         ServletContainer c = FaultApps.start(
                 run.kind(),
                 www,
-                FaultApps.php(www, children, Map.of()),
+                FaultApps.php(www, children, Map.of("requestBuffering", buffering, "responseBuffering", buffering)),
                 ServletSpec.of("spooled", SpoolFilesServlet.class, "/spooled"));
         List<Socket> drippers = new ArrayList<>();
         List<Socket> silent = new ArrayList<>();
@@ -79,9 +84,17 @@ final class HostileClientsFault {
                     .start(normal, warmup.plus(hostile).plus(Duration.ofSeconds(2)))) {
                 Thread.sleep(warmup.toMillis());
                 run.say(
-                        "%d php-fpm workers; %d normal PHP connections; %d uploaders (Content-Length %d, 1 byte every"
-                                + " 2 s), %d non-readers (GET of %d bytes, never read), for %d s",
-                        children, normal, uploaders, UPLOAD_BYTES, nonReaders, bigBytes, hostile.toSeconds());
+                        "%d php-fpm workers, request and response buffering %s; %d normal PHP connections; %d"
+                                + " uploaders (Content-Length %d, 1 byte every 2 s), %d non-readers (GET of %d bytes,"
+                                + " never read), for %d s",
+                        children,
+                        buffering.equals("true") ? "on" : "off",
+                        normal,
+                        uploaders,
+                        UPLOAD_BYTES,
+                        nonReaders,
+                        bigBytes,
+                        hostile.toSeconds());
                 for (int i = 0; i < Math.max(uploaders, nonReaders); i++) {
                     if (i < uploaders) {
                         drippers.add(SlowClientsFault.slowClient(c.uri("php/echo.php"), UPLOAD_BYTES));
