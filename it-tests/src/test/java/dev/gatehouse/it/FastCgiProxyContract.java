@@ -192,6 +192,7 @@ abstract class FastCgiProxyContract {
             Map.entry("nobuf/noread.php", NO_READ),
             Map.entry("nobuf/rawsha.php", RAW_SHA),
             Map.entry("budget/rawsha.php", RAW_SHA),
+            Map.entry("single/rawsha.php", RAW_SHA),
             Map.entry("early/noread.php", NO_READ),
             Map.entry("down/env.php", ENV),
             Map.entry(
@@ -268,6 +269,7 @@ abstract class FastCgiProxyContract {
                                             .param("maxSpoolBytes", Integer.toString(32 << 20))
                                             .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
                                             .param("clientBodyTimeout", "8s"),
+                                    proxy("single", "/single/*", backend, 2).param("maxSpooling", "1"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
@@ -732,6 +734,45 @@ abstract class FastCgiProxyContract {
         Await.until(
                 () -> (files[0] = spooled(container)).isEmpty(),
                 () -> "spool files left after the idle uploads timed out: " + files[0]);
+    }
+
+    /**
+     * {@code maxSpooling=1}: while one client's body is being buffered, another body is refused
+     * with 503 and Retry-After at once; once the first is whole, the next is buffered again.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void bodiesBeyondMaxSpoolingAreRefusedWith503(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        byte[] body = random(100_000, 29);
+        try (RawHttp first = RawHttp.connect(container.base(), LIMIT)) {
+            first.write(postHead("single/rawsha.php", body.length).getBytes(StandardCharsets.ISO_8859_1));
+            first.write(Arrays.copyOf(body, 70_000));
+            // past the 64 KiB kept in memory: a file shows that the first is spooling
+            String[] files = {""};
+            Await.until(() -> !(files[0] = spooled(container)).isEmpty(), () -> "the first body is being spooled");
+            RawHttp.Head refused;
+            try (RawHttp second = RawHttp.connect(container.base(), LIMIT)) {
+                second.write(postHead("single/rawsha.php", 10).getBytes(StandardCharsets.ISO_8859_1));
+                second.write(Arrays.copyOf(body, 10));
+                refused = second.readHead();
+            }
+            assertEquals(503, refused.status(), refused.statusLine());
+            assertNotNull(refused.header("Retry-After"));
+            first.write(Arrays.copyOfRange(body, 70_000, body.length));
+            RawHttp.Head head = first.readHead();
+            assertEquals(200, head.status());
+            assertEquals(
+                    "length=100000 sha1=" + sha1(body),
+                    new String(first.body(head).readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        HttpResponse<String> after = http.send(
+                HttpRequest.newBuilder(container.uri("single/rawsha.php"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, after.statusCode(), "the slot is free again: " + after.body());
     }
 
     /** A Content-Length beyond maxSpoolBytes (1 MiB) is refused before a byte of the body is read. */
