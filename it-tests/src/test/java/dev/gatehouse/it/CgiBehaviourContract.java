@@ -81,6 +81,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /two/*     maxConcurrent=2, maxQueued=0     /nobuf/*   requestBuffering=false
  * /nobuf-spool/*  requestBuffering=false, maxSpoolBytes=65536
  * /budget/*  spoolDiskBytes=4 MiB, clientBodyTimeout=8s, maxSpoolBytes=32 MiB
+ * /single/*  maxSpooling=1
  * </pre>
  *
  * Every servlet also sets {@code RUN_DIR} (init-param environment), a directory where scripts
@@ -154,6 +155,7 @@ abstract class CgiBehaviourContract {
                                 .param("maxSpoolBytes", Integer.toString(32 << 20))
                                 .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
                                 .param("clientBodyTimeout", "8s"),
+                        cgi("single", "/single/*").param("maxSpooling", "1"),
                         ServletSpec.instance("tempdir", tempDirProbe, "/tempdir")));
         try {
             assertEquals(200, send(get("tempdir"), BodyHandlers.ofString()).statusCode());
@@ -780,6 +782,34 @@ abstract class CgiBehaviourContract {
             for (RawHttp raw : clients) {
                 raw.close();
             }
+        }
+        awaitNoSpoolFile();
+    }
+
+    /**
+     * {@code maxSpooling=1}: while one body is being buffered, another is refused with 503 and
+     * Retry-After at once, and no script runs for it; the first still gets its answer.
+     */
+    @Test
+    void bodiesBeyondMaxSpoolingAreRefusedWith503() throws Exception {
+        byte[] body = random(100_000, 31);
+        try (RawHttp first = RawHttp.connect(container.base(), READ)) {
+            first.write(rawHead("single/body-digest.py", body.length, "Expect: 100-continue"));
+            assertEquals(100, first.readHead().status());
+            first.write(java.util.Arrays.copyOf(body, 70_000));
+            Await.until(() -> spoolFiles().size() == 1, () -> "the first body is being spooled: " + spoolFiles());
+            try (RawHttp second = RawHttp.connect(container.base(), READ)) {
+                second.write(rawHead("single/body-digest.py", 10, null));
+                second.write(new byte[10]);
+                RawHttp.Head refused = second.readHead();
+                assertEquals(503, refused.status(), refused.statusLine());
+                assertNotNull(refused.header("Retry-After"));
+            }
+            first.write(java.util.Arrays.copyOfRange(body, 70_000, body.length));
+            RawHttp.Head head = first.readHead();
+            String text = new String(within(READ, () -> first.body(head).readAllBytes()), UTF_8);
+            assertEquals(200, head.status(), text);
+            assertTrue(text.contains("sha256=" + sha256(body)), text);
         }
         awaitNoSpoolFile();
     }
