@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Exactly one of the two outcomes is reported, once: {@link Outcome#buffered} with the spool
  * (which the exchange then owns and closes), or {@link Outcome#failed} with a status, after the
  * spool has been closed (its file deleted). A body that is not whole within the deadline fails
- * with 408; one beyond the spool limit with 413; a failed read with the status of its {@link
- * RequestBodyException}: 400 for a malformed body (a bad chunk) or a client that went away
- * (which it never sees), 408 for the container's idle timeout; a temp file that cannot be written
- * with 500. {@link #abandon} ends it from outside: the container gave up on the request, or the
- * servlet is being destroyed.
+ * with 408, as does one from a client that sends nothing for {@code clientBodyTimeout}; one
+ * beyond the spool limit with 413; one the servlet's spool budget cannot hold with 503; a failed
+ * read with the status of its {@link RequestBodyException}: 400 for a malformed body (a bad chunk)
+ * or a client that went away (which it never sees), 408 for the container's idle timeout; a temp
+ * file that cannot be written with 500. {@link #abandon} ends it from outside: the container gave
+ * up on the request, or the servlet is being destroyed.
  */
 final class BodyBuffer implements ServletSide.BodyListener {
 
@@ -51,6 +52,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
     private State state = State.READING;
     private ServletInputStream in;
     private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> idle;
+    private long lastRead = System.nanoTime();
+    private CgiRuntime runtime;
 
     BodyBuffer(ServletSide servlet, RequestBodySpool spool, Outcome outcome) {
         this.servlet = servlet;
@@ -62,11 +66,17 @@ final class BodyBuffer implements ServletSide.BodyListener {
     void start(CgiRuntime runtime) {
         try {
             synchronized (this) {
+                this.runtime = runtime;
                 deadline = runtime.timer()
                         .schedule(
                                 () -> fail(408, "request body not whole within the timeout"),
                                 runtime.config().timeout().toMillis(),
                                 TimeUnit.MILLISECONDS);
+                idle = runtime.timer()
+                        .schedule(
+                                this::checkIdle,
+                                runtime.config().clientBodyTimeout().toNanos(),
+                                TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException e) {
             fail(503, "the servlet is being destroyed");
@@ -79,6 +89,29 @@ final class BodyBuffer implements ServletSide.BodyListener {
         } catch (IOException | RuntimeException e) {
             failed(RequestBodyException.of(e));
         }
+    }
+
+    /** The client must send a byte every {@code clientBodyTimeout}: else 408, as nginx's {@code client_body_timeout}. */
+    private void checkIdle() {
+        long wait;
+        synchronized (this) {
+            if (state != State.READING) {
+                return;
+            }
+            wait = lastRead + runtime.config().clientBodyTimeout().toNanos() - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    idle = runtime.timer().schedule(this::checkIdle, wait, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    return; // the servlet is being destroyed: it abandons every buffer
+                }
+                return;
+            }
+        }
+        fail(
+                408,
+                "no request body byte for clientBodyTimeout = "
+                        + runtime.config().clientBodyTimeout().toMillis() + " ms");
     }
 
     /** Ends buffering from outside (container gave up, servlet destroyed): answers {@code status}. */
@@ -118,6 +151,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
         } catch (RequestBodySpool.TooLargeException e) {
             fail(413, e.getMessage());
             return;
+        } catch (RequestBodySpool.RefusedException e) {
+            fail(503, e.getMessage());
+            return;
         } catch (RequestBodyException e) {
             failed(e);
             return;
@@ -150,6 +186,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
             if (n < 0) {
                 break;
             }
+            lastRead = System.nanoTime();
             spool.write(chunk, 0, n);
         }
         return in.isFinished();
@@ -162,6 +199,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
             }
             state = State.BUFFERED;
             deadline.cancel(false);
+            idle.cancel(false);
         }
         try {
             spool.finish();
@@ -186,6 +224,9 @@ final class BodyBuffer implements ServletSide.BodyListener {
             state = State.FAILED;
             if (deadline != null) {
                 deadline.cancel(false);
+            }
+            if (idle != null) {
+                idle.cancel(false);
             }
             spool.close();
         }

@@ -55,6 +55,15 @@ import java.util.function.Function;
  *     {@code true} under an absolute file-system {@code scriptRoot}, where permission bits are
  *     real (an upload directory inside the root never becomes code), and {@code false} for a
  *     root inside the web application, whose files come out of a WAR without their bits
+ * @param clientBodyTimeout the longest a client may send nothing while its body is buffered
+ *     ({@code requestBuffering}); then 408 and the spool is deleted (nginx's {@code
+ *     client_body_timeout}). {@code timeout} still bounds the whole body
+ * @param spoolMemoryBytes the memory all request bodies being buffered may hold together
+ * @param spoolDiskBytes the bytes all their temp files may hold together; a body that cannot
+ *     get its share is 503
+ * @param maxSpooling the most request bodies buffered at once; beyond it 503. Not tied to
+ *     {@code maxConcurrent} or {@code maxQueued}: a client being buffered holds no slot, and what
+ *     it holds is bounded by the budget; this bounds their number (sockets, files, timers)
  */
 public record CgiConfig(
         String scriptRoot,
@@ -76,7 +85,11 @@ public record CgiConfig(
         boolean queryArguments,
         int maxStderrLines,
         boolean processGroup,
-        RequireExecutable requireExecutable) {
+        RequireExecutable requireExecutable,
+        Duration clientBodyTimeout,
+        long spoolMemoryBytes,
+        long spoolDiskBytes,
+        int maxSpooling) {
 
     /** Whether a script needs its execute bit besides an interpreter for its extension. */
     public enum RequireExecutable {
@@ -129,7 +142,11 @@ public record CgiConfig(
                 p.parse(
                         "requireExecutable",
                         "auto",
-                        v -> RequireExecutable.valueOf(v.strip().toUpperCase(Locale.ROOT))));
+                        v -> RequireExecutable.valueOf(v.strip().toUpperCase(Locale.ROOT))),
+                p.duration("clientBodyTimeout", "60s"),
+                p.atLeast("spoolMemoryBytes", 67_108_864L, 0L),
+                p.atLeast("spoolDiskBytes", 1_073_741_824L, 0L),
+                p.atLeast("maxSpooling", 256, 1));
     }
 
     private static List<String> list(String value) {

@@ -12,6 +12,7 @@ import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,8 +137,18 @@ final class CgiExchange implements ScriptGate.Admission {
             runtime.gate().enter(this);
             return;
         }
+        SpoolBudget.Account account = runtime.budget().account();
+        if (!account.enter()) {
+            runtime.log(
+                    Level.WARNING,
+                    "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
+                    location.scriptName(),
+                    runtime.config().maxSpooling());
+            servlet.error(503, runtime.retryAfter());
+            return;
+        }
         RequestBodySpool body = RequestBodySpool.create(
-                runtime.tempDir(), runtime.config().maxSpoolBytes(), RequestBodySpool.MEMORY_BYTES);
+                runtime.tempDir(), runtime.config().maxSpoolBytes(), RequestBodySpool.MEMORY_BYTES, account);
         BodyBuffer b = new BodyBuffer(servlet, body, new BodyBuffer.Outcome() {
             @Override
             public void buffered(RequestBodySpool whole) {
@@ -149,8 +160,17 @@ final class CgiExchange implements ScriptGate.Admission {
             @Override
             public void failed(int status, String why) {
                 runtime.buffering().remove(buffer);
-                runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), status, why);
-                servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
+                runtime.log(
+                        status == 503 ? Level.WARNING : Level.INFO,
+                        "{0}: {1}, {2}",
+                        location.scriptName(),
+                        status,
+                        why);
+                if (status == 503) {
+                    servlet.error(status, runtime.retryAfter());
+                } else {
+                    servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
+                }
             }
         });
         buffer = b;
@@ -189,7 +209,8 @@ final class CgiExchange implements ScriptGate.Admission {
                         servlet.requestBody(),
                         runtime.tempDir(),
                         runtime.config().maxSpoolBytes(),
-                        RequestBodySpool.MEMORY_BYTES);
+                        RequestBodySpool.MEMORY_BYTES,
+                        runtime.budget().account());
                 spool = body;
             }
             if (body != null) {
@@ -428,6 +449,8 @@ final class CgiExchange implements ScriptGate.Admission {
             status = 502;
         } else if (t instanceof RequestBodySpool.TooLargeException) {
             status = 413;
+        } else if (t instanceof RequestBodySpool.RefusedException) {
+            status = 503;
         } else {
             status = 500;
         }
@@ -439,7 +462,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (headSent) {
             end(() -> servlet.abort(t), false);
         } else {
-            end(() -> servlet.error(status, null), true);
+            end(() -> servlet.error(status, status == 503 ? runtime.retryAfter() : null), true);
         }
     }
 

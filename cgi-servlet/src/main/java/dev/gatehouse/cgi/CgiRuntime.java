@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What every exchange of one servlet instance shares: configuration, threads, the admission
  * gate, the set of running scripts (killed on undeploy) and of request bodies being buffered
- * (abandoned on undeploy), and the local redirect an exchange cannot do alone.
+ * (abandoned on undeploy) with the spool budget they share, and the local redirect an exchange
+ * cannot do alone.
  *
  * <p>Three kinds of threads: the {@code executor}'s gateway threads (one per running script and
  * one per stdin feeder, unbounded: each blocks on a pipe); the {@code timer}, which only
@@ -44,7 +46,8 @@ record CgiRuntime(
         ServletContext context,
         Set<ScriptProcess> running,
         Set<BodyBuffer> buffering,
-        StderrPump stderr) {
+        StderrPump stderr,
+        SpoolBudget budget) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
     static final String ABORT = "dev.gatehouse.cgi.abort";
@@ -82,6 +85,11 @@ record CgiRuntime(
                 new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
         killer.allowCoreThreadTimeOut(true);
         return killer;
+    }
+
+    /** Retry-After for a 503: the queue timeout, in whole seconds, at least 1. */
+    String retryAfter() {
+        return Long.toString(Math.max(1, config.queueTimeout().toSeconds()));
     }
 
     void log(Level level, String format, Object... args) {

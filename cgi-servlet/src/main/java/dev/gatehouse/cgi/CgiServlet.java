@@ -9,6 +9,7 @@ import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -115,7 +116,8 @@ public class CgiServlet extends HttpServlet {
                 context,
                 ConcurrentHashMap.newKeySet(),
                 ConcurrentHashMap.newKeySet(),
-                new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"));
+                new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"),
+                new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()));
         runtime.log(
                 Level.INFO,
                 "{0}: serving {1}",

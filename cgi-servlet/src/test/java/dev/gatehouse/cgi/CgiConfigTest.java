@@ -61,6 +61,10 @@ class CgiConfigTest {
         assertEquals(CgiConfig.RequireExecutable.AUTO, c.requireExecutable());
         assertEquals(64L * 1024 * 1024, c.maxSpoolBytes());
         assertEquals(true, c.requestBuffering());
+        assertEquals(Duration.ofSeconds(60), c.clientBodyTimeout());
+        assertEquals(64L * 1024 * 1024, c.spoolMemoryBytes());
+        assertEquals(1024L * 1024 * 1024, c.spoolDiskBytes());
+        assertEquals(256, c.maxSpooling());
         assertEquals(false, c.queryArguments());
         assertEquals(200, c.maxStderrLines());
     }
@@ -115,6 +119,10 @@ class CgiConfigTest {
                         CgiConfig::requireExecutable,
                         CgiConfig.RequireExecutable.FALSE),
                 new Accepted("maxSpoolBytes", "1048576", CgiConfig::maxSpoolBytes, 1048576L),
+                new Accepted("clientBodyTimeout", "5s", CgiConfig::clientBodyTimeout, Duration.ofSeconds(5)),
+                new Accepted("spoolMemoryBytes", "1024", CgiConfig::spoolMemoryBytes, 1024L),
+                new Accepted("spoolDiskBytes", "0", CgiConfig::spoolDiskBytes, 0L),
+                new Accepted("maxSpooling", "3", CgiConfig::maxSpooling, 3),
                 new Accepted("requestBuffering", "false", CgiConfig::requestBuffering, false),
                 new Accepted("requestBuffering", " FALSE ", CgiConfig::requestBuffering, false),
                 new Accepted("requestBuffering", "true", CgiConfig::requestBuffering, true),

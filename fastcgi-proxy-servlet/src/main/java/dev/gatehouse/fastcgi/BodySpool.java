@@ -3,6 +3,7 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -12,7 +13,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -34,6 +40,12 @@ import java.util.function.LongConsumer;
  * <p>This object owns the file: it is deleted once fed in full, on any failure, when the spool
  * is refused or the client goes away, and when the owner {@link #discard}s it (the container
  * ended the request).
+ *
+ * <p>Every byte held is first reserved from the servlet's {@link SpoolBudget} through this
+ * spool's account (memory at the first byte, disk as each piece spills, so a file exists only
+ * past the memory threshold); a refusal ends the spool with {@link RefusedException} (503). A
+ * client that sends nothing for {@code idleTimeout} ends it with {@link IdleException} (408).
+ * The account is closed with the file.
  */
 final class BodySpool implements ReadListener {
 
@@ -54,6 +66,24 @@ final class BodySpool implements ReadListener {
         }
     }
 
+    /** The servlet's spool budget cannot hold more: the request is refused with 503. */
+    static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String bound) {
+            super("request body refused: " + bound + " is spent by the bodies and responses being buffered");
+        }
+    }
+
+    /** The client sent nothing for the idle timeout: the request is answered 408. */
+    static final class IdleException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        IdleException(Duration timeout) {
+            super("no request body byte for clientBodyTimeout = " + timeout.toMillis() + " ms");
+        }
+    }
+
     private final ServletInputStream in;
     private final AsyncContext async;
     private final ContainerGuard guard;
@@ -62,7 +92,12 @@ final class BodySpool implements ReadListener {
     private final long announced;
     private final LongConsumer onSpooled;
     private final Consumer<IOException> onError;
+    private final SpoolBudget.Account account;
+    private final Duration idleTimeout;
     // under this object's monitor
+    private long lastRead = System.nanoTime();
+    private ScheduledExecutorService timer;
+    private ScheduledFuture<?> idle;
     private byte[] memory;
     private int filled;
     private Path file;
@@ -75,9 +110,13 @@ final class BodySpool implements ReadListener {
      * @param announced the Content-Length, or -1 for a chunked body: sizes the memory of a small
      *     body to the body
      * @param onSpooled told the body's length once all of it is in
-     * @param onError told once if the body cannot be spooled: {@link TooLargeException}, a
-     *     {@link RequestBodyException} (malformed, cut off or silent: the client's fault), or
-     *     another {@code IOException} (the temp file)
+     * @param onError told once if the body cannot be spooled: {@link TooLargeException}, {@link
+     *     RefusedException} (no budget), {@link IdleException}, a {@link RequestBodyException}
+     *     (malformed, cut off or silent: the client's fault), or another {@code IOException} (the
+     *     temp file)
+     * @param account this spool's share of the servlet's budget, its slot taken; closed with the
+     *     file
+     * @param idleTimeout the longest the client may send nothing before the body is whole
      */
     BodySpool(
             ServletInputStream in,
@@ -87,7 +126,9 @@ final class BodySpool implements ReadListener {
             long limit,
             long announced,
             LongConsumer onSpooled,
-            Consumer<IOException> onError) {
+            Consumer<IOException> onError,
+            SpoolBudget.Account account,
+            Duration idleTimeout) {
         this.in = in;
         this.async = async;
         this.guard = guard;
@@ -96,6 +137,53 @@ final class BodySpool implements ReadListener {
         this.announced = announced;
         this.onSpooled = onSpooled;
         this.onError = onError;
+        this.account = account;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Starts the idle clock on {@code timer}: from now the client must send a byte every {@code
+     * idleTimeout}. The check is cancelled when the spool ends.
+     */
+    void watchIdle(ScheduledExecutorService timer) {
+        synchronized (this) {
+            this.timer = timer;
+        }
+        schedule(idleTimeout.toNanos());
+    }
+
+    private synchronized void schedule(long nanos) {
+        if (done) {
+            return;
+        }
+        try {
+            idle = timer.schedule(this::checkIdle, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the servlet is being destroyed: its requests end with it
+        }
+    }
+
+    private void checkIdle() {
+        long wait;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            wait = lastRead + idleTimeout.toNanos() - System.nanoTime();
+        }
+        if (wait > 0) {
+            schedule(wait);
+            return;
+        }
+        fail(new IdleException(idleTimeout));
+    }
+
+    /** Under the monitor: the spool ended, its idle check goes. */
+    private void stopIdle() {
+        if (idle != null) {
+            idle.cancel(false);
+            idle = null;
+        }
     }
 
     @Override
@@ -123,6 +211,7 @@ final class BodySpool implements ReadListener {
             }
             if (failure == null) {
                 done = true;
+                stopIdle();
             }
             total = length;
         }
@@ -130,6 +219,7 @@ final class BodySpool implements ReadListener {
             fail(failure); // outside the monitor: the caller completes the request
             return;
         }
+        account.leave(); // whole: no longer spooling, it waits for a connection like any request
         onSpooled.accept(total);
     }
 
@@ -160,6 +250,9 @@ final class BodySpool implements ReadListener {
         while (!done && !in.isFinished() && in.isReady()) {
             if (memory == null) {
                 int size = announced >= 0 ? (int) Math.min(Math.max(announced, 1), MEMORY_BYTES) : MEMORY_BYTES;
+                if (!account.reserveMemory(size)) {
+                    throw new RefusedException("spoolMemoryBytes");
+                }
                 memory = new byte[size];
             } else if (filled == memory.length) {
                 spill();
@@ -173,6 +266,7 @@ final class BodySpool implements ReadListener {
             if (n < 0) {
                 break;
             }
+            lastRead = System.nanoTime();
             length += n;
             if (length > limit) {
                 throw new TooLargeException(limit);
@@ -183,12 +277,18 @@ final class BodySpool implements ReadListener {
 
     /** Memory is full: moves its bytes to the file, created at the first spill. */
     private void spill() throws IOException {
+        if (!account.reserveDisk(filled)) {
+            throw new RefusedException("spoolDiskBytes");
+        }
         if (channel == null) {
-            file = Files.createTempFile(directory, "gatehouse-fastcgi-body-", ".tmp");
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (memory.length < MEMORY_BYTES) {
+                if (!account.reserveMemory(MEMORY_BYTES - memory.length)) {
+                    throw new RefusedException("spoolMemoryBytes");
+                }
                 memory = Arrays.copyOf(memory, MEMORY_BYTES); // more came than announced
             }
+            file = Files.createTempFile(directory, "gatehouse-fastcgi-body-", ".tmp");
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         ByteBuffer bytes = ByteBuffer.wrap(memory, 0, filled);
         while (bytes.hasRemaining()) {
@@ -220,7 +320,9 @@ final class BodySpool implements ReadListener {
                 memory = null;
             }
             if (size > 0) {
-                exchange.write(ByteBuffer.wrap(body, 0, size));
+                exchange.write(ByteBuffer.wrap(body, 0, size)).whenComplete((ok, e) -> account.close());
+            } else {
+                account.close();
             }
             exchange.endBody();
             return;
@@ -265,6 +367,7 @@ final class BodySpool implements ReadListener {
                 return;
             }
             done = true;
+            stopIdle();
         }
         delete();
         onError.accept(e);
@@ -278,6 +381,7 @@ final class BodySpool implements ReadListener {
         synchronized (this) {
             discarded = true;
             done = true;
+            stopIdle();
         }
         delete();
     }
@@ -286,8 +390,9 @@ final class BodySpool implements ReadListener {
         return discarded;
     }
 
-    /** Closes and deletes the file, if one was made; a second call does nothing. */
+    /** Closes and deletes the file, if one was made, and gives back the budget; a second call does nothing. */
     synchronized void delete() {
+        account.close();
         if (channel == null) {
             return;
         }

@@ -48,6 +48,24 @@ import java.util.regex.PatternSyntaxException;
  *     (a larger Content-Length is refused before it is read), else a chunked one, spooled to learn
  *     its CONTENT_LENGTH (php-fpm reads no body without one); beyond it 413
  * @param maxHeaderBytes the largest CGI header block accepted in STDOUT; beyond it 502
+ * @param responseBuffering whether the part of a response the client cannot take now is
+ *     absorbed ({@link ResponseBuffer}: memory, then a temp file) so that the application's
+ *     connection is released at END_REQUEST, as nginx's {@code fastcgi_buffering on}; off, a slow
+ *     client pauses the transport and holds the connection (for a route that streams, e.g. SSE)
+ * @param maxResponseBufferBytes the most of one response buffered; beyond it the transport is
+ *     paused (backpressure), the response never fails
+ * @param sendTimeout with {@code responseBuffering}: the longest a client may take nothing of
+ *     its response before its connection is aborted and its buffer deleted (nginx's
+ *     {@code send_timeout})
+ * @param clientBodyTimeout the longest a client may send nothing while its request body is
+ *     spooled; then 408 and the spool is deleted (nginx's {@code client_body_timeout})
+ * @param spoolMemoryBytes the memory all this servlet's request spools and response buffers may
+ *     hold together
+ * @param spoolDiskBytes the bytes all this servlet's spool and buffer files may hold together; a
+ *     request body that cannot get its share is 503, a response falls back to backpressure
+ * @param maxSpooling the most request bodies spooled at once; beyond it 503. Not tied to
+ *     {@code maxConnections} or {@code maxQueued}: a spooling client holds no connection, and
+ *     what it holds is bounded by the budget; this bounds their number (sockets, files, timers)
  */
 public record FastCgiConfig(
         List<BackendAddress> backends,
@@ -66,7 +84,14 @@ public record FastCgiConfig(
         Balancing balancing,
         boolean requestBuffering,
         long maxSpoolBytes,
-        int maxHeaderBytes) {
+        int maxHeaderBytes,
+        boolean responseBuffering,
+        long maxResponseBufferBytes,
+        Duration sendTimeout,
+        Duration clientBodyTimeout,
+        long spoolMemoryBytes,
+        long spoolDiskBytes,
+        int maxSpooling) {
 
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
@@ -136,7 +161,14 @@ public record FastCgiConfig(
                 p.parse("balancing", "roundRobin", Balancing::parse),
                 p.bool("requestBuffering", true),
                 p.atLeast("maxSpoolBytes", 67108864L, 0L),
-                p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES));
+                p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
+                p.bool("responseBuffering", true),
+                p.atLeast("maxResponseBufferBytes", 67108864L, 0L),
+                p.duration("sendTimeout", "60s"),
+                p.duration("clientBodyTimeout", "60s"),
+                p.atLeast("spoolMemoryBytes", 67108864L, 0L),
+                p.atLeast("spoolDiskBytes", 1073741824L, 0L),
+                p.atLeast("maxSpooling", 256, 1));
     }
 
     private static List<BackendAddress> backends(String value) {

@@ -103,6 +103,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 LOG.log(Level.ERROR, "{0}: {1}", getServletName(), e.getMessage());
                 getServletContext().removeAttribute(statsAttribute(getServletName()));
                 runtime.client().close();
+                runtime.close();
                 managed = null;
                 throw new ServletException(getServletName() + ": " + e.getMessage(), e);
             }
@@ -150,7 +151,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
         FastCgiClient client = new FastCgiClient(clientConfig(config), backends);
         String software = "Gatehouse " + context.getServerInfo();
-        runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir);
+        runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir, getServletName());
         context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
         LOG.log(Level.INFO, "{0}: scripts under {1} to {2}", getServletName(), mapping.documentRoot(), backends);
     }
@@ -185,6 +186,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         if (runtime != null) {
             getServletContext().removeAttribute(statsAttribute(getServletName()));
             runtime.client().close();
+            runtime.close();
         }
         if (managed != null) {
             getServletContext().removeAttribute(backendAttribute(getServletName()));

@@ -15,6 +15,7 @@ import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,12 +70,21 @@ final class ProxyExchange implements ResponseListener {
     private final ResponseRelay relay;
     private final StderrLines stderr;
     private volatile Exchange exchange;
-    private volatile RequestBodyPump pump;
+    private RequestBodyPump pump; // under this object's monitor
     private volatile BodySpool spool;
     private volatile boolean gone;
     // under this object's monitor: the two conditions of a normal completion
     private boolean responseWritten;
     private boolean bodyDone;
+    /**
+     * Whether the body streams through a {@link RequestBodyPump}, and whether the application
+     * has ended the request: an application may answer (END_REQUEST) before {@link #send} has
+     * set the pump, and the body's drain must then start from there, not be skipped (the pump
+     * would read the whole body into an ended exchange).
+     */
+    private boolean pumpComing;
+
+    private boolean backendEnded;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
     ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async) throws IOException {
@@ -85,7 +95,9 @@ final class ProxyExchange implements ResponseListener {
         this.guard = new ContainerGuard(new ContainerGuard.Owner() {
             @Override
             public void completed() {
-                discardSpool(); // Tomcat completes a request by itself when its client disconnects
+                // Tomcat completes a request by itself when its client disconnects
+                discardSpool();
+                relay.release();
             }
 
             @Override
@@ -107,7 +119,11 @@ final class ProxyExchange implements ResponseListener {
                 response.getOutputStream(),
                 guard,
                 this::responseWritten,
-                () -> clientGone("writing the response failed"));
+                () -> clientGone("writing the response failed"),
+                runtime.responseBuffer(),
+                runtime.config().sendTimeout(),
+                runtime.timer(),
+                this::cutOff);
         async.addListener(guard);
         response.getOutputStream().setWriteListener(relay);
     }
@@ -129,14 +145,26 @@ final class ProxyExchange implements ResponseListener {
             spoolThenSend(request);
             return;
         }
+        synchronized (this) {
+            pumpComing = true;
+        }
         Exchange started = open(request);
         if (started == null) {
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
-        pump = new RequestBodyPump(
+        RequestBodyPump created = new RequestBodyPump(
                 in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)));
-        in.setReadListener(pump);
+        boolean endedFirst;
+        synchronized (this) {
+            pump = created;
+            endedFirst = backendEnded;
+        }
+        in.setReadListener(created);
+        if (endedFirst) {
+            // the application answered before the pump was there: onComplete left the drain to us
+            created.dropRest(DrainBound.of(runtime.config().maxSpoolBytes()), this::bodyDone);
+        }
     }
 
     /**
@@ -154,6 +182,16 @@ final class ProxyExchange implements ResponseListener {
                     request.contentLength(),
                     limit);
             end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+            return;
+        }
+        SpoolBudget.Account account = runtime.budget().account();
+        if (!account.enter()) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
+                    requestUri,
+                    runtime.config().maxSpooling());
+            end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
@@ -177,18 +215,27 @@ final class ProxyExchange implements ResponseListener {
                     if (e instanceof BodySpool.TooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
                         end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+                    } else if (e instanceof BodySpool.RefusedException) {
+                        LOG.log(Level.WARNING, "{0}: 503, {1}", requestUri, e.getMessage());
+                        end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
+                    } else if (e instanceof BodySpool.IdleException) {
+                        LOG.log(Level.INFO, "{0}: 408, {1}", requestUri, e.getMessage());
+                        end.error(HttpServletResponse.SC_REQUEST_TIMEOUT, null);
                     } else if (e instanceof RequestBodyException body) {
                         bodyFailed(body);
                     } else {
                         spoolFailed(e);
                     }
-                });
+                },
+                account,
+                runtime.config().clientBodyTimeout());
         spool = created[0];
         if (gone) {
             created[0].discard(); // the container ended the request before the spool was known
             return;
         }
         in.setReadListener(created[0]);
+        created[0].watchIdle(runtime.timer());
     }
 
     private Exchange open(CgiRequest request) {
@@ -242,18 +289,25 @@ final class ProxyExchange implements ResponseListener {
     @Override
     public void onComplete(Exchange source, EndRequest endRequest) {
         stderr.finish();
-        RequestBodyPump body = pump;
+        RequestBodyPump body;
+        boolean coming;
+        synchronized (this) {
+            backendEnded = true;
+            body = pump;
+            coming = pumpComing;
+        }
         if (body != null) {
             body.dropRest(DrainBound.of(runtime.config().maxSpoolBytes()), this::bodyDone);
-        } else {
+        } else if (!coming) {
             bodyDone();
-        }
+        } // else send() is about to set the pump, and drops the rest itself
         try {
             relay.finish();
         } catch (CgiHeaderException e) {
             badHeader(e);
         } catch (ResponseRelay.ClientGoneException e) {
             LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
+            relay.release();
             end.complete();
         }
     }
@@ -261,6 +315,7 @@ final class ProxyExchange implements ResponseListener {
     @Override
     public void onFailure(Exchange source, FastCgiClientException failure) {
         stderr.finish();
+        relay.release();
         int status = status(failure);
         if (relay.headSent()) {
             LOG.log(
@@ -279,6 +334,7 @@ final class ProxyExchange implements ResponseListener {
 
     /** Every byte of the response is with the container: complete once the body is done too. */
     private void responseWritten() {
+        relay.release(); // empty now: gives back its memory and budget at once
         synchronized (this) {
             if (responseWritten) {
                 return;
@@ -327,6 +383,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     private void badHeader(CgiHeaderException e) {
+        relay.release();
         LOG.log(
                 Level.WARNING,
                 "{0}: 502, bad CGI response header block from {1}: {2}",
@@ -396,11 +453,32 @@ final class ProxyExchange implements ResponseListener {
                 why,
                 target.scriptName());
         discardSpool();
+        relay.release();
         Exchange current = exchange;
         if (current != null) {
             current.abort();
         }
         end.complete();
+    }
+
+    /**
+     * The response cannot go on although the client is there (it took nothing for {@code
+     * sendTimeout}, or its buffer could not be read back): abort its connection (the body is
+     * cut, so it must not look complete), delete the buffer, and abort the exchange if the
+     * application is still answering.
+     */
+    private void cutOff(String why) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        LOG.log(Level.INFO, "{0}: {1}; aborting the client connection", requestUri, why);
+        relay.release();
+        Exchange current = exchange;
+        if (current != null) {
+            current.abort();
+        }
+        end.abort(new IOException(why));
     }
 
     /** The request ended: a spool still reading or feeding stops, and its file is deleted. */

@@ -11,6 +11,9 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * The response side of one proxied request: STDOUT (FastCGI 1.0 §5.3) holds a CGI response
@@ -18,12 +21,21 @@ import java.nio.ByteBuffer;
  * response with {@link ResponseHeadWriter}; the body is written in non-blocking mode.
  *
  * <p><b>Flow control.</b> {@link #onStdout} runs on the FastCGI transport thread and writes while
- * the output stream {@code isReady()}. When it is not, the rest of the buffer is kept (it stays
- * valid while the exchange is paused) and {@code onStdout} answers false; the container's
- * {@link #onWritePossible} writes the rest and calls {@link Exchange#demand()}. So the proxy
- * holds at most the transport's input buffer and one chunk in the container per request, however
- * slow the client. The two threads never write at once: the transport is paused while the
- * container writes, and both run under this object's monitor.
+ * the output stream {@code isReady()}, so a client that reads promptly gets a streaming script's
+ * output as it comes. When the client cannot take more, what is left goes into the {@link
+ * ResponseBuffer} ({@code responseBuffering}, nginx's {@code fastcgi_buffering on}) and the
+ * transport reads on: the application finishes at its own speed and its connection is released
+ * at END_REQUEST, while the container's {@link #onWritePossible} writes the buffered rest. When
+ * the buffer refuses (its bound, or the servlet's spool budget), or without a buffer, the rest is
+ * kept (it stays valid while the exchange is paused) and {@code onStdout} answers false, which
+ * pauses the transport until {@code onWritePossible} has written it and calls {@link
+ * Exchange#demand()}: backpressure, which holds the backend connection but never fails. The two
+ * threads never write at once: both run under this object's monitor.
+ *
+ * <p><b>A stalled client.</b> With a buffer, a client that takes nothing for {@code sendTimeout}
+ * while the container waits to write (nginx's {@code send_timeout}, {@link StallWatch}) is cut
+ * off: {@code onCutOff} is told, and the owner aborts the connection and {@link #release}s the
+ * buffer.
  *
  * <p><b>Local redirects.</b> A {@code Location} with a local path and no Status (RFC 3875
  * §6.2.2) is rare from PHP, which adds {@code Status: 302} itself; it is answered as a client
@@ -37,6 +49,13 @@ final class ResponseRelay implements WriteListener {
      */
     private static final int CHUNK = 64 * 1024;
 
+    /**
+     * The memory a response buffer holds before it uses a file: one {@link #CHUNK}, so a
+     * buffered response costs no more memory than the chunk the container already holds, and a
+     * response that does not fit goes to disk (the spool budget bounds the sum).
+     */
+    static final int BUFFER_MEMORY_BYTES = CHUNK;
+
     /** The header block is parsed from copies of at most this many bytes. */
     private static final int HEAD_SLICE = 4 * 1024;
 
@@ -46,7 +65,11 @@ final class ResponseRelay implements WriteListener {
     private final ContainerGuard guard;
     private final Runnable written;
     private final Runnable onWriteError;
-    private volatile Exchange exchange;
+    private final ResponseBuffer buffer;
+    private final StallWatch stall;
+    private final Consumer<String> onCutOff;
+    /** Resumes the paused transport: the bound exchange's {@link Exchange#demand()}. */
+    private volatile Runnable demand;
 
     // under this object's monitor
     private ByteBuffer pending;
@@ -60,6 +83,7 @@ final class ResponseRelay implements WriteListener {
      */
     private byte[] chunk;
 
+    /** Without a response buffer: backpressure only, as with {@code responseBuffering=false}. */
     ResponseRelay(
             int maxHeaderBytes,
             HttpServletResponse response,
@@ -67,16 +91,53 @@ final class ResponseRelay implements WriteListener {
             ContainerGuard guard,
             Runnable written,
             Runnable onWriteError) {
+        this(maxHeaderBytes, response, out, guard, written, onWriteError, null, null, null, null);
+    }
+
+    /**
+     * @param buffer where what the client cannot take now goes, or null for backpressure only
+     * @param sendTimeout with a buffer: the longest the client may take nothing while the
+     *     container waits to write
+     * @param timer where the stall check runs
+     * @param onCutOff told once, with why, when the response must be cut off although the client
+     *     is there: it took nothing for {@code sendTimeout} (on the timer's thread), or the
+     *     buffer could not be read back
+     */
+    ResponseRelay(
+            int maxHeaderBytes,
+            HttpServletResponse response,
+            ServletOutputStream out,
+            ContainerGuard guard,
+            Runnable written,
+            Runnable onWriteError,
+            ResponseBuffer buffer,
+            Duration sendTimeout,
+            ScheduledExecutorService timer,
+            Consumer<String> onCutOff) {
         this.parser = new CgiHeaderParser(maxHeaderBytes, false);
         this.response = response;
         this.out = out;
         this.guard = guard;
         this.written = written;
         this.onWriteError = onWriteError;
+        this.buffer = buffer;
+        this.onCutOff = onCutOff;
+        this.stall = buffer == null
+                ? null
+                : new StallWatch(
+                        timer,
+                        sendTimeout,
+                        () -> onCutOff.accept(
+                                "the client took nothing for sendTimeout = " + sendTimeout.toMillis() + " ms"));
     }
 
     void bind(Exchange bound) {
-        this.exchange = bound;
+        this.demand = bound::demand;
+    }
+
+    /** As {@link #bind}, for a test without a transport. */
+    void bind(Runnable resume) {
+        this.demand = resume;
     }
 
     /** Whether the response head has been applied (a failure now must abort the connection). */
@@ -105,7 +166,91 @@ final class ResponseRelay implements WriteListener {
             }
             sendHead(parser.finish());
         }
-        return drain(content);
+        return take(content);
+    }
+
+    /**
+     * Body bytes from the application: straight to the client while it can take them (nothing
+     * older is buffered), the rest into the buffer, and what the buffer refuses kept as pending.
+     *
+     * @return whether the transport may read on
+     */
+    private boolean take(ByteBuffer content) throws ClientGoneException {
+        if ((buffer == null || buffer.isEmpty()) && drain(content)) {
+            return true;
+        }
+        if (buffer != null && buffer.offer(content)) {
+            pending = null;
+            return true;
+        }
+        pending = content;
+        return false;
+    }
+
+    /**
+     * Writes the buffered bytes while the container is ready.
+     *
+     * @return whether the buffer is empty now
+     */
+    private boolean drainBuffer() throws ClientGoneException {
+        if (buffer == null) {
+            return true;
+        }
+        boolean[] empty = new boolean[1];
+        String[] failure = new String[1];
+        use(() -> {
+            while (!buffer.isEmpty()) {
+                if (!isReady()) {
+                    return;
+                }
+                if (chunk == null || chunk.length < CHUNK) {
+                    chunk = new byte[CHUNK];
+                }
+                int length;
+                try {
+                    length = buffer.take(chunk, CHUNK);
+                } catch (IOException e) {
+                    failure[0] = "reading the response buffer failed: " + e.getMessage();
+                    return;
+                }
+                out.write(chunk, 0, length);
+                unflushed = true;
+            }
+            empty[0] = true;
+        });
+        if (failure[0] != null) {
+            onCutOff.accept(failure[0]); // the rest is lost: the body must not look complete
+        }
+        return empty[0];
+    }
+
+    /** Whether the buffer holds nothing (or there is none). */
+    private boolean bufferEmpty() {
+        return buffer == null || buffer.isEmpty();
+    }
+
+    /**
+     * Drops what is buffered and deletes its file: the request ended, however. Idempotent; a
+     * write after it finds nothing buffered.
+     */
+    void release() {
+        // not under the monitor: the container's onComplete calls this, maybe while the
+        // transport thread holds the monitor and completes the request
+        if (buffer != null) {
+            stall.stop();
+            buffer.close();
+        }
+    }
+
+    /** isReady(), noting a false answer: the container will call onWritePossible; until then the client is watched. */
+    private boolean isReady() {
+        if (out.isReady()) {
+            return true;
+        }
+        if (stall != null) {
+            stall.blocked();
+        }
+        return false;
     }
 
     /**
@@ -114,9 +259,9 @@ final class ResponseRelay implements WriteListener {
      * container is still writing, which sends it anyway, or the response already ended.
      */
     synchronized void readComplete() throws ClientGoneException {
-        if (unflushed && pending == null && !finishing) {
+        if (unflushed && pending == null && !finishing && bufferEmpty()) {
             use(() -> {
-                if (out.isReady()) {
+                if (isReady()) {
                     out.flush();
                     unflushed = false;
                 }
@@ -130,21 +275,30 @@ final class ResponseRelay implements WriteListener {
             sendHead(parser.finish()); // throws: STDOUT ended inside or before the header block
         }
         finishing = true;
-        if (ready()) {
+        if (bufferEmpty() && ready()) {
             written.run();
         }
     }
 
     @Override
     public synchronized void onWritePossible() {
+        if (stall != null) {
+            stall.progress();
+        }
         try {
+            if (!drainBuffer()) {
+                return;
+            }
             if (pending != null) {
                 ByteBuffer rest = pending;
                 pending = null;
-                if (!drain(rest)) {
+                if (!take(rest)) {
                     return;
                 }
-                exchange.demand(); // the transport reads on and flushes after its read
+                demand.run(); // the transport reads on and flushes after its read
+                if (!bufferEmpty()) {
+                    return;
+                }
             } else if (!finishing) {
                 readComplete(); // what the container kept back while it was busy
             }
@@ -169,12 +323,12 @@ final class ResponseRelay implements WriteListener {
         headSent = true;
     }
 
-    /** Writes while the container is ready; keeps the rest as pending. @return all written */
+    /** Writes while the container is ready. @return all written */
     private boolean drain(ByteBuffer content) throws ClientGoneException {
         boolean[] all = new boolean[1];
         use(() -> {
             while (content.hasRemaining()) {
-                if (!out.isReady()) {
+                if (!isReady()) {
                     return; // the container holds the array until onWritePossible
                 }
                 int length = Math.min(content.remaining(), CHUNK);
@@ -187,15 +341,12 @@ final class ResponseRelay implements WriteListener {
             }
             all[0] = true;
         });
-        if (!all[0]) {
-            pending = content;
-        }
         return all[0];
     }
 
     private boolean ready() throws ClientGoneException {
         boolean[] ready = new boolean[1];
-        use(() -> ready[0] = out.isReady());
+        use(() -> ready[0] = isReady());
         return ready[0];
     }
 

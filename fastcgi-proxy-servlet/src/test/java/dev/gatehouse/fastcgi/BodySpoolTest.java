@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -91,7 +93,9 @@ class BodySpoolTest {
                     if (!error.compareAndSet(null, e)) {
                         throw new AssertionError("told twice: " + e);
                     }
-                });
+                },
+                SpoolBudget.unlimited().account(),
+                Duration.ofMinutes(1));
     }
 
     private List<Path> files() {

@@ -43,6 +43,33 @@ class FastCgiConfigTest {
         assertEquals(true, c.requestBuffering());
         assertEquals(67108864L, c.maxSpoolBytes());
         assertEquals(65536, c.maxHeaderBytes());
+        assertEquals(true, c.responseBuffering());
+        assertEquals(67108864L, c.maxResponseBufferBytes());
+        assertEquals(Duration.ofSeconds(60), c.sendTimeout());
+        assertEquals(Duration.ofSeconds(60), c.clientBodyTimeout());
+        assertEquals(67108864L, c.spoolMemoryBytes());
+        assertEquals(1073741824L, c.spoolDiskBytes());
+        assertEquals(256, c.maxSpooling());
+    }
+
+    @Test
+    void bufferingAndBudgetParameters() {
+        FastCgiConfig c = parse(Map.of(
+                "responseBuffering", "false",
+                "maxResponseBufferBytes", "1048576",
+                "sendTimeout", "5s",
+                "clientBodyTimeout", "10s",
+                "spoolMemoryBytes", "1024",
+                "spoolDiskBytes", "0",
+                "maxSpooling", "3"));
+        assertEquals(false, c.responseBuffering());
+        assertEquals(1048576L, c.maxResponseBufferBytes());
+        assertEquals(Duration.ofSeconds(5), c.sendTimeout());
+        assertEquals(Duration.ofSeconds(10), c.clientBodyTimeout());
+        assertEquals(1024L, c.spoolMemoryBytes());
+        assertEquals(0L, c.spoolDiskBytes());
+        assertEquals(3, c.maxSpooling());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("maxSpooling", "0")));
     }
 
     @Test

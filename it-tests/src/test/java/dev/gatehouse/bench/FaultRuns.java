@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Fault runs: what the servlets do when their peers misbehave (a php-fpm killed or frozen, a
  * CGI script that leaves an orphan, hundreds of CGI scripts that hang at once, clients that send
- * slowly, a long mixed load), each scenario
+ * slowly, hostile uploaders and non-readers against a small php-fpm pool, a long mixed load),
+ * each scenario
  * on Jetty 12 and on Tomcat 11, with what happened and what was left behind printed, and a
  * PASS/FAIL line for each check. The exit status is 1 if any check failed.
  *
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
  */
 public final class FaultRuns {
 
-    static final List<String> SCENARIOS = List.of("kill9", "sigstop", "doublefork", "hung", "slowclients", "soak");
+    static final List<String> SCENARIOS =
+            List.of("kill9", "sigstop", "doublefork", "hung", "slowclients", "hostile", "soak");
 
     static final List<Setting> SETTINGS = List.of(
             new Setting("scenarios", String.join(",", SCENARIOS), "which scenarios to run"),
@@ -45,9 +47,15 @@ public final class FaultRuns {
             new Setting("slowClients", "200", "slowclients: clients dripping a body, half CGI, half PHP"),
             new Setting("bodyBytes", "100", "slowclients: their Content-Length"),
             new Setting("slow", "60s", "slowclients: how long they drip"),
-            new Setting("normalConnections", "4", "slowclients: other clients, CGI and PHP in turn"),
-            new Setting("sampleEvery", "10s", "slowclients: thread count printed this often"),
+            new Setting("normalConnections", "4", "slowclients: other clients, CGI and PHP in turn; hostile: PHP"),
+            new Setting("sampleEvery", "10s", "slowclients, hostile: figures printed this often"),
             new Setting("threadTolerance", "16", "slowclients: threads allowed above the start"),
+            new Setting("hostileChildren", "8", "hostile: php-fpm workers"),
+            new Setting("uploaders", "64", "hostile: clients dripping a 100000-byte POST body, 1 byte every 2 s"),
+            new Setting("nonReaders", "64", "hostile: clients that GET a large PHP response and never read"),
+            new Setting("bigBytes", "8388608", "hostile: the size of that response"),
+            new Setting("hostile", "60s", "hostile: how long the hostile clients stay"),
+            new Setting("hostileBuffering", "true", "hostile: the proxy's requestBuffering and responseBuffering"),
             new Setting("soak", "10m", "soak: sampled duration"),
             new Setting("soakWarmup", "30s", "soak: load before sampling"),
             new Setting("soakSample", "5s", "soak: sampling period"),
@@ -149,6 +157,7 @@ public final class FaultRuns {
                 case "doublefork" -> DoubleForkFault.run(run);
                 case "hung" -> HungFault.run(run);
                 case "slowclients" -> SlowClientsFault.run(run);
+                case "hostile" -> HostileClientsFault.run(run);
                 case "soak" -> SoakFault.run(run, kinds);
                 default -> throw new IllegalArgumentException(scenario);
             }

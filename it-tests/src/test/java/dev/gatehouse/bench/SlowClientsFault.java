@@ -184,7 +184,7 @@ final class SlowClientsFault {
     }
 
     /** Opens a connection and sends a POST head; the body follows one byte at a time. */
-    private static Socket slowClient(URI uri, int bodyBytes) throws IOException {
+    static Socket slowClient(URI uri, int bodyBytes) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
         OutputStream out = s.getOutputStream();
@@ -197,7 +197,7 @@ final class SlowClientsFault {
     }
 
     /** One byte more on each connection still open; a connection the server closed is counted once. */
-    private static void drip(List<Socket> sockets, AtomicInteger cut, java.util.Map<Socket, String> early, long start) {
+    static void drip(List<Socket> sockets, AtomicInteger cut, java.util.Map<Socket, String> early, long start) {
         for (Socket s : sockets) {
             if (s.isClosed()) {
                 continue;
@@ -260,7 +260,7 @@ final class SlowClientsFault {
         return b.toString();
     }
 
-    private static void closeAll(List<Socket> sockets) {
+    static void closeAll(List<Socket> sockets) {
         for (Socket s : sockets) {
             try {
                 s.close();

@@ -80,6 +80,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /one/*     maxConcurrent=1, maxQueued=0     /auth/*    passAuthorization=true
  * /two/*     maxConcurrent=2, maxQueued=0     /nobuf/*   requestBuffering=false
  * /nobuf-spool/*  requestBuffering=false, maxSpoolBytes=65536
+ * /budget/*  spoolDiskBytes=4 MiB, clientBodyTimeout=8s, maxSpoolBytes=32 MiB
+ * /single/*  maxSpooling=1
  * </pre>
  *
  * Every servlet also sets {@code RUN_DIR} (init-param environment), a directory where scripts
@@ -93,6 +95,9 @@ abstract class CgiBehaviourContract {
     private static final List<String> PASS_ENV = List.of("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE");
     /** Variables /bin/sh sets for itself, not the gateway. */
     private static final Set<String> SHELL_OWN = Set.of("PWD", "OLDPWD", "SHLVL", "_");
+
+    /** The disk budget of the {@code budget} servlet: room for four 1 MiB spools. */
+    private static final int BUDGET_DISK = 4 << 20;
 
     private final Instant started = Instant.now();
     private final AtomicInteger ids = new AtomicInteger();
@@ -146,6 +151,11 @@ abstract class CgiBehaviourContract {
                         cgi("nobuf-spool", "/nobuf-spool/*")
                                 .param("requestBuffering", "false")
                                 .param("maxSpoolBytes", "65536"),
+                        cgi("budget", "/budget/*")
+                                .param("maxSpoolBytes", Integer.toString(32 << 20))
+                                .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
+                                .param("clientBodyTimeout", "8s"),
+                        cgi("single", "/single/*").param("maxSpooling", "1"),
                         ServletSpec.instance("tempdir", tempDirProbe, "/tempdir")));
         try {
             assertEquals(200, send(get("tempdir"), BodyHandlers.ofString()).statusCode());
@@ -711,6 +721,99 @@ abstract class CgiBehaviourContract {
         awaitNoSpoolFile();
     }
 
+    /**
+     * Issue 10, item 2: twelve chunked uploads (of up to 32 MiB) that send 1 MiB and stall,
+     * against a disk budget of 4 MiB. The files never hold more than the budget, the uploads
+     * beyond it are refused (503 with Retry-After, or the connection closed while they still
+     * send), and once the ones admitted have been silent for {@code clientBodyTimeout} (8 s) they
+     * get 408 and their files are gone.
+     */
+    @Test
+    void unfinishedChunkedUploadsAreBoundedByTheSpoolBudgetAndTimeOut() throws Exception {
+        byte[] chunk = random(64 << 10, 23);
+        byte[] chunkHead = (Integer.toHexString(chunk.length) + "\r\n").getBytes(ISO_8859_1);
+        byte[] crlf = "\r\n".getBytes(ISO_8859_1);
+        List<RawHttp> clients = new ArrayList<>();
+        List<RawHttp> spooling = new ArrayList<>();
+        int refused = 0;
+        int with503 = 0;
+        try {
+            for (int i = 0; i < 12; i++) {
+                RawHttp raw = RawHttp.connect(container.base(), READ);
+                clients.add(raw);
+                try {
+                    raw.write(("POST " + CONTEXT + "/budget/body-digest.py HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                            .getBytes(ISO_8859_1));
+                    for (int c = 0; c < 16; c++) {
+                        raw.write(chunkHead);
+                        raw.write(chunk);
+                        raw.write(crlf);
+                    }
+                } catch (IOException e) {
+                    // refused while still sending: the server answered and closed
+                }
+                long bytes = spoolBytes();
+                assertTrue(bytes <= BUDGET_DISK, "spool files hold " + bytes + " bytes, more than the budget");
+            }
+            for (RawHttp raw : clients) {
+                raw.readTimeout(Duration.ofSeconds(1)); // at most five wait it out: well within 8 s
+                try {
+                    RawHttp.Head head = raw.readHead();
+                    assertEquals(503, head.status(), head.statusLine());
+                    assertNotNull(head.header("Retry-After"));
+                    refused++;
+                    with503++;
+                } catch (java.net.SocketTimeoutException e) {
+                    spooling.add(raw); // admitted, still waiting for the rest of its body
+                } catch (IOException e) {
+                    refused++; // closed (or reset) after the refusal, before its answer could be read
+                }
+            }
+            assertTrue(
+                    spooling.size() <= 5 && refused >= 7 && with503 >= 1,
+                    "within a budget of four: " + spooling.size() + " spooling, " + refused + " refused (" + with503
+                            + " with a readable 503)");
+            for (RawHttp raw : spooling) {
+                raw.readTimeout(Duration.ofSeconds(20));
+                assertEquals(408, raw.readHead().status());
+            }
+        } finally {
+            for (RawHttp raw : clients) {
+                raw.close();
+            }
+        }
+        awaitNoSpoolFile();
+    }
+
+    /**
+     * {@code maxSpooling=1}: while one body is being buffered, another is refused with 503 and
+     * Retry-After at once, and no script runs for it; the first still gets its answer.
+     */
+    @Test
+    void bodiesBeyondMaxSpoolingAreRefusedWith503() throws Exception {
+        byte[] body = random(100_000, 31);
+        try (RawHttp first = RawHttp.connect(container.base(), READ)) {
+            first.write(rawHead("single/body-digest.py", body.length, "Expect: 100-continue"));
+            assertEquals(100, first.readHead().status());
+            first.write(java.util.Arrays.copyOf(body, 70_000));
+            Await.until(() -> spoolFiles().size() == 1, () -> "the first body is being spooled: " + spoolFiles());
+            try (RawHttp second = RawHttp.connect(container.base(), READ)) {
+                second.write(rawHead("single/body-digest.py", 10, null));
+                second.write(new byte[10]);
+                RawHttp.Head refused = second.readHead();
+                assertEquals(503, refused.status(), refused.statusLine());
+                assertNotNull(refused.header("Retry-After"));
+            }
+            first.write(java.util.Arrays.copyOfRange(body, 70_000, body.length));
+            RawHttp.Head head = first.readHead();
+            String text = new String(within(READ, () -> first.body(head).readAllBytes()), UTF_8);
+            assertEquals(200, head.status(), text);
+            assertTrue(text.contains("sha256=" + sha256(body)), text);
+        }
+        awaitNoSpoolFile();
+    }
+
     /** A client that hangs up in the middle of a buffered body leaves no temp file behind. */
     @Test
     void bodyOfAClientThatHangsUpWhileBufferedIsDeleted() throws Exception {
@@ -1221,6 +1324,19 @@ abstract class CgiBehaviourContract {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The bytes in the request-body spool files now. */
+    private long spoolBytes() {
+        long sum = 0;
+        for (Path file : spoolFiles()) {
+            try {
+                sum += Files.size(file);
+            } catch (IOException e) {
+                // deleted meanwhile
+            }
+        }
+        return sum;
     }
 
     private void awaitNoSpoolFile() throws InterruptedException {

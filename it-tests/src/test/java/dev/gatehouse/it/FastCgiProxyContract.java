@@ -116,6 +116,26 @@ abstract class FastCgiProxyContract {
             echo 'length=', $_SERVER['CONTENT_LENGTH'], ' sha1=', sha1(file_get_contents('php://input'));
             """;
 
+    /**
+     * Writes {@code blocks} (default {@link #BIG_BLOCKS}) blocks of 16 KiB, flushing each, and its
+     * progress to {@code progress-<id>} next to itself every 16 blocks.
+     */
+    private static final String BIG =
+            """
+            <?php
+            header('Content-Type: application/octet-stream');
+            $block = str_repeat('0123456789abcdef', 1024);
+            $progress = __DIR__ . '/progress-' . preg_replace('/[^0-9]/', '', $_GET['id']);
+            $blocks = isset($_GET['blocks']) ? (int) $_GET['blocks'] : %d;
+            for ($i = 1; $i <= $blocks; $i++) {
+                echo $block;
+                flush();
+                // write and rename: the test must never read a file cut short mid-write
+                if ($i %% 16 == 0) { file_put_contents("$progress.tmp", $i * 16384); rename("$progress.tmp", $progress); }
+            }
+            """
+                    .formatted(BIG_BLOCKS);
+
     private static final Map<String, String> SCRIPTS = Map.ofEntries(
             Map.entry("env.php", ENV),
             Map.entry("sub/env.php", ENV),
@@ -157,21 +177,9 @@ abstract class FastCgiProxyContract {
                     setcookie('c', '3');
                     echo 'created';
                     """),
-            Map.entry(
-                    "big.php",
-                    """
-                    <?php
-                    header('Content-Type: application/octet-stream');
-                    $block = str_repeat('0123456789abcdef', 1024);
-                    $progress = __DIR__ . '/progress-' . preg_replace('/[^0-9]/', '', $_GET['id']);
-                    for ($i = 1; $i <= %d; $i++) {
-                        echo $block;
-                        flush();
-                        // write and rename: the test must never read a file cut short mid-write
-                        if ($i %% 16 == 0) { file_put_contents("$progress.tmp", $i * 16384); rename("$progress.tmp", $progress); }
-                    }
-                    """
-                            .formatted(BIG_BLOCKS)),
+            Map.entry("big.php", BIG),
+            Map.entry("nobuf/big.php", BIG),
+            Map.entry("stall/big.php", BIG),
             Map.entry(
                     "sleep.php",
                     """
@@ -183,6 +191,8 @@ abstract class FastCgiProxyContract {
             Map.entry("noread.php", NO_READ),
             Map.entry("nobuf/noread.php", NO_READ),
             Map.entry("nobuf/rawsha.php", RAW_SHA),
+            Map.entry("budget/rawsha.php", RAW_SHA),
+            Map.entry("single/rawsha.php", RAW_SHA),
             Map.entry("early/noread.php", NO_READ),
             Map.entry("down/env.php", ENV),
             Map.entry(
@@ -211,6 +221,9 @@ abstract class FastCgiProxyContract {
     abstract ServletContainer.Kind kind();
 
     private static final int EARLY_MAX_SPOOL = 8 << 20;
+
+    /** The disk budget of the {@code budget} route: room for four 1 MiB spools (less 64 KiB in memory each). */
+    private static final int BUDGET_DISK = 4 << 20;
 
     private final Map<Pool, ServletContainer> main = new EnumMap<>(Pool.class);
     private EarlyAnswerBackend early;
@@ -249,7 +262,14 @@ abstract class FastCgiProxyContract {
                                             .param("requestBuffering", "false"),
                                     proxy("nobuf", "/nobuf/*", backend, 2)
                                             .param("maxSpoolBytes", "1048576")
-                                            .param("requestBuffering", "false"),
+                                            .param("requestBuffering", "false")
+                                            .param("responseBuffering", "false"),
+                                    proxy("stall", "/stall/*", backend, 2).param("sendTimeout", "2s"),
+                                    proxy("budget", "/budget/*", backend, 2)
+                                            .param("maxSpoolBytes", Integer.toString(32 << 20))
+                                            .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
+                                            .param("clientBodyTimeout", "8s"),
+                                    proxy("single", "/single/*", backend, 2).param("maxSpooling", "1"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
@@ -646,6 +666,115 @@ abstract class FastCgiProxyContract {
         assertEquals(200, get(container.uri("sleep.php?ms=1")).statusCode());
     }
 
+    /**
+     * Issue 10, item 2: twelve chunked uploads (of up to 32 MiB) that send 1 MiB and stall,
+     * against a disk budget of 4 MiB. The files never hold more than the budget, the uploads
+     * beyond it are refused (503 with Retry-After, or the connection closed while they still
+     * send) instead of each keeping a file, and once the ones admitted have been silent for
+     * {@code clientBodyTimeout} (8 s) they get 408 and their files are gone.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void unfinishedChunkedUploadsAreBoundedByTheSpoolBudgetAndTimeOut(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        byte[] chunk = random(64 << 10, 23);
+        byte[] chunkHead = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<RawHttp> clients = new ArrayList<>();
+        int refused = 0;
+        int with503 = 0;
+        List<RawHttp> spooling = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                RawHttp client = RawHttp.connect(container.base(), LIMIT);
+                clients.add(client);
+                try {
+                    client.write(("POST " + CTX + "/budget/rawsha.php HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (int c = 0; c < 16; c++) {
+                        client.write(chunkHead);
+                        client.write(chunk);
+                        client.write(crlf);
+                    }
+                } catch (IOException e) {
+                    // refused while still sending: the server answered and closed
+                }
+                long bytes = spooledBytes(container);
+                assertTrue(bytes <= BUDGET_DISK, "spool files hold " + bytes + " bytes, more than the budget");
+            }
+            for (RawHttp client : clients) {
+                client.readTimeout(Duration.ofSeconds(1)); // at most five wait it out: well within 8 s
+                try {
+                    RawHttp.Head head = client.readHead();
+                    assertEquals(503, head.status(), head.statusLine());
+                    assertNotNull(head.header("Retry-After"));
+                    refused++;
+                    with503++;
+                } catch (java.net.SocketTimeoutException e) {
+                    spooling.add(client); // admitted, still waiting for the rest of its body
+                } catch (IOException e) {
+                    refused++; // closed (or reset) after the refusal, before its answer could be read
+                }
+            }
+            assertTrue(
+                    spooling.size() <= 5 && refused >= 7 && with503 >= 1,
+                    "within a budget of four: " + spooling.size() + " spooling, " + refused + " refused (" + with503
+                            + " with a readable 503)");
+            for (RawHttp client : spooling) {
+                client.readTimeout(Duration.ofSeconds(20));
+                assertEquals(408, client.readHead().status());
+            }
+        } finally {
+            for (RawHttp client : clients) {
+                client.close();
+            }
+        }
+        String[] files = {""};
+        Await.until(
+                () -> (files[0] = spooled(container)).isEmpty(),
+                () -> "spool files left after the idle uploads timed out: " + files[0]);
+    }
+
+    /**
+     * {@code maxSpooling=1}: while one client's body is being buffered, another body is refused
+     * with 503 and Retry-After at once; once the first is whole, the next is buffered again.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void bodiesBeyondMaxSpoolingAreRefusedWith503(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        byte[] body = random(100_000, 29);
+        try (RawHttp first = RawHttp.connect(container.base(), LIMIT)) {
+            first.write(postHead("single/rawsha.php", body.length).getBytes(StandardCharsets.ISO_8859_1));
+            first.write(Arrays.copyOf(body, 70_000));
+            // past the 64 KiB kept in memory: a file shows that the first is spooling
+            String[] files = {""};
+            Await.until(() -> !(files[0] = spooled(container)).isEmpty(), () -> "the first body is being spooled");
+            RawHttp.Head refused;
+            try (RawHttp second = RawHttp.connect(container.base(), LIMIT)) {
+                second.write(postHead("single/rawsha.php", 10).getBytes(StandardCharsets.ISO_8859_1));
+                second.write(Arrays.copyOf(body, 10));
+                refused = second.readHead();
+            }
+            assertEquals(503, refused.status(), refused.statusLine());
+            assertNotNull(refused.header("Retry-After"));
+            first.write(Arrays.copyOfRange(body, 70_000, body.length));
+            RawHttp.Head head = first.readHead();
+            assertEquals(200, head.status());
+            assertEquals(
+                    "length=100000 sha1=" + sha1(body),
+                    new String(first.body(head).readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        HttpResponse<String> after = http.send(
+                HttpRequest.newBuilder(container.uri("single/rawsha.php"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .timeout(LIMIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, after.statusCode(), "the slot is free again: " + after.body());
+    }
+
     /** A Content-Length beyond maxSpoolBytes (1 MiB) is refused before a byte of the body is read. */
     @ParameterizedTest
     @EnumSource(Pool.class)
@@ -695,15 +824,20 @@ abstract class FastCgiProxyContract {
         assertEquals("busy=0", awaitStats(container, "nobuf", "busy=0"));
     }
 
+    /**
+     * With {@code responseBuffering=false} a slow client pauses the transport: the script stalls
+     * instead of running ahead into the proxy's memory or disk, and the body arrives whole.
+     */
     @ParameterizedTest
     @EnumSource(Pool.class)
-    void bigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
+    void withoutResponseBufferingABigDownloadStreamsWithBackpressure(Pool pool) throws Exception {
         String id = Long.toString(System.nanoTime());
-        Path progress = fpm.documentRoot().resolve("progress-" + id);
+        Path progress = fpm.documentRoot().resolve("nobuf/progress-" + id);
         MessageDigest sha = MessageDigest.getInstance("SHA-1");
         try (RawHttp client = RawHttp.connect(main.get(pool).base(), LIMIT)) {
-            client.write(("GET /ctx/big.php?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            client.write(
+                    ("GET /ctx/nobuf/big.php?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             RawHttp.Head head = client.readHead();
             assertEquals(200, head.status());
             InputStream body = client.body(head);
@@ -723,6 +857,97 @@ abstract class FastCgiProxyContract {
             expected.update(block);
         }
         assertEquals(HexFormat.of().formatHex(expected.digest()), HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /**
+     * Clients that never read a 32 MiB response hold no php-fpm worker (issue 10, item 1): six of
+     * them against a pool of four, and each script still runs to its end, at php-fpm's speed,
+     * while the proxy absorbs the responses into files; another client's request is answered at
+     * once (with backpressure only it would wait for a worker, and time out). The files go when
+     * the clients do.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void clientsThatDoNotReadHoldNoWorkerWhileTheirResponsesAreBuffered(Pool pool) throws Exception {
+        ServletContainer container = four.get(pool);
+        long total = 2048L * 16384;
+        List<RawHttp> stalled = new ArrayList<>();
+        List<Path> progress = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                String id = System.nanoTime() + "" + i;
+                progress.add(fpm4.documentRoot().resolve("progress-" + id));
+                RawHttp client = RawHttp.connect(container.base(), LIMIT);
+                stalled.add(client);
+                client.write(("GET /ctx/big.php?blocks=2048&id=" + id
+                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            // every worker has started one of them before the other client asks
+            Await.until(
+                    () -> progress.stream().filter(Files::exists).count() >= 4,
+                    () -> "four of the scripts started: "
+                            + progress.stream().filter(Files::exists).count());
+            HttpResponse<String> other = http.send(
+                    HttpRequest.newBuilder(container.uri("sleep.php?ms=1"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, other.statusCode());
+            assertEquals("slept", other.body());
+            for (Path p : progress) {
+                Await.until(
+                        Duration.ofSeconds(30),
+                        () -> Long.toString(total).equals(readQuietly(p)),
+                        () -> "the script behind a client that does not read ran to its end: " + readQuietly(p));
+            }
+            assertEquals("busy=0", awaitStats(container, "php", "busy=0"));
+            String[] files = {""};
+            Await.until(
+                    () -> (files[0] = spooled(container)).contains(SpoolFilesServlet.RESPONSE_PREFIX),
+                    () -> "responses buffered to files, found: " + files[0]);
+        } finally {
+            for (RawHttp client : stalled) {
+                client.close();
+            }
+        }
+        String[] files = {""};
+        Await.until(
+                () -> (files[0] = spooled(container)).isEmpty(),
+                () -> "response buffers left after their clients left: " + files[0]);
+    }
+
+    /**
+     * A client that takes nothing of a buffered response for {@code sendTimeout} (2 s) has its
+     * connection aborted and its buffer deleted (nginx's {@code send_timeout}): when it reads at
+     * last it finds the body cut short, never a response that looks complete.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void aClientThatTakesNothingForTheSendTimeoutIsCutOffAndItsBufferDeleted(Pool pool) throws Exception {
+        ServletContainer container = main.get(pool);
+        long total = 2048L * 16384;
+        try (RawHttp client = RawHttp.connect(container.base(), LIMIT)) {
+            // kept alive, so the body is chunked: a cut one is told from a whole one by its end
+            client.write(("GET /ctx/stall/big.php?blocks=2048&id=" + System.nanoTime()
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String[] files = {""};
+            Await.until(
+                    () -> (files[0] = spooled(container)).contains(SpoolFilesServlet.RESPONSE_PREFIX),
+                    () -> "the response is buffered to a file, found: " + files[0]);
+            Await.until(
+                    () -> (files[0] = spooled(container)).isEmpty(),
+                    () -> "the buffer of a client silent past sendTimeout is deleted, found: " + files[0]);
+            assertEquals("busy=0", awaitStats(container, "stall", "busy=0"));
+            // an aborted body ends early (EOFException) or by a reset: never as a complete one
+            assertThrows(IOException.class, () -> {
+                RawHttp.Head head = client.readHead();
+                assertEquals(200, head.status());
+                assertTrue(head.chunked(), "a kept-alive response of unknown length is chunked");
+                copy(client.body(head), MessageDigest.getInstance("SHA-1"), total + 1);
+            });
+        }
     }
 
     /**
@@ -1099,6 +1324,19 @@ abstract class FastCgiProxyContract {
         }
     }
 
+    /** The bytes of the spool and buffer files in the context's temp dir; -1 if unknown. */
+    private long spooledBytes(ServletContainer container) {
+        try {
+            HttpResponse<String> response = get(container.uri("__spooled?bytes"));
+            return Long.parseLong(response.body().strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Polls the stats servlet until its answer contains {@code wanted} (bounded); returns that part or all. */
     private String awaitStats(ServletContainer container, String servlet, String wanted) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -1111,6 +1349,15 @@ abstract class FastCgiProxyContract {
             Thread.sleep(50);
         }
         return stats;
+    }
+
+    /** A file's text, or what kept it from being read. */
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     private static long copy(InputStream in, MessageDigest sha, long limit) throws IOException {

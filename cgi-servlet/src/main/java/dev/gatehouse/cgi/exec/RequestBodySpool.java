@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi.exec;
 
+import dev.gatehouse.servlet.SpoolBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,9 @@ import java.util.Arrays;
  *
  * <p>Filled by {@link #write} calls, then {@link #finish}ed, then read by {@link #open}. Memory
  * grows with what has arrived (at most twice that, and never beyond {@code memoryBytes}), so a
- * client that announces a large body and sends little of it holds little.
+ * client that announces a large body and sends little of it holds little. Within a servlet's
+ * {@link SpoolBudget} every byte of memory or disk is reserved before it is used, and the file
+ * is made only past the memory part.
  */
 public final class RequestBodySpool implements AutoCloseable {
 
@@ -38,9 +41,22 @@ public final class RequestBodySpool implements AutoCloseable {
         }
     }
 
+    /**
+     * The servlet's spool budget cannot hold more of this body; the servlet layer answers 503.
+     * Nothing of the body is kept.
+     */
+    public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String bound) {
+            super("request body refused: " + bound + " is spent by the bodies being buffered");
+        }
+    }
+
     private final Path directory;
     private final long limit;
     private final int memoryBytes;
+    private final SpoolBudget.Account account;
 
     private byte[] memory = new byte[0];
     private Path file;
@@ -49,24 +65,41 @@ public final class RequestBodySpool implements AutoCloseable {
     private boolean finished;
     private boolean closed;
 
-    private RequestBodySpool(Path directory, long limit, int memoryBytes) {
+    private RequestBodySpool(Path directory, long limit, int memoryBytes, SpoolBudget.Account account) {
         if (limit < 0 || memoryBytes < 0) {
             throw new IllegalArgumentException("negative bound: limit " + limit + ", memory " + memoryBytes);
         }
         this.directory = directory;
         this.limit = limit;
         this.memoryBytes = memoryBytes;
+        this.account = account;
     }
 
-    /** An empty spool; nothing is allocated or created before the first {@link #write}. */
+    /** An empty spool bound by no budget; nothing is allocated or created before the first {@link #write}. */
     public static RequestBodySpool create(Path directory, long limit, int memoryBytes) {
-        return new RequestBodySpool(directory, limit, memoryBytes);
+        return create(directory, limit, memoryBytes, SpoolBudget.unlimited().account());
+    }
+
+    /**
+     * An empty spool whose memory and disk are reserved from {@code account} before they are
+     * used ({@link RefusedException} beyond it); the account is closed with the spool.
+     */
+    public static RequestBodySpool create(Path directory, long limit, int memoryBytes, SpoolBudget.Account account) {
+        return new RequestBodySpool(directory, limit, memoryBytes, account);
     }
 
     /** Reads {@code body} to its end (blocking) into a new spool; on failure nothing is left. */
     public static RequestBodySpool spool(InputStream body, Path directory, long limit, int memoryBytes)
             throws IOException {
-        RequestBodySpool spool = create(directory, limit, memoryBytes);
+        return spool(
+                body, directory, limit, memoryBytes, SpoolBudget.unlimited().account());
+    }
+
+    /** As {@link #spool(InputStream, Path, long, int)}, within {@code account}. */
+    public static RequestBodySpool spool(
+            InputStream body, Path directory, long limit, int memoryBytes, SpoolBudget.Account account)
+            throws IOException {
+        RequestBodySpool spool = create(directory, limit, memoryBytes, account);
         try {
             byte[] buf = new byte[65536];
             int n;
@@ -85,6 +118,7 @@ public final class RequestBodySpool implements AutoCloseable {
      * Appends bytes of the body.
      *
      * @throws TooLargeException when the body would exceed the limit; nothing more is kept
+     * @throws RefusedException when the servlet's spool budget cannot hold these bytes
      */
     public synchronized void write(byte[] b, int off, int len) throws IOException {
         if (finished) {
@@ -97,10 +131,16 @@ public final class RequestBodySpool implements AutoCloseable {
             int needed = (int) length + len;
             if (needed > memory.length) {
                 int grown = Math.max(needed, Math.min(memoryBytes, Math.max(FIRST_ALLOCATION, memory.length * 2)));
+                if (!account.reserveMemory(grown - memory.length)) {
+                    throw new RefusedException("spoolMemoryBytes");
+                }
                 memory = Arrays.copyOf(memory, grown);
             }
             System.arraycopy(b, off, memory, (int) length, len);
         } else {
+            if (!account.reserveDisk(out == null ? length + len : len)) {
+                throw new RefusedException("spoolDiskBytes");
+            }
             if (out == null) {
                 toFile();
             }
@@ -113,6 +153,7 @@ public final class RequestBodySpool implements AutoCloseable {
         file = Files.createTempFile(directory, "gatehouse-body-", ".tmp");
         out = Files.newOutputStream(file);
         out.write(memory, 0, (int) length);
+        account.releaseMemory(memory.length);
         memory = null;
     }
 
@@ -122,6 +163,7 @@ public final class RequestBodySpool implements AutoCloseable {
             return;
         }
         finished = true;
+        account.leave(); // whole: it no longer counts as spooling, but keeps its bytes
         if (out != null) {
             out.close();
         }
@@ -151,12 +193,13 @@ public final class RequestBodySpool implements AutoCloseable {
         return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory, 0, (int) length);
     }
 
-    /** Drops the body and deletes its file; idempotent. */
+    /** Drops the body, deletes its file and gives back its budget; idempotent. */
     @Override
     public synchronized void close() {
         finished = true;
         closed = true;
         memory = null;
+        account.close();
         if (out != null) {
             try {
                 out.close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.servlet.SpoolBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -183,6 +184,59 @@ class RequestBodySpoolTest {
         }
         assertEquals(List.of(), files());
         assertThrows(IOException.class, spool::open, "a closed spool cannot be read");
+    }
+
+    /**
+     * Within a servlet's budget: memory and disk are reserved before they are used, a write the
+     * budget cannot hold is refused, and closing gives everything back with the file.
+     */
+    @Test
+    void aSpentBudgetRefusesTheWriteAndCloseGivesEverythingBack() throws Exception {
+        SpoolBudget budget = new SpoolBudget(RequestBodySpool.MEMORY_BYTES, 100_000, 1);
+        SpoolBudget.Account account = budget.account();
+        assertTrue(account.enter());
+        byte[] body = body(200_000);
+        RequestBodySpool spool = RequestBodySpool.create(dir, 1_000_000, RequestBodySpool.MEMORY_BYTES, account);
+        spool.write(body, 0, 60_000);
+        assertTrue(budget.memoryUsed() >= 60_000, "memory reserved as it grows: " + budget);
+        spool.write(body, 60_000, 30_000);
+        assertEquals(1, files().size());
+        assertEquals(0, budget.memoryUsed(), "the memory went with the move to the file");
+        assertEquals(90_000, budget.diskUsed());
+        assertThrows(RequestBodySpool.RefusedException.class, () -> spool.write(body, 90_000, 20_000));
+        assertEquals(90_000, budget.diskUsed(), "a refused write reserves nothing");
+        spool.close();
+        assertEquals(List.of(), files());
+        assertEquals(0, budget.diskUsed());
+        assertEquals(0, budget.spooling());
+    }
+
+    /** A second spool finds the memory taken by the first: refused before it allocates. */
+    @Test
+    void memoryBeyondTheBudgetIsRefused() throws Exception {
+        SpoolBudget budget = new SpoolBudget(10_000, 0, 2);
+        try (RequestBodySpool first = RequestBodySpool.create(dir, 100_000, 10_000, budget.account());
+                RequestBodySpool second = RequestBodySpool.create(dir, 100_000, 10_000, budget.account())) {
+            first.write(new byte[9_000], 0, 9_000);
+            assertThrows(RequestBodySpool.RefusedException.class, () -> second.write(new byte[8_000], 0, 8_000));
+            assertEquals(0, second.length());
+        }
+        assertEquals(0, budget.memoryUsed());
+    }
+
+    /** A whole body gives back its spooling slot but keeps its bytes until closed. */
+    @Test
+    void finishLeavesTheSpoolingSlot() throws Exception {
+        SpoolBudget budget = new SpoolBudget(100_000, 0, 1);
+        SpoolBudget.Account account = budget.account();
+        assertTrue(account.enter());
+        try (RequestBodySpool spool = RequestBodySpool.create(dir, 100, 100, account)) {
+            spool.write(new byte[10], 0, 10);
+            spool.finish();
+            assertEquals(0, budget.spooling());
+            assertTrue(budget.memoryUsed() > 0);
+        }
+        assertEquals(0, budget.memoryUsed());
     }
 
     @Test

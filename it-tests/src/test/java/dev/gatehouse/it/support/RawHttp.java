@@ -43,7 +43,7 @@ public final class RawHttp implements AutoCloseable {
             return values;
         }
 
-        boolean chunked() {
+        public boolean chunked() {
             String te = header("Transfer-Encoding");
             return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
         }
@@ -103,6 +103,11 @@ public final class RawHttp implements AutoCloseable {
             byte[] body = head ? http.in.readAllBytes() : http.body(h).readAllBytes();
             return new Response(h, body);
         }
+    }
+
+    /** Every later read waits at most {@code readTimeout} (SocketTimeoutException, the stream still usable). */
+    public void readTimeout(Duration readTimeout) throws IOException {
+        socket.setSoTimeout((int) readTimeout.toMillis());
     }
 
     public int localPort() {

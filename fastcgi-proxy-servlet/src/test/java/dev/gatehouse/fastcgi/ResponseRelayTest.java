@@ -1,0 +1,261 @@
+package dev.gatehouse.fastcgi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.SpoolBudget;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The relay's flow control against a fake container: {@link FakeOut} is a ServletOutputStream
+ * whose {@code isReady()} the test toggles, standing for a client that reads or does not, and
+ * the test plays the container by calling {@code onWritePossible} when it makes it ready again.
+ */
+class ResponseRelayTest {
+
+    private static final byte[] HEAD = "Content-Type: text/plain\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path dir;
+
+    private final FakeOut out = new FakeOut();
+    private final AtomicInteger written = new AtomicInteger();
+    private final AtomicInteger demanded = new AtomicInteger();
+    private final AtomicInteger writeErrors = new AtomicInteger();
+    private final CountDownLatch stalled = new CountDownLatch(1);
+    private final SpoolBudget budget = new SpoolBudget(1 << 20, 1 << 20, 10);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    private ResponseRelay relay(ResponseBuffer buffer, Duration sendTimeout) {
+        ResponseRelay relay = new ResponseRelay(
+                65536,
+                response(),
+                out,
+                new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})),
+                written::incrementAndGet,
+                writeErrors::incrementAndGet,
+                buffer,
+                sendTimeout,
+                timer,
+                why -> stalled.countDown());
+        relay.bind(demanded::incrementAndGet);
+        out.setWriteListener(relay);
+        return relay;
+    }
+
+    private ResponseBuffer buffer(long max) {
+        return new ResponseBuffer(dir, 1024, max, budget.account(), () -> {});
+    }
+
+    /**
+     * A client that takes nothing: every record is taken (the transport never pauses, so the
+     * backend reaches END_REQUEST), past memory into a file; once the client reads, all of it
+     * arrives in order, the request is written, and the release deletes the file.
+     */
+    @Test
+    void aClientThatCannotKeepUpIsBufferedAndTheTransportReadsOn() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
+        byte[] body = bytes(500_000, 1);
+        out.ready = false;
+        assertTrue(relay.onStdout(ByteBuffer.wrap(HEAD)));
+        for (ByteBuffer record : records(body)) {
+            assertTrue(relay.onStdout(record), "buffered, never paused");
+        }
+        relay.finish();
+        assertEquals(0, written.get(), "not written before the client took it");
+        assertEquals(1, files());
+        assertEquals(0, demanded.get());
+        out.ready = true;
+        relay.onWritePossible();
+        assertArrayEquals(body, out.bytes.toByteArray());
+        assertEquals(1, written.get());
+        relay.release();
+        assertEquals(0, files());
+        assertEquals(0, budget.diskUsed());
+        assertEquals(0, budget.memoryUsed());
+    }
+
+    /** A client that reads promptly gets each piece as it comes, flushed after each read: nothing is buffered. */
+    @Test
+    void aReadingClientGetsStreamedOutputAtOnce() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        assertTrue(relay.onStdout(ByteBuffer.wrap("first\n".getBytes(StandardCharsets.US_ASCII))));
+        relay.readComplete();
+        assertEquals("first\n", out.bytes.toString(StandardCharsets.US_ASCII));
+        assertEquals(1, out.flushes);
+        assertEquals(0, budget.memoryUsed(), "no buffer memory taken for a client that keeps up");
+    }
+
+    /** At the buffer's bound the relay falls back to backpressure: paused, then resumed once written. */
+    @Test
+    void beyondTheBoundTheTransportIsPausedAndResumed() throws Exception {
+        ResponseRelay relay = relay(buffer(100_000), Duration.ofMinutes(1));
+        byte[] body = bytes(300_000, 2);
+        out.ready = false;
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        boolean paused = false;
+        int offered = 0;
+        for (ByteBuffer record : records(body)) {
+            offered += record.remaining();
+            if (!relay.onStdout(record)) {
+                paused = true;
+                break;
+            }
+        }
+        assertTrue(paused, "paused at the bound");
+        out.ready = true;
+        relay.onWritePossible();
+        assertEquals(1, demanded.get(), "resumed once the client took the rest");
+        assertArrayEquals(java.util.Arrays.copyOf(body, offered), out.bytes.toByteArray());
+    }
+
+    /** Without a buffer ({@code responseBuffering=false}) the first record the client cannot take pauses. */
+    @Test
+    void withoutABufferAClientThatCannotKeepUpPausesTheTransport() throws Exception {
+        ResponseRelay relay = relay(null, null);
+        out.ready = false;
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        assertFalse(relay.onStdout(ByteBuffer.wrap(bytes(1000, 3))));
+        out.ready = true;
+        relay.onWritePossible();
+        assertEquals(1, demanded.get());
+        assertEquals(0, files());
+    }
+
+    /** A client that takes nothing for sendTimeout is reported; the release deletes its buffer. */
+    @Test
+    void aStalledClientIsReportedAfterTheSendTimeout() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMillis(200));
+        out.ready = false;
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        for (ByteBuffer record : records(bytes(200_000, 4))) {
+            relay.onStdout(record);
+        }
+        assertEquals(1, files());
+        assertTrue(stalled.await(10, TimeUnit.SECONDS), "stall reported");
+        relay.release();
+        assertEquals(0, files());
+        assertEquals(0, budget.diskUsed());
+    }
+
+    /** The request ends while the response is buffered (client gone): the file goes, late records take nothing. */
+    @Test
+    void releaseWhileBufferedDeletesTheFile() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
+        out.ready = false;
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        for (ByteBuffer record : records(bytes(200_000, 5))) {
+            relay.onStdout(record);
+        }
+        relay.release();
+        assertEquals(0, files());
+        relay.onStdout(ByteBuffer.wrap(bytes(100_000, 6))); // a late record, before the abort lands
+        assertEquals(0, files());
+        assertEquals(0, budget.memoryUsed());
+        assertEquals(0, budget.diskUsed());
+    }
+
+    private long files() throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.count();
+        }
+    }
+
+    private static ByteBuffer[] records(byte[] body) {
+        int n = (body.length + 65534) / 65535;
+        ByteBuffer[] records = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            int from = i * 65535;
+            records[i] = ByteBuffer.wrap(body, from, Math.min(65535, body.length - from))
+                    .slice()
+                    .asReadOnlyBuffer();
+        }
+        return records;
+    }
+
+    private static byte[] bytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** A response that accepts the head and remembers nothing. */
+    private static HttpServletResponse response() {
+        return (HttpServletResponse) Proxy.newProxyInstance(
+                ResponseRelayTest.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (p, m, a) -> {
+                    Class<?> type = m.getReturnType();
+                    if (type == boolean.class) {
+                        return false;
+                    }
+                    if (type == int.class) {
+                        return 0;
+                    }
+                    if (type == long.class) {
+                        return 0L;
+                    }
+                    return null;
+                });
+    }
+
+    /** A ServletOutputStream whose isReady() the test sets: false stands for a client that does not read. */
+    static final class FakeOut extends ServletOutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        volatile boolean ready = true;
+        int flushes;
+        WriteListener listener;
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener writeListener) {
+            listener = writeListener;
+        }
+
+        @Override
+        public void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    }
+}
