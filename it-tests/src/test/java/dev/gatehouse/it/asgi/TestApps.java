@@ -118,6 +118,22 @@ public final class TestApps {
                 .thenCompose(v -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
     });
 
+    /**
+     * {@link #NAIVE_SINK} begun from a thread of the application's own after {@code handle}
+     * returned (a timer here): its receives find the exchange idle and are done on that thread.
+     */
+    public static final AsgiApplication NAIVE_SINK_LATER = http((scope, receive, send) -> later().thenCompose(v -> {
+        CRC32C crc = new CRC32C();
+        long[] total = {0};
+        return consume(receive, crc, total)
+                .thenCompose(w -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
+    }));
+
+    private static CompletableFuture<Void> later() {
+        return CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
     private static CompletionStage<Void> consume(Receive receive, CRC32C crc, long[] total) {
         return receive.receive().thenCompose(event -> {
             HttpRequest chunk = (HttpRequest) event;
@@ -129,14 +145,15 @@ public final class TestApps {
 
     /**
      * {@link #SOURCE} written the naive recursive way: each send composed on the previous one's
-     * stage by a method that calls itself, {@code ?t=N} bytes in 64 KiB chunks.
+     * stage by a method that calls itself, {@code ?t=N} bytes in 64 KiB chunks, begun from a
+     * thread of the application's own (a timer), as a producer fed by other work is.
      */
     public static final AsgiApplication NAIVE_SOURCE = http((scope, receive, send) -> {
         long size = Long.parseLong(Probe.token(scope.queryString()));
-        return send.send(new HttpResponseStart(
+        return later().thenCompose(u -> send.send(new HttpResponseStart(
                         200,
                         Header.list("content-type", "application/octet-stream", "content-length", Long.toString(size))))
-                .thenCompose(v -> produce(send, 0, size));
+                .thenCompose(v -> produce(send, 0, size)));
     });
 
     private static CompletionStage<Void> produce(Send send, long sent, long size) {
