@@ -343,6 +343,9 @@ public final class ManagedBackend implements AutoCloseable {
      * only delays the JVM's exit by what the stop takes anyway.
      */
     private void awaitClose() {
+        if (closeDone.getCount() == 0) {
+            return; // the common case, and the hook's after destroy(): touch nothing more
+        }
         long bound = config.startTimeout().toMillis() + config.stopTimeout().toMillis() + 5000;
         try {
             if (!closeDone.await(bound, TimeUnit.MILLISECONDS)) {
