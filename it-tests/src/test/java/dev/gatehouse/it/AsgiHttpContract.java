@@ -295,12 +295,15 @@ abstract class AsgiHttpContract {
      * Issue 13 item 5: an application that consumes the body by recursive {@code thenCompose}
      * (no loop helper) survives a 1 GiB upload, streamed from the client as it is generated.
      * Before the bridge bounded the nesting of stages that complete at once, it died of
-     * StackOverflowError and the client saw a broken connection. Begun inside {@code handle}, and
-     * from a thread of the application's own after it returned.
+     * StackOverflowError on Jetty and the client saw a broken connection.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"naive-sink", "naive-sink-later"})
-    void naiveRecursiveConsumerOfOneGibibyte(String path) throws Exception {
+    @Test
+    void naiveRecursiveConsumerOfOneGibibyte() throws Exception {
+        uploadOneGibibyte("naive-sink");
+    }
+
+    /** POSTs 1 GiB of {@link Patterns#chunk} to {@code path}; the answer must be its size and CRC. */
+    void uploadOneGibibyte(String path) throws Exception {
         try (Socket socket =
                 new Socket(container.base().getHost(), container.base().getPort())) {
             socket.setSoTimeout((int) WAIT.toMillis());
