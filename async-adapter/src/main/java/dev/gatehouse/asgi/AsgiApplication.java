@@ -10,6 +10,12 @@ import java.util.concurrent.CompletionStage;
  * application is done with the scope; completing it exceptionally, or throwing from {@code handle},
  * is an application failure (the server answers 500 if nothing has been sent, or aborts the
  * connection otherwise). See the package documentation for the rules of each protocol.
+ *
+ * <p>Loops over events (reading a body, streaming a response, a WebSocket's messages) are best
+ * written with {@link Loops#repeat}: {@code receive} and {@code send} stages are mostly complete
+ * when returned, and a loop by recursive {@code thenCompose} on them nests a stack frame per event.
+ * {@code AsgiServlet} bounds that nesting, so a recursive loop does not overflow the stack with it
+ * even for a body of gigabytes, but at the price of a thread hop every few dozen events.
  */
 @FunctionalInterface
 public interface AsgiApplication {

@@ -15,6 +15,10 @@ public interface Send {
      * <p>The stage fails with {@link AsgiProtocolException} if the event breaks the protocol's order
      * (checked before anything is written; the exchange's state is unchanged), and with {@link
      * ClientDisconnectedException} if the client is gone.
+     *
+     * <p>Most stages are complete when they are returned (the container took the bytes), so a
+     * producer that sends its next chunk by recursion on the previous stage nests a frame per
+     * event, as a recursive receive loop does: use {@link Loops#repeat} (see {@link Receive#receive}).
      */
     CompletionStage<Void> send(SendEvent event);
 }

@@ -67,6 +67,9 @@ abstract class AsgiHttpContract {
                         asgi("echo", TestApps.ECHO, "/echo"),
                         asgi("sink", TestApps.SINK, "/sink"),
                         asgi("source", TestApps.SOURCE, "/source"),
+                        asgi("naive-sink", TestApps.NAIVE_SINK, "/naive-sink"),
+                        asgi("naive-sink-later", TestApps.NAIVE_SINK_LATER, "/naive-sink-later"),
+                        asgi("naive-source", TestApps.NAIVE_SOURCE, "/naive-source"),
                         asgi("flood", TestApps.FLOOD, "/flood"),
                         asgi("stream", TestApps.GATED_STREAM, "/stream"),
                         asgi("events", TestApps.EVENTS, "/events"),
@@ -286,6 +289,55 @@ abstract class AsgiHttpContract {
             assertEquals(Patterns.crcOf(GIB), crc.getValue());
         }
         assertTrue(Probe.counter(t + ".inflight.max").get() <= 65536);
+    }
+
+    /**
+     * Issue 13 item 5: an application that consumes the body by recursive {@code thenCompose}
+     * (no loop helper) survives a 1 GiB upload, streamed from the client as it is generated.
+     * Before the bridge bounded the nesting of stages that complete at once, it died of
+     * StackOverflowError on Jetty and the client saw a broken connection.
+     */
+    @Test
+    void naiveRecursiveConsumerOfOneGibibyte() throws Exception {
+        uploadOneGibibyte("naive-sink");
+    }
+
+    /** POSTs 1 GiB of {@link Patterns#chunk} to {@code path}; the answer must be its size and CRC. */
+    void uploadOneGibibyte(String path) throws Exception {
+        try (Socket socket =
+                new Socket(container.base().getHost(), container.base().getPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(request("POST", path, "Content-Length: " + GIB, "Connection: close"));
+            byte[] chunk = Patterns.chunk(Patterns.CHUNK);
+            for (long sent = 0; sent < GIB; sent += chunk.length) {
+                out.write(chunk);
+            }
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.endsWith("\r\n\r\n" + GIB + " " + Long.toHexString(Patterns.crcOf(GIB))), response);
+        }
+    }
+
+    /** The same for a response: 1 GiB produced by recursive send composition, read and counted. */
+    @Test
+    void naiveRecursiveProducerOfOneGibibyte() throws Exception {
+        try (RawHttp raw = RawHttp.connect(container.base(), WAIT)) {
+            raw.write(request("GET", "naive-source?t=" + GIB, "Connection: close"));
+            RawHttp.Head head = raw.readHead();
+            assertEquals(200, head.status());
+            InputStream body = raw.body(head);
+            CRC32C crc = new CRC32C();
+            byte[] buffer = new byte[65536];
+            long total = 0;
+            for (int n; (n = body.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+                total += n;
+            }
+            assertEquals(GIB, total);
+            assertEquals(Patterns.crcOf(GIB), crc.getValue());
+        }
     }
 
     @Test

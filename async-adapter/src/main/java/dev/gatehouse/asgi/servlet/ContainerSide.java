@@ -73,6 +73,25 @@ final class ContainerSide {
     }
 
     /**
+     * Runs {@code task} on a container thread ({@code AsyncContext.start}), if the request is
+     * async and not yet ended; false when it cannot, and then the task does not run.
+     */
+    boolean start(Runnable task) {
+        AsyncContext started = async;
+        if (started == null || !guard.enter()) {
+            return false;
+        }
+        try {
+            started.start(task);
+            return true;
+        } catch (RuntimeException e) {
+            return false; // the container ended the request meanwhile
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
      * In the loop, last in the dispatch: without async, the container completes the response when
      * {@code service} returns and recycles the objects, so the guard is closed: no later use.
      */

@@ -61,10 +61,25 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     /** What a send the protocol accepted at once returns: unmodifiable, so it can be shared. */
     static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
     /**
-     * The most sends and receives accepted at once, nested in each other's continuations, before
-     * they go through the loop again, which unwinds the stack.
+     * The most sends and receives done at once inside one call of {@code handle}, and the most
+     * stages one thread gets back already complete in a row, before a stage is returned pending.
+     *
+     * <p>Why: a continuation on a stage that is already complete runs in place, in the frame of
+     * the {@code thenCompose} that attached it. An application that loops by recursion ({@code
+     * receive().thenCompose(e -> moreBody ? again() : answer)}, as the ASGI spec reads) nests one
+     * such frame per event while stages keep completing at once, which a container with the body
+     * at hand does for every 64 KiB of a 1 GiB upload: a StackOverflowError. A pending stage
+     * instead ends the nesting: the stack unwinds to whoever started it, and the continuation
+     * runs later from a fresh frame. Past this bound, which a loop written with {@link
+     * dev.gatehouse.asgi.Loops} or an answer of a few events never reaches, that is what the
+     * exchange returns.
      */
-    private static final int MAX_INLINE_DEPTH = 16;
+    static final int MAX_AT_ONCE = 64;
+    /**
+     * Per thread, outside the loop: how many stages this thread got back from {@code execute}
+     * already complete (it drained the loop itself) since it last got a pending one.
+     */
+    private static final ThreadLocal<int[]> AT_ONCE = ThreadLocal.withInitial(() -> new int[1]);
 
     /** The life of the exchange, as opposed to the response's {@link HttpProtocol.State}. */
     enum State {
@@ -82,8 +97,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     /** In the loop: whether {@code application.handle} is running, inside {@link #call}. */
     private boolean calling;
-    /** In the loop: how many sends and receives accepted at once are on the stack. */
-    private int inlineDepth;
+    /** In the loop: how many sends and receives were done at once inside {@code handle}. */
+    private int inlineCount;
 
     private final ContainerSide side;
 
@@ -200,16 +215,12 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     public CompletionStage<ReceiveEvent> receive() {
         CompletableFuture<ReceiveEvent> event = new CompletableFuture<>();
         if (inlineAllowed()) {
-            inlineDepth++;
-            try {
-                reader.receive(event);
-            } finally {
-                inlineDepth--;
-            }
-        } else {
-            loop.execute(() -> reader.receive(event));
+            inlineCount++;
+            reader.receive(event);
+            return event;
         }
-        return event;
+        loop.execute(() -> reader.receive(event));
+        return unnested(event);
     }
 
     @Override
@@ -218,26 +229,56 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
             return CompletableFuture.failedFuture(new NullPointerException("send(null)"));
         }
         if (inlineAllowed()) {
-            inlineDepth++;
-            try {
-                return acceptNow(event);
-            } finally {
-                inlineDepth--;
-            }
+            inlineCount++;
+            return acceptNow(event);
         }
         CompletableFuture<Void> stage = new CompletableFuture<>();
         loop.execute(() -> accept(event, stage));
-        return stage;
+        return unnested(stage);
     }
 
     /**
      * Whether a send or receive may be done at once instead of through the loop: when it comes
      * from {@code handle} itself or a continuation run inside it (a stage already complete), on the
-     * loop's thread with no other task waiting, and not nested too deep. Most responses are sent
-     * so, with no task, no future and no hop per event.
+     * loop's thread with no other task waiting, and not more than {@link #MAX_AT_ONCE} times.
+     * Most responses are sent so, with no task, no future and no hop per event. Past the bound
+     * the call goes through the loop, which, busy with {@code handle}, queues it: the stage is
+     * returned pending, the application's nested continuations unwind to {@code handle}, and the
+     * loop continues them after it, from its drain, where every stage is returned pending.
      */
     private boolean inlineAllowed() {
-        return loop.runningAlone() && calling && inlineDepth < MAX_INLINE_DEPTH;
+        return loop.runningAlone() && calling && inlineCount < MAX_AT_ONCE;
+    }
+
+    /**
+     * {@code stage} after {@link SerialLoop#execute}: pending when another thread drains the loop
+     * or the caller is a task of it (then it is returned as it is), complete when the caller found
+     * the loop idle and drained it itself, as a thread of the application's own does. Such a
+     * thread nests one frame per event if it loops by recursion, so after {@link #MAX_AT_ONCE}
+     * complete stages in a row it gets one that completes on a container thread ({@code
+     * AsyncContext.start}), and its stack unwinds. One hop per 64 events, and only for calls from
+     * outside the loop.
+     */
+    private <T> CompletionStage<T> unnested(CompletableFuture<T> stage) {
+        if (!stage.isDone()) {
+            return stage;
+        }
+        int[] atOnce = AT_ONCE.get();
+        if (++atOnce[0] < MAX_AT_ONCE) {
+            return stage;
+        }
+        atOnce[0] = 0;
+        CompletableFuture<T> later = new CompletableFuture<>();
+        if (!side.start(() -> stage.whenComplete((value, failure) -> {
+            if (failure != null) {
+                later.completeExceptionally(failure);
+            } else {
+                later.complete(value);
+            }
+        }))) {
+            return stage; // the request has ended: the application's loop ends with the disconnect
+        }
+        return later;
     }
 
     /** In the loop, inside {@code handle}: {@link #accept} with a stage made only when needed. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,6 +60,9 @@ public final class ManagedBackend implements AutoCloseable {
     private volatile ScriptProcess process;
     private volatile List<ProcessHandle> tree = List.of();
     private volatile boolean closed;
+    /** Counted down when {@link #close()} has finished, on whichever thread ran it. */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
+
     private volatile int restarts;
     private Thread supervisor;
     private volatile OutputRelay stdout;
@@ -311,12 +315,48 @@ public final class ManagedBackend implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
+        if (!first) {
+            awaitClose();
+            return;
+        }
+        try {
+            stopAndRemove();
+        } finally {
+            closeDone.countDown();
+        }
+    }
+
+    /**
+     * A close already runs on another thread, typically the JVM shutdown hook: waits, bounded, for
+     * it to finish. Why: when the application stops its container from a shutdown hook of its own
+     * (an embedded Tomcat, a Spring Boot context), both hooks run at once, and the servlet's
+     * {@code destroy()} would otherwise return at once, letting the container stop the web
+     * application's class loader while this backend's hook still runs on classes it has not
+     * loaded yet: Tomcat's loader then refuses even {@code java.*} classes, and the hook died with
+     * {@code NoClassDefFoundError: java/nio/file/FileVisitOption}, leaving the directory behind.
+     * Called from the hook itself while {@code destroy()} closes, it waits the same way, which
+     * only delays the JVM's exit by what the stop takes anyway.
+     */
+    private void awaitClose() {
+        if (closeDone.getCount() == 0) {
+            return; // the common case, and the hook's after destroy(): touch nothing more
+        }
+        long bound = config.startTimeout().toMillis() + config.stopTimeout().toMillis() + 5000;
+        try {
+            if (!closeDone.await(bound, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "{0}: the backend''s stop on another thread did not end in {1} ms", name, bound);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopAndRemove() {
         Thread s = supervisor;
         if (s != null) {
             LockSupport.unpark(s);

@@ -107,6 +107,63 @@ public final class TestApps {
     });
 
     /**
+     * {@link #SINK} written the way the ASGI spec reads, from the contract's javadoc alone: each
+     * receive composed on the previous one's stage, recursively, with no loop helper. The bridge's
+     * stages must keep this from nesting one frame per chunk (a 1 GiB body is 16,384 chunks).
+     */
+    public static final AsgiApplication NAIVE_SINK = http((scope, receive, send) -> {
+        CRC32C crc = new CRC32C();
+        long[] total = {0};
+        return consume(receive, crc, total)
+                .thenCompose(v -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
+    });
+
+    /**
+     * {@link #NAIVE_SINK} begun from a thread of the application's own after {@code handle}
+     * returned (a timer here): its receives find the exchange idle and are done on that thread.
+     */
+    public static final AsgiApplication NAIVE_SINK_LATER = http((scope, receive, send) -> later().thenCompose(v -> {
+        CRC32C crc = new CRC32C();
+        long[] total = {0};
+        return consume(receive, crc, total)
+                .thenCompose(w -> text(send, 200, total[0] + " " + Long.toHexString(crc.getValue())));
+    }));
+
+    private static CompletableFuture<Void> later() {
+        return CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    private static CompletionStage<Void> consume(Receive receive, CRC32C crc, long[] total) {
+        return receive.receive().thenCompose(event -> {
+            HttpRequest chunk = (HttpRequest) event;
+            crc.update(chunk.bodyBuffer());
+            total[0] += chunk.body().length;
+            return chunk.moreBody() ? consume(receive, crc, total) : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * {@link #SOURCE} written the naive recursive way: each send composed on the previous one's
+     * stage by a method that calls itself, {@code ?t=N} bytes in 64 KiB chunks, begun from a
+     * thread of the application's own (a timer), as a producer fed by other work is.
+     */
+    public static final AsgiApplication NAIVE_SOURCE = http((scope, receive, send) -> {
+        long size = Long.parseLong(Probe.token(scope.queryString()));
+        return later().thenCompose(u -> send.send(new HttpResponseStart(
+                        200,
+                        Header.list("content-type", "application/octet-stream", "content-length", Long.toString(size))))
+                .thenCompose(v -> produce(send, 0, size)));
+    });
+
+    private static CompletionStage<Void> produce(Send send, long sent, long size) {
+        int n = (int) Math.min(Patterns.CHUNK, size - sent);
+        boolean more = sent + n < size;
+        return send.send(new HttpResponseBody(Patterns.chunk(n), more))
+                .thenCompose(v -> more ? produce(send, sent + n, size) : CompletableFuture.completedFuture(null));
+    }
+
+    /**
      * Sends {@code TOKEN} bytes ({@code /download?t=N}) of {@link Patterns#chunk} in 64 KiB chunks,
      * each after the previous stage completed; counter {@code N.inflight.max} records the most
      * bytes it had sent whose stage had not completed.

@@ -6,6 +6,7 @@ import dev.gatehouse.asgi.HttpScope;
 import dev.gatehouse.asgi.LifespanScope;
 import dev.gatehouse.asgi.LifespanShutdownComplete;
 import dev.gatehouse.asgi.LifespanStartupComplete;
+import dev.gatehouse.asgi.Loops;
 import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.ReceiveEvent;
 import dev.gatehouse.asgi.Scope;
@@ -86,7 +87,7 @@ public final class ChatApp implements AsgiApplication {
             }
             return send.send(new WebSocketAccept()).thenCompose(accepted -> {
                 ChatMember member = room.join(nick(scope), send);
-                return Loop.repeat(() -> receive.receive().thenApply(event -> onEvent(room, member, event)));
+                return Loops.repeat(() -> receive.receive().thenApply(event -> onEvent(room, member, event)));
             });
         });
         return Responses.endWhenClientGone(

@@ -10,6 +10,7 @@ import dev.gatehouse.asgi.HttpScope;
 import dev.gatehouse.asgi.LifespanScope;
 import dev.gatehouse.asgi.LifespanShutdownComplete;
 import dev.gatehouse.asgi.LifespanStartupComplete;
+import dev.gatehouse.asgi.Loops;
 import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.Scope;
 import dev.gatehouse.asgi.Send;
@@ -105,7 +106,7 @@ public final class ClockApp implements AsgiApplication {
         HttpResponseStart start = new HttpResponseStart(
                 200, Header.list("content-type", "text/event-stream; charset=utf-8", "cache-control", "no-cache"));
         CompletionStage<Void> exchange = send.send(start)
-                .thenCompose(v -> Loop.repeat(() -> {
+                .thenCompose(v -> Loops.repeat(() -> {
                     CompletionStage<Void> wait =
                             sent[0] == 0 ? CompletableFuture.completedFuture(null) : ticker.sleep(period);
                     return wait.thenCompose(woken -> {
@@ -143,6 +144,6 @@ public final class ClockApp implements AsgiApplication {
      * response is complete, and answers {@code http.disconnect} either way.
      */
     private static CompletableFuture<Void> disconnected(Receive receive) {
-        return Loop.repeat(() -> receive.receive().thenApply(event -> !(event instanceof HttpDisconnect)));
+        return Loops.repeat(() -> receive.receive().thenApply(event -> !(event instanceof HttpDisconnect)));
     }
 }

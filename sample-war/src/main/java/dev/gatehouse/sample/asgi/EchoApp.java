@@ -7,6 +7,7 @@ import dev.gatehouse.asgi.HttpRequest;
 import dev.gatehouse.asgi.HttpResponseBody;
 import dev.gatehouse.asgi.HttpResponseStart;
 import dev.gatehouse.asgi.HttpScope;
+import dev.gatehouse.asgi.Loops;
 import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.Scope;
 import dev.gatehouse.asgi.Send;
@@ -47,7 +48,7 @@ public final class EchoApp implements AsgiApplication {
         HttpResponseStart start = new HttpResponseStart(
                 200, Header.list("content-type", contentType != null ? contentType : "application/octet-stream"));
         CompletionStage<Void> exchange = send.send(start)
-                .thenCompose(v -> Loop.repeat(() -> receive.receive().thenCompose(event -> {
+                .thenCompose(v -> Loops.repeat(() -> receive.receive().thenCompose(event -> {
                     if (!(event instanceof HttpRequest chunk)) {
                         // http.disconnect: the client went away before the end of its body
                         return CompletableFuture.failedFuture(new ClientDisconnectedException(HttpResponseBody.TYPE));

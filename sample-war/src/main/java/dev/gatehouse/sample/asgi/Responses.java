@@ -6,6 +6,7 @@ import dev.gatehouse.asgi.HttpResponseBody;
 import dev.gatehouse.asgi.HttpResponseStart;
 import dev.gatehouse.asgi.HttpScope;
 import dev.gatehouse.asgi.LifespanScope;
+import dev.gatehouse.asgi.Loops;
 import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.Scope;
 import dev.gatehouse.asgi.Send;
@@ -77,11 +78,11 @@ final class Responses {
         exchange.whenComplete((v, failure) -> {
             if (failure == null) {
                 end.complete(null);
-            } else if (Loop.unwrap(failure) instanceof ClientDisconnectedException) {
+            } else if (Loops.unwrap(failure) instanceof ClientDisconnectedException) {
                 whenGone.run();
                 end.complete(null);
             } else {
-                end.completeExceptionally(Loop.unwrap(failure));
+                end.completeExceptionally(Loops.unwrap(failure));
             }
         });
         return end;

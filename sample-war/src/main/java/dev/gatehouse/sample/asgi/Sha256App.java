@@ -5,6 +5,7 @@ import dev.gatehouse.asgi.ClientDisconnectedException;
 import dev.gatehouse.asgi.HttpRequest;
 import dev.gatehouse.asgi.HttpResponseStart;
 import dev.gatehouse.asgi.HttpScope;
+import dev.gatehouse.asgi.Loops;
 import dev.gatehouse.asgi.Receive;
 import dev.gatehouse.asgi.Scope;
 import dev.gatehouse.asgi.Send;
@@ -58,7 +59,7 @@ public final class Sha256App implements AsgiApplication {
             error[0] = e.getMessage();
         }
         BodyHasher body = hasher;
-        CompletionStage<Void> exchange = Loop.repeat(() -> receive.receive().thenCompose(event -> {
+        CompletionStage<Void> exchange = Loops.repeat(() -> receive.receive().thenCompose(event -> {
                     if (!(event instanceof HttpRequest chunk)) {
                         // http.disconnect: the client went away before the end of its body
                         return CompletableFuture.failedFuture(new ClientDisconnectedException(HttpResponseStart.TYPE));
