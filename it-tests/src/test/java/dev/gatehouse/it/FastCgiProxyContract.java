@@ -82,6 +82,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class FastCgiProxyContract {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    /**
+     * The receive buffer of a client that does not read: small, so that the response stays on
+     * the server's side. Left to the kernel, a quiet loopback socket may grow to {@code
+     * net.ipv4.tcp_rmem}'s maximum (32 MiB here) and take a whole 32 MiB test response, leaving
+     * the proxy nothing to buffer or to cut off.
+     */
+    private static final int NON_READER_BUFFER = 16 * 1024;
+
     private static final int BIG_BLOCKS = 3200; // 16 KiB each: 50 MiB
     private static final String CTX = "/ctx";
 
@@ -877,7 +886,8 @@ abstract class FastCgiProxyContract {
             for (int i = 0; i < 6; i++) {
                 String id = System.nanoTime() + "" + i;
                 progress.add(fpm4.documentRoot().resolve("progress-" + id));
-                RawHttp client = RawHttp.connect(container.base(), LIMIT);
+                // small: left to the kernel, a quiet socket may take the whole response
+                RawHttp client = RawHttp.connect(container.base(), LIMIT, NON_READER_BUFFER);
                 stalled.add(client);
                 client.write(("GET /ctx/big.php?blocks=2048&id=" + id
                                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -927,7 +937,7 @@ abstract class FastCgiProxyContract {
     void aClientThatTakesNothingForTheSendTimeoutIsCutOffAndItsBufferDeleted(Pool pool) throws Exception {
         ServletContainer container = main.get(pool);
         long total = 2048L * 16384;
-        try (RawHttp client = RawHttp.connect(container.base(), LIMIT)) {
+        try (RawHttp client = RawHttp.connect(container.base(), LIMIT, NON_READER_BUFFER)) {
             // kept alive, so the body is chunked: a cut one is told from a whole one by its end
             client.write(("GET /ctx/stall/big.php?blocks=2048&id=" + System.nanoTime()
                             + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -114,11 +115,20 @@ class PhpFpmFixtureIT {
     @Test
     void closeStopsTheMasterAndItsWorkersAndRemovesTheDirectory() throws Exception {
         PhpFpm other = new PhpFpm().maxChildren(2);
-        other.start();
-        List<Long> pids = other.pids();
-        Path socket = other.socketPath();
-        assertEquals(1 + 2 * 2, pids.size(), "master and two workers per pool: " + pids);
-        other.close();
+        List<Long> pids;
+        Path socket;
+        try {
+            other.start();
+            socket = other.socketPath();
+            // php-fpm listens before it forks its pools: the workers come a moment after
+            AtomicReference<List<Long>> seen = new AtomicReference<>(List.of());
+            Await.until(
+                    () -> seen.updateAndGet(old -> other.pids()).size() == 1 + 2 * 2,
+                    () -> "master and two workers per pool: " + seen.get());
+            pids = seen.get();
+        } finally {
+            other.close(); // a failed check must not leave it running for the next test
+        }
         assertEquals(List.of(), Processes.awaitGone(pids, Await.LIMIT));
         assertFalse(Files.exists(socket.getParent()), socket.getParent().toString());
         assertThrows(IOException.class, () -> SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))
