@@ -33,16 +33,15 @@ final class ProcessTree {
 
     private ProcessTree() {}
 
-    /** Whether {@link #descendants} can be used here. */
-    static boolean available() {
-        return AVAILABLE;
-    }
-
     /**
      * Handles of the live descendants of {@code pid}, parents before their children; taken now,
      * so that a kill through them never reaches a process that later reuses one of the pids.
+     * Where the kernel lacks the {@code children} files, the JDK's scan of every process.
      */
     static List<ProcessHandle> descendants(long pid) {
+        if (!AVAILABLE) {
+            return ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        }
         List<ProcessHandle> found = new ArrayList<>();
         Deque<Long> parents = new ArrayDeque<>();
         parents.add(pid);

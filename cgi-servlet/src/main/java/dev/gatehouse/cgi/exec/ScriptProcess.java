@@ -148,9 +148,7 @@ public final class ScriptProcess implements AutoCloseable {
      * has them ({@link ProcessTree}), else by the JDK's scan of every process on the machine.
      */
     private List<ProcessHandle> descendants() {
-        return ProcessTree.available()
-                ? ProcessTree.descendants(process.pid())
-                : process.descendants().toList();
+        return ProcessTree.descendants(process.pid());
     }
 
     private static Path findSetsid() {
