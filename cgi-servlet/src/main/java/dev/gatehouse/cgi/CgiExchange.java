@@ -60,9 +60,11 @@ final class CgiExchange implements ScriptGate.Admission {
     private final ContainerGuard guard = new ContainerGuard(new ContainerGuard.Owner() {
         @Override
         public void failed(Throwable cause) {
-            if (RequestBodyException.classify(cause) == RequestBodyException.Fault.MALFORMED) {
-                // Tomcat ends a request whose body it cannot parse while a gateway thread reads it
-                servlet.errorFromListener(400);
+            RequestBodyException.Fault fault = RequestBodyException.classify(cause);
+            if (cgiRequest.hasBody() && fault != RequestBodyException.Fault.TIMEOUT) {
+                // Tomcat ends a request whose body it cannot parse, or that a client cut short,
+                // while a gateway thread reads it, and would answer 500 for the read's exception
+                servlet.errorFromListener(fault.status());
             }
             onContainerGaveUp();
         }
