@@ -31,6 +31,8 @@ public final class RequestEnd {
     private final ContainerGuard guard;
     private final String abortAttribute;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The status {@link #errorUnlessAnswered} chose, or 0: the listener may have to take it again. */
+    private volatile int answeredStatus;
 
     /**
      * @param abortAttribute the request attribute the servlet's {@link #rethrowAbort} looks for
@@ -102,6 +104,7 @@ public final class RequestEnd {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        answeredStatus = status;
         try {
             guard.run(() -> {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
@@ -121,17 +124,29 @@ public final class RequestEnd {
      * nothing of the response was sent and completes the request; does nothing otherwise (the
      * container ends it). Without it Tomcat, which ends a request whose body it cannot parse while
      * a gateway thread is blocked reading it, answers 500 for the read's exception.
+     *
+     * <p>The gateway thread may have seen the read fail first and taken {@link
+     * #errorUnlessAnswered} already: its status is set and {@code complete()} called, but not yet
+     * acted on, and Tomcat's error handling, which comes after, would still answer 500 unless a
+     * listener completes the request. The status it chose is then answered again here.
      */
     public void errorFromListener(int status) {
+        int answer = status;
         try {
             HttpServletResponse response = (HttpServletResponse) async.getResponse();
-            if (response.isCommitted() || !ended.compareAndSet(false, true)) {
+            if (response.isCommitted()) {
                 return;
             }
-            response.sendError(status);
+            if (!ended.compareAndSet(false, true)) {
+                answer = answeredStatus;
+                if (answer == 0) {
+                    return; // ended another way: completed, aborted or dispatched
+                }
+            }
+            response.sendError(answer);
             async.complete();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "cannot send {0}: {1}", status, e.getMessage());
+            LOG.log(Level.DEBUG, "cannot send {0}: {1}", answer, e.getMessage());
         }
     }
 
