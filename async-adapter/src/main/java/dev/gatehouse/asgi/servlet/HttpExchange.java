@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -77,7 +78,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     static final int MAX_AT_ONCE = 64;
     /**
      * Per thread, outside the loop: how many stages this thread got back from {@code execute}
-     * already complete (it drained the loop itself) since it last got a pending one.
+     * already complete (it drained the loop itself) since its last {@link FreshStackStage}. Not
+     * reset by a pending stage, which would cost a lookup on every call: a hop comes sooner, never
+     * later, than the bound.
      */
     private static final ThreadLocal<int[]> AT_ONCE = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -255,9 +258,9 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
      * or the caller is a task of it (then it is returned as it is), complete when the caller found
      * the loop idle and drained it itself, as a thread of the application's own does. Such a
      * thread nests one frame per event if it loops by recursion, so after {@link #MAX_AT_ONCE}
-     * complete stages in a row it gets one that completes on a container thread ({@code
-     * AsyncContext.start}), and its stack unwinds. One hop per 64 events, and only for calls from
-     * outside the loop.
+     * complete stages in a row it gets a {@link FreshStackStage}: its continuation runs on a
+     * container thread ({@code AsyncContext.start}), from a fresh stack, and the application's
+     * stack unwinds. One hop per 64 events, and only for calls from outside the loop.
      */
     private <T> CompletionStage<T> unnested(CompletableFuture<T> stage) {
         if (!stage.isDone()) {
@@ -268,17 +271,17 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
             return stage;
         }
         atOnce[0] = 0;
-        CompletableFuture<T> later = new CompletableFuture<>();
-        if (!side.start(() -> stage.whenComplete((value, failure) -> {
-            if (failure != null) {
-                later.completeExceptionally(failure);
-            } else {
-                later.complete(value);
-            }
-        }))) {
-            return stage; // the request has ended: the application's loop ends with the disconnect
+        return FreshStackStage.of(stage, this::onContainerThread);
+    }
+
+    /**
+     * Runs {@code task} on a container thread; once the request has ended (the application's loop
+     * then ends with the disconnect), on the common pool, still never in the caller's frame.
+     */
+    private void onContainerThread(Runnable task) {
+        if (!side.start(task)) {
+            ForkJoinPool.commonPool().execute(task);
         }
-        return later;
     }
 
     /** In the loop, inside {@code handle}: {@link #accept} with a stage made only when needed. */
@@ -395,9 +398,10 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         }
         LOG.log(
                 Level.WARNING,
-                "{0}: the application did not finish within asyncTimeout ({1} ms)",
+                "{0}: the application did not finish within asyncTimeout ({1} ms); {2}",
                 this,
-                side.asyncTimeoutMillis());
+                side.asyncTimeoutMillis(),
+                reader.describe() + "; " + loop.describe());
         try {
             if (side.committed()) {
                 side.abortOrComplete(new IOException("asyncTimeout expired after the response started"));

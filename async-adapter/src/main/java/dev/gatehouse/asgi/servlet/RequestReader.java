@@ -40,6 +40,14 @@ final class RequestReader implements ReadListener {
     private boolean listening;
     private boolean bodyComplete;
     private volatile List<Header> trailers = List.of();
+    /**
+     * For the log line of a request that timed out, read off the loop: how much of the body was
+     * read, how many receives wait, and since when the container has had nothing ready (a read
+     * stalled on the container is told apart from an application that stopped receiving).
+     */
+    private volatile long bodyBytes;
+
+    private volatile long notReadySince;
 
     RequestReader(
             HttpExchange exchange,
@@ -126,8 +134,13 @@ final class RequestReader implements ReadListener {
                 return;
             }
             if (chunk == null) {
+                if (notReadySince == 0) {
+                    notReadySince = System.nanoTime();
+                }
                 return; // not ready: onDataAvailable or onAllDataRead follows
             }
+            notReadySince = 0;
+            bodyBytes += chunk.body().length;
             protocol.deliver(chunk);
             bodyComplete = !chunk.moreBody();
             waiting.poll().complete(chunk);
@@ -145,6 +158,30 @@ final class RequestReader implements ReadListener {
                 waiting.poll().complete(finalEvent.get());
             }
         }
+    }
+
+    /**
+     * What the body read is doing, for a log line written off the loop (the fields may be a
+     * moment stale): "body: 1048576 bytes read, 1 receive waiting, nothing ready for 59,990 ms".
+     */
+    String describe() {
+        if (!listening) {
+            return bodyComplete ? "body: none" : "body: not asked for";
+        }
+        StringBuilder line = new StringBuilder("body: ").append(bodyBytes).append(" bytes read");
+        if (bodyComplete) {
+            return line.append(", complete").toString();
+        }
+        int receives = waiting.size();
+        line.append(", ")
+                .append(receives)
+                .append(receives == 1 ? " receive" : " receives")
+                .append(" waiting");
+        long since = notReadySince;
+        if (receives > 0 && since != 0) {
+            line.append(String.format(", nothing ready for %,d ms", (System.nanoTime() - since) / 1_000_000));
+        }
+        return line.toString();
     }
 
     List<Header> trailers() {

@@ -23,6 +23,8 @@ final class SerialLoop {
      * writes the reader's identity; a stale null only costs a trip through the queue.
      */
     private Thread drainer;
+    /** How many tasks failed with an error the loop could not even log (a stack overflow). */
+    private volatile int unreported;
 
     void execute(Runnable task) {
         tasks.add(task);
@@ -70,12 +72,24 @@ final class SerialLoop {
         leave();
     }
 
-    private static void run(Runnable task) {
+    private void run(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "an exchange task failed", e);
+            try {
+                LOG.log(Level.ERROR, "an exchange task failed", e);
+            } catch (StackOverflowError again) {
+                unreported++; // no stack left to log with here; the loop itself must go on
+            }
         }
+    }
+
+    /** For a log line, off the loop: "loop: 1 task pending, idle". */
+    String describe() {
+        int n = pending.get();
+        return "loop: " + n + (n == 1 ? " task" : " tasks") + " pending, "
+                + (drainer != null ? "drained by " + drainer.getName() : "idle")
+                + (unreported > 0 ? ", " + unreported + " task(s) failed unlogged" : "");
     }
 
     /** Runs queued tasks until none is pending. */
