@@ -2,6 +2,7 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.servlet.PathDenial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -64,6 +65,8 @@ import java.util.function.Function;
  * @param maxSpooling the most request bodies buffered at once; beyond it 503. Not tied to
  *     {@code maxConcurrent} or {@code maxQueued}: a client being buffered holds no slot, and what
  *     it holds is bounded by the budget; this bounds their number (sockets, files, timers)
+ * @param deny paths refused before a script is looked for (see {@link PathDenial})
+ * @param denyStatus what a refused path is answered: 404 (as if absent) or 403
  */
 public record CgiConfig(
         String scriptRoot,
@@ -89,7 +92,9 @@ public record CgiConfig(
         Duration clientBodyTimeout,
         long spoolMemoryBytes,
         long spoolDiskBytes,
-        int maxSpooling) {
+        int maxSpooling,
+        PathDenial deny,
+        int denyStatus) {
 
     /** Whether a script needs its execute bit besides an interpreter for its extension. */
     public enum RequireExecutable {
@@ -146,7 +151,9 @@ public record CgiConfig(
                 p.duration("clientBodyTimeout", "60s"),
                 p.atLeast("spoolMemoryBytes", 67_108_864L, 0L),
                 p.atLeast("spoolDiskBytes", 1_073_741_824L, 0L),
-                p.atLeast("maxSpooling", 256, 1));
+                p.atLeast("maxSpooling", 256, 1),
+                p.parse("deny", "", PathDenial::parse),
+                p.parse("denyStatus", "404", InitParams::denyStatus));
     }
 
     private static List<String> list(String value) {

@@ -167,6 +167,16 @@ public class CgiServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
+        // the path looked up under scriptRoot, as resolve() does: patterns are relative to it
+        String denied = runtime.config()
+                .deny()
+                .refusing(request.getPathInfo() != null ? request.getPathInfo() : request.getServletPath());
+        if (denied != null) {
+            int status = runtime.config().denyStatus();
+            runtime.log(Level.INFO, "{0}: {1}, denied by {2}", request.getRequestURI(), status, denied);
+            response.sendError(status);
+            return;
+        }
         ResolvedScript script;
         try {
             script = resolve(request);

@@ -103,4 +103,13 @@ public final class InitParams {
         }
         return d;
     }
+
+    /** The {@code denyStatus} init-param: what a path refused by {@code deny} is answered. */
+    public static int denyStatus(String value) {
+        return switch (value) {
+            case "404" -> 404;
+            case "403" -> 403;
+            default -> throw new IllegalArgumentException("expected 404 or 403");
+        };
+    }
 }

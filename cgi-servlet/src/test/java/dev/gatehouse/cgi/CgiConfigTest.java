@@ -62,6 +62,8 @@ class CgiConfigTest {
         assertEquals(64L * 1024 * 1024, c.maxSpoolBytes());
         assertEquals(true, c.requestBuffering());
         assertEquals(Duration.ofSeconds(60), c.clientBodyTimeout());
+        assertTrue(c.deny().isEmpty());
+        assertEquals(404, c.denyStatus());
         assertEquals(64L * 1024 * 1024, c.spoolMemoryBytes());
         assertEquals(1024L * 1024 * 1024, c.spoolDiskBytes());
         assertEquals(256, c.maxSpooling());
@@ -176,7 +178,9 @@ class CgiConfigTest {
                 new Invalid("environment", "NOEQUALS"),
                 new Invalid("environment", "A=1\nnot a pair"),
                 new Invalid("environment", "=value"),
-                new Invalid("interpreters", "perl"));
+                new Invalid("interpreters", "perl"),
+                new Invalid("deny", "/bin/ /"),
+                new Invalid("denyStatus", "410"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.servlet.PathDenial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,6 +67,9 @@ import java.util.regex.PatternSyntaxException;
  * @param maxSpooling the most request bodies spooled at once; beyond it 503. Not tied to
  *     {@code maxConnections} or {@code maxQueued}: a spooling client holds no connection, and
  *     what it holds is bounded by the budget; this bounds their number (sockets, files, timers)
+ * @param deny paths refused before the document root is looked at, static files included when the
+ *     servlet is mapped at {@code /} (see {@link PathDenial})
+ * @param denyStatus what a refused path is answered: 404 (as if absent) or 403
  */
 public record FastCgiConfig(
         List<BackendAddress> backends,
@@ -91,7 +95,9 @@ public record FastCgiConfig(
         Duration clientBodyTimeout,
         long spoolMemoryBytes,
         long spoolDiskBytes,
-        int maxSpooling) {
+        int maxSpooling,
+        PathDenial deny,
+        int denyStatus) {
 
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
@@ -168,7 +174,9 @@ public record FastCgiConfig(
                 p.duration("clientBodyTimeout", "60s"),
                 p.atLeast("spoolMemoryBytes", 67108864L, 0L),
                 p.atLeast("spoolDiskBytes", 1073741824L, 0L),
-                p.atLeast("maxSpooling", 256, 1));
+                p.atLeast("maxSpooling", 256, 1),
+                p.parse("deny", "", PathDenial::parse),
+                p.parse("denyStatus", "404", InitParams::denyStatus));
     }
 
     private static List<BackendAddress> backends(String value) {

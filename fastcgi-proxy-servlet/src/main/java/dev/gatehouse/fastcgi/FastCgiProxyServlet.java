@@ -206,6 +206,17 @@ public class FastCgiProxyServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
+        String denied = runtime.config().deny().refusing(path);
+        if (denied != null) {
+            LOG.log(
+                    Level.INFO,
+                    "{0}: {1}, denied by {2}",
+                    request.getRequestURI(),
+                    runtime.config().denyStatus(),
+                    denied);
+            response.sendError(runtime.config().denyStatus());
+            return;
+        }
         Route route = mapping.map(request.getContextPath(), path);
         if (route instanceof Route.NotFound notFound) {
             LOG.log(Level.INFO, "{0}: 404, {1}", request.getRequestURI(), notFound.reason());

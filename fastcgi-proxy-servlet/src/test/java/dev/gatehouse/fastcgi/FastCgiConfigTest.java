@@ -47,6 +47,8 @@ class FastCgiConfigTest {
         assertEquals(67108864L, c.maxResponseBufferBytes());
         assertEquals(Duration.ofSeconds(60), c.sendTimeout());
         assertEquals(Duration.ofSeconds(60), c.clientBodyTimeout());
+        assertTrue(c.deny().isEmpty());
+        assertEquals(404, c.denyStatus());
         assertEquals(67108864L, c.spoolMemoryBytes());
         assertEquals(1073741824L, c.spoolDiskBytes());
         assertEquals(256, c.maxSpooling());
@@ -164,7 +166,9 @@ class FastCgiConfigTest {
                 new Invalid("balancing", "random", "expected roundRobin or leastBusy"),
                 new Invalid("requestBuffering", "on", "expected true or false"),
                 new Invalid("maxSpoolBytes", "-5", "at least 0"),
-                new Invalid("maxHeaderBytes", "8", "at least 16"));
+                new Invalid("maxHeaderBytes", "8", "at least 16"),
+                new Invalid("deny", "bin/ ../x", "no . or .. segments"),
+                new Invalid("denyStatus", "401", "expected 404 or 403"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -156,6 +156,7 @@ abstract class CgiBehaviourContract {
                                 .param("spoolDiskBytes", Integer.toString(BUDGET_DISK))
                                 .param("clientBodyTimeout", "8s"),
                         cgi("single", "/single/*").param("maxSpooling", "1"),
+                        cgi("deny", "/deny/*").param("deny", "/sub/ *.txt"),
                         ServletSpec.instance("tempdir", tempDirProbe, "/tempdir")));
         try {
             assertEquals(200, send(get("tempdir"), BodyHandlers.ofString()).statusCode());
@@ -1100,6 +1101,48 @@ abstract class CgiBehaviourContract {
                     log.messages().stream().noneMatch(m -> m.contains("\n") || m.contains("\r")),
                     "a log line was split: " + log.messages());
         }
+    }
+
+    /**
+     * deny: a refused path is 404 before any script is looked for, whatever its case or encoding,
+     * with one log line naming the pattern (a case variant would otherwise be a plain "not found"
+     * on this file system, hence the line is checked); a pattern anchored at the root does not
+     * match the same name in a script's path info, and other scripts run.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/deny/sub/env.sh",
+                "/deny/SUB/env.sh",
+                "/deny/%73ub/env.sh",
+                "/deny/sub/env.sh/x",
+                "/deny/data.txt"
+            })
+    void deniedPathsAre404BeforeAnyScript(String target) throws Exception {
+        try (LogCapture log = LogCapture.install(CgiServlet.class.getName())) {
+            RawHttp.Response response = raw("GET " + CONTEXT + target);
+            assertEquals(404, response.head().status(), response.text());
+            assertFalse(response.text().contains("SCRIPT_NAME"), "the script did not run");
+            List<String> lines = log.await(m -> m.contains("denied by"), Await.LIMIT);
+            assertTrue(
+                    lines.get(0).contains(target.endsWith(".txt") ? "denied by *.txt" : "denied by /sub/"),
+                    lines.get(0));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/deny/hello.sh", "/deny/env.sh/sub/x"})
+    void pathsNoPatternRefusesRun(String target) throws Exception {
+        RawHttp.Response response = raw("GET " + CONTEXT + target);
+        assertEquals(200, response.head().status(), response.text());
+    }
+
+    private RawHttp.Response raw(String requestLine) throws IOException {
+        return RawHttp.exchange(
+                container.base(),
+                (requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(ISO_8859_1),
+                false,
+                READ);
     }
 
     /**

@@ -225,7 +225,10 @@ abstract class FastCgiProxyContract {
             Map.entry("hugehead.php", "<?php header('X-Big: ' . str_repeat('a', 70000)); echo 'body';"),
             Map.entry("docs/index.html", "<p>static index</p>"),
             Map.entry("tiny/sleep.php", "<?php usleep((int) $_GET['ms'] * 1000); echo 'slept';"),
-            Map.entry("uploads/evil.jpg", "<?php echo 'EXECUTED'; ?>\u00ff\u00d8 not an image"));
+            Map.entry("uploads/evil.jpg", "<?php echo 'EXECUTED'; ?>\u00ff\u00d8 not an image"),
+            Map.entry("deny/bin/x.php", "<?php echo 'EXECUTED';"),
+            Map.entry("deny/conf/local.ini", "secret=1"),
+            Map.entry("deny/ok.php", "<?php echo 'ok';"));
 
     abstract ServletContainer.Kind kind();
 
@@ -281,6 +284,9 @@ abstract class FastCgiProxyContract {
                                     proxy("single", "/single/*", backend, 2).param("maxSpooling", "1"),
                                     proxy("down", "/down/*", dead, 1).param("connectTimeout", "1s"),
                                     proxy("tiny", "/tiny/*", backend, 1).param("maxQueued", "0"),
+                                    proxy("deny", "/deny/*", backend, 1)
+                                            .param("deny", "/deny/bin/,*.ini")
+                                            .param("denyStatus", "403"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
                                     ServletSpec.of("spooled", SpoolFilesServlet.class, "/__spooled"),
                                     ServletSpec.of("default", defaultServlet(), "/__default/*"))));
@@ -1113,6 +1119,40 @@ abstract class FastCgiProxyContract {
         assertEquals(
                 HexFormat.of().formatHex(Files.readAllBytes(fpm.documentRoot().resolve("uploads/evil.jpg"))),
                 HexFormat.of().formatHex(file.body()));
+    }
+
+    /**
+     * deny with denyStatus=403: refused before php-fpm and before the default servlet, whatever
+     * the case or encoding (the case variants name no file here, so without the pattern they
+     * would be 404), with one log line naming the pattern; other scripts run.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "deny/bin/x.php",
+                "deny/BIN/x.php",
+                "deny/%62in/x.php",
+                "deny/bin/x.php/more",
+                "deny/conf/local.ini",
+                "deny/conf/LOCAL.INI"
+            })
+    void deniedPathsAre403BeforeTheBackendAndTheDefaultServlet(String target) throws Exception {
+        ServletContainer c = main.get(Pool.TCP);
+        try (LogCapture log = LogCapture.install(FastCgiProxyServlet.class.getName())) {
+            RawHttp.Response response = RawHttp.exchange(
+                    c.base(),
+                    ("GET " + c.base().getPath() + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1),
+                    false,
+                    LIMIT);
+            assertEquals(403, response.head().status(), response.text());
+            assertFalse(response.text().contains("EXECUTED") || response.text().contains("secret"), response.text());
+            List<String> lines = log.await(m -> m.contains("denied by"), Await.LIMIT);
+            assertTrue(
+                    lines.get(0).contains(target.endsWith(".ini") || target.endsWith(".INI") ? "*.ini" : "/deny/bin/"),
+                    lines.get(0));
+        }
+        assertEquals("ok", get(c.uri("deny/ok.php")).body());
     }
 
     @ParameterizedTest
