@@ -3,6 +3,7 @@ package dev.gatehouse.cgi;
 import dev.gatehouse.cgi.exec.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.PathDenial;
+import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -67,6 +68,8 @@ import java.util.function.Function;
  *     it holds is bounded by the budget; this bounds their number (sockets, files, timers)
  * @param deny paths refused before a script is looked for (see {@link PathDenial})
  * @param denyStatus what a refused path is answered: 404 (as if absent) or 403
+ * @param symlinks which symbolic links the lookup under the root follows (init-params {@code
+ *     followSymlinks} and {@code linkTargets}; see {@link SymlinkPolicy})
  */
 public record CgiConfig(
         String scriptRoot,
@@ -94,7 +97,8 @@ public record CgiConfig(
         long spoolDiskBytes,
         int maxSpooling,
         PathDenial deny,
-        int denyStatus) {
+        int denyStatus,
+        SymlinkPolicy symlinks) {
 
     /** Whether a script needs its execute bit besides an interpreter for its extension. */
     public enum RequireExecutable {
@@ -153,7 +157,10 @@ public record CgiConfig(
                 p.atLeast("spoolDiskBytes", 1_073_741_824L, 0L),
                 p.atLeast("maxSpooling", 256, 1),
                 p.parse("deny", "", PathDenial::parse),
-                p.parse("denyStatus", "404", InitParams::denyStatus));
+                p.parse("denyStatus", "404", InitParams::denyStatus),
+                SymlinkPolicy.of(
+                        p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
+                        p.parse("linkTargets", "", SymlinkPolicy::targets)));
     }
 
     private static List<String> list(String value) {

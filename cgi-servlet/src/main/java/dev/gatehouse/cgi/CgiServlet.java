@@ -87,7 +87,7 @@ public class CgiServlet extends HttpServlet {
                             case TRUE -> true;
                             case FALSE -> false;
                         };
-                resolver = new ScriptResolver(root, config.interpreters(), requireExecutable);
+                resolver = new ScriptResolver(root, config.interpreters(), requireExecutable, config.symlinks());
             }
         } catch (IOException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);

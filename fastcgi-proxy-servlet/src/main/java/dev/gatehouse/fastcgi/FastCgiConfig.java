@@ -3,6 +3,7 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.PathDenial;
+import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,6 +71,8 @@ import java.util.regex.PatternSyntaxException;
  * @param deny paths refused before the document root is looked at, static files included when the
  *     servlet is mapped at {@code /} (see {@link PathDenial})
  * @param denyStatus what a refused path is answered: 404 (as if absent) or 403
+ * @param symlinks which symbolic links the lookup under the root follows (init-params {@code
+ *     followSymlinks} and {@code linkTargets}; see {@link SymlinkPolicy})
  */
 public record FastCgiConfig(
         List<BackendAddress> backends,
@@ -97,7 +100,8 @@ public record FastCgiConfig(
         long spoolDiskBytes,
         int maxSpooling,
         PathDenial deny,
-        int denyStatus) {
+        int denyStatus,
+        SymlinkPolicy symlinks) {
 
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
@@ -176,7 +180,10 @@ public record FastCgiConfig(
                 p.atLeast("spoolDiskBytes", 1073741824L, 0L),
                 p.atLeast("maxSpooling", 256, 1),
                 p.parse("deny", "", PathDenial::parse),
-                p.parse("denyStatus", "404", InitParams::denyStatus));
+                p.parse("denyStatus", "404", InitParams::denyStatus),
+                SymlinkPolicy.of(
+                        p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
+                        p.parse("linkTargets", "", SymlinkPolicy::targets)));
     }
 
     private static List<BackendAddress> backends(String value) {

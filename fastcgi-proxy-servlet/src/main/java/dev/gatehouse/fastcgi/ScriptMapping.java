@@ -1,5 +1,6 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.servlet.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -66,6 +67,7 @@ public final class ScriptMapping {
     private final Pattern scriptPattern;
     private final String indexFile;
     private final String frontController;
+    private final SymlinkPolicy symlinks;
 
     /**
      * @param documentRoot an existing directory
@@ -76,6 +78,14 @@ public final class ScriptMapping {
      */
     public ScriptMapping(Path documentRoot, Pattern scriptPattern, String indexFile, String frontController)
             throws IOException {
+        this(documentRoot, scriptPattern, indexFile, frontController, SymlinkPolicy.INSIDE_ROOT);
+    }
+
+    /** @param symlinks which links the lookup follows ({@code followSymlinks}, {@code linkTargets}) */
+    public ScriptMapping(
+            Path documentRoot, Pattern scriptPattern, String indexFile, String frontController, SymlinkPolicy symlinks)
+            throws IOException {
+        this.symlinks = Objects.requireNonNull(symlinks, "symlinks");
         this.root = documentRoot.toRealPath();
         if (!Files.isDirectory(root)) {
             throw new IOException("document root is not a directory: " + root);
@@ -93,7 +103,8 @@ public final class ScriptMapping {
 
     /** The mapping a configuration describes, over its document root found on the file system. */
     public static ScriptMapping of(Path documentRoot, FastCgiConfig config) throws IOException {
-        return new ScriptMapping(documentRoot, config.scriptPattern(), config.indexFile(), config.frontController());
+        return new ScriptMapping(
+                documentRoot, config.scriptPattern(), config.indexFile(), config.frontController(), config.symlinks());
     }
 
     /** The real path of the document root. */
@@ -281,8 +292,9 @@ public final class ScriptMapping {
         } catch (FileSystemException e) {
             throw new Refusal(new Route.NotFound("link not resolvable (" + e.getReason() + "): " + path));
         }
-        if (!real.startsWith(root)) {
-            throw new Refusal(new Route.Forbidden("resolves outside the document root: " + path));
+        String refusal = symlinks.refusal(file, real, root);
+        if (refusal != null) {
+            throw new Refusal(new Route.Forbidden(refusal + ": " + path));
         }
         attrs = attributes(real, path);
         return attrs == null ? null : new Entry(real, attrs);

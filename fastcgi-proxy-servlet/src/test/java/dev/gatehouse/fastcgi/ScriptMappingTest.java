@@ -1,12 +1,15 @@
 package dev.gatehouse.fastcgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.servlet.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -281,11 +284,11 @@ class ScriptMappingTest {
                         "script link to an image",
                         "/jpg-link.php",
                         forbidden("script /jpg-link.php is a link to a non-script file /uploads/evil.jpg")),
-                both("link out of the root", "/out.php", forbidden("resolves outside the document root: /out.php")),
+                both("link out of the root", "/out.php", forbidden("a link resolving outside the root: /out.php")),
                 both(
                         "directory link out of the root",
                         "/outdir/secret.php",
-                        forbidden("resolves outside the document root: /outdir/secret.php")),
+                        forbidden("a link resolving outside the root: /outdir/secret.php")),
                 both("dangling link", "/dangling.php", notFound("no such script: /dangling.php")),
                 both("FIFO", "/pipe.php", forbidden("not a regular file: /pipe.php")),
                 both(
@@ -378,5 +381,45 @@ class ScriptMappingTest {
         assertEquals(root, mapping.documentRoot());
         Route.Script s = (Route.Script) mapping.map("", "/hello.php");
         assertEquals(root.resolve("hello.php").toString(), s.target().scriptFilename());
+    }
+
+    // ---------------------------------------------------------------- followSymlinks, linkTargets
+
+    private static Route map(SymlinkPolicy policy, String path) throws IOException {
+        return new ScriptMapping(root, PHP, "index.php", null, policy).map("", path);
+    }
+
+    private static String filename(Route route) {
+        return assertInstanceOf(Route.Script.class, route, route.toString())
+                .target()
+                .scriptFilename();
+    }
+
+    /** linkTargets opens the directories it names, and only them: a link elsewhere is still 403. */
+    @Test
+    void linkTargetsLetLinksResolveIntoTheDirectoriesNamed() throws IOException {
+        SymlinkPolicy policy = SymlinkPolicy.of(
+                SymlinkPolicy.Mode.INSIDE_ROOT,
+                SymlinkPolicy.targets(base.resolve("outside").toString()));
+        assertEquals(
+                base.resolve("outside/secret.php").toRealPath().toString(),
+                filename(map(policy, "/outdir/secret.php")));
+        assertEquals(base.resolve("outside/secret.php").toRealPath().toString(), filename(map(policy, "/out.php")));
+        SymlinkPolicy elsewhere = SymlinkPolicy.of(
+                SymlinkPolicy.Mode.INSIDE_ROOT,
+                SymlinkPolicy.targets(root.resolve("sub").toString()));
+        assertEquals(
+                new Route.Forbidden("a link resolving outside the root and linkTargets: /out.php"),
+                map(elsewhere, "/out.php"));
+    }
+
+    @Test
+    void noneRefusesEveryLinkAndAllFollowsAny() throws IOException {
+        SymlinkPolicy none = SymlinkPolicy.of(SymlinkPolicy.Mode.NONE, List.of());
+        assertEquals(
+                new Route.Forbidden("a symbolic link (followSymlinks=none): /link-in.php"), map(none, "/link-in.php"));
+        assertInstanceOf(Route.Script.class, map(none, "/hello.php"));
+        SymlinkPolicy all = SymlinkPolicy.of(SymlinkPolicy.Mode.ALL, List.of());
+        assertEquals(base.resolve("outside/secret.php").toRealPath().toString(), filename(map(all, "/out.php")));
     }
 }

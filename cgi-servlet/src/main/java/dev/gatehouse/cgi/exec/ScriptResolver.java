@@ -1,6 +1,7 @@
 package dev.gatehouse.cgi.exec;
 
 import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
+import dev.gatehouse.servlet.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -28,6 +29,7 @@ public final class ScriptResolver {
     /** RFC 8615's directory, the one hidden name a path may hold. */
     private static final String WELL_KNOWN = ".well-known";
 
+    private final SymlinkPolicy symlinks;
     private final Path root;
     private final boolean requireExecutable;
     private final Interpreters interpreters;
@@ -45,6 +47,13 @@ public final class ScriptResolver {
      *     has an interpreter (where permission bits are real: an absolute file-system root)
      */
     public ScriptResolver(Path root, Interpreters interpreters, boolean requireExecutable) throws IOException {
+        this(root, interpreters, requireExecutable, SymlinkPolicy.INSIDE_ROOT);
+    }
+
+    /** @param symlinks which links the lookup follows ({@code followSymlinks}, {@code linkTargets}) */
+    public ScriptResolver(Path root, Interpreters interpreters, boolean requireExecutable, SymlinkPolicy symlinks)
+            throws IOException {
+        this.symlinks = java.util.Objects.requireNonNull(symlinks, "symlinks");
         this.requireExecutable = requireExecutable;
         this.root = root.toRealPath();
         if (!Files.isDirectory(this.root)) {
@@ -75,9 +84,11 @@ public final class ScriptResolver {
             BasicFileAttributes attrs = attributes(candidate, path);
             if (attrs.isSymbolicLink()) {
                 // only links need resolving: every other segment is already real under the root
+                Path link = candidate;
                 candidate = realPath(candidate, path);
-                if (!candidate.startsWith(root)) {
-                    throw new ScriptResolutionException(Reason.FORBIDDEN, "resolves outside the script root: " + path);
+                String refusal = symlinks.refusal(link, candidate, root);
+                if (refusal != null) {
+                    throw new ScriptResolutionException(Reason.FORBIDDEN, refusal + ": " + path);
                 }
                 attrs = attributes(candidate, path);
             }

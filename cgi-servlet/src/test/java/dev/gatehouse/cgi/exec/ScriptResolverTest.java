@@ -181,9 +181,10 @@ class ScriptResolverTest {
                 new Refuses("/.git/x", Reason.FORBIDDEN, "hidden path segment in /.git/x"),
                 new Refuses("/sub/.hidden.sh", Reason.FORBIDDEN, "hidden path segment in /sub/.hidden.sh"),
                 new Refuses("/.nothing-there", Reason.FORBIDDEN, "hidden path segment in /.nothing-there"),
-                new Refuses("/link-outside.sh", Reason.FORBIDDEN, "resolves outside the script root: /link-outside.sh"),
                 new Refuses(
-                        "/outdir/secret.sh", Reason.FORBIDDEN, "resolves outside the script root: /outdir/secret.sh"),
+                        "/link-outside.sh", Reason.FORBIDDEN, "a link resolving outside the root: /link-outside.sh"),
+                new Refuses(
+                        "/outdir/secret.sh", Reason.FORBIDDEN, "a link resolving outside the root: /outdir/secret.sh"),
                 new Refuses("/fifo", Reason.FORBIDDEN, "not a regular file: /fifo"),
                 // PATH_INFO segments: PATH_TRANSLATED maps them under the document root
                 new Refuses("/hello.sh/.git/config", Reason.FORBIDDEN, "hidden path segment in /hello.sh/.git/config"),

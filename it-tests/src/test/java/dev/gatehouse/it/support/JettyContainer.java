@@ -13,6 +13,7 @@ import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketSe
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SymlinkAllowedResourceAliasChecker;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
@@ -61,9 +62,27 @@ final class JettyContainer implements ServletContainer {
 
     static JettyContainer servlets(
             String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters, boolean webSocket) {
+        return servlets(contextPath, docBase, servlets, filters, webSocket, false);
+    }
+
+    /**
+     * @param servesLinks whether the default servlet serves files through symbolic links that
+     *     leave the base resource: Jetty's {@code SymlinkAllowedResourceAliasChecker}, as a
+     *     deployment serving such a layout needs
+     */
+    static JettyContainer servlets(
+            String contextPath,
+            Path docBase,
+            List<ServletSpec> servlets,
+            List<FilterSpec> filters,
+            boolean webSocket,
+            boolean servesLinks) {
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         if (docBase != null) {
             context.setBaseResource(ResourceFactory.root().newResource(docBase));
+        }
+        if (servesLinks) {
+            context.addAliasCheck(new SymlinkAllowedResourceAliasChecker(context));
         }
         if (webSocket) {
             JakartaWebSocketServletContainerInitializer.configure(context, null);

@@ -61,6 +61,18 @@ public interface ServletContainer extends AutoCloseable {
                 : TomcatContainer.servlets(contextPath, docBase, servlets);
     }
 
+    /**
+     * Starts a container of {@code kind} with {@code servlets} whose default servlet serves files
+     * through symbolic links out of {@code docBase} (Tomcat's {@code allowLinking}, Jetty's
+     * symlink alias checker).
+     */
+    static ServletContainer servletsServingLinks(
+            Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets) {
+        return kind == Kind.JETTY
+                ? JettyContainer.servlets(contextPath, docBase, servlets, List.of(), true, true)
+                : TomcatContainer.servlets(contextPath, docBase, servlets, List.of(), false, true, true);
+    }
+
     /** Starts a container of {@code kind} with {@code servlets} behind {@code filters}, in that order. */
     static ServletContainer servlets(
             Kind kind, String contextPath, Path docBase, List<ServletSpec> servlets, List<FilterSpec> filters) {

@@ -16,6 +16,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.webresources.StandardRoot;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.websocket.server.WsSci;
@@ -115,6 +116,22 @@ final class TomcatContainer implements ServletContainer {
             List<FilterSpec> filters,
             boolean privileged,
             boolean webSocket) {
+        return servlets(contextPath, docBase, servlets, filters, privileged, webSocket, false);
+    }
+
+    /**
+     * @param servesLinks whether the default servlet serves files through symbolic links that
+     *     leave the docBase: the context's resources with {@code allowLinking}, as a deployment
+     *     serving such a layout needs
+     */
+    static TomcatContainer servlets(
+            String contextPath,
+            Path docBase,
+            List<ServletSpec> servlets,
+            List<FilterSpec> filters,
+            boolean privileged,
+            boolean webSocket,
+            boolean servesLinks) {
         Tomcat tomcat = newTomcat();
         String base;
         try {
@@ -130,6 +147,11 @@ final class TomcatContainer implements ServletContainer {
         }
         Context context = tomcat.addContext(contextPath, base);
         context.setPrivileged(privileged);
+        if (servesLinks) {
+            StandardRoot resources = new StandardRoot(context);
+            resources.setAllowLinking(true);
+            context.setResources(resources);
+        }
         if (webSocket) {
             context.addServletContainerInitializer(new WsSci(), null);
         }

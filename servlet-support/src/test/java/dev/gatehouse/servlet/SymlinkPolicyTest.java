@@ -1,0 +1,100 @@
+package dev.gatehouse.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Links under {@code root}: {@code in -> root/target}, {@code out -> outside/target}. */
+class SymlinkPolicyTest {
+    @TempDir
+    Path base;
+
+    private Path root;
+    private Path outside;
+    private Path in;
+    private Path out;
+
+    @BeforeEach
+    void layout() throws IOException {
+        root = Files.createDirectories(base.resolve("root")).toRealPath();
+        outside = Files.createDirectories(base.resolve("outside")).toRealPath();
+        Files.writeString(root.resolve("target"), "x");
+        Files.writeString(outside.resolve("target"), "x");
+        in = Files.createSymbolicLink(root.resolve("in"), root.resolve("target"));
+        out = Files.createSymbolicLink(root.resolve("out"), outside.resolve("target"));
+    }
+
+    private String refusal(SymlinkPolicy policy, Path link) throws IOException {
+        return policy.refusal(link, link.toRealPath(), root);
+    }
+
+    @Test
+    void insideRootIsTheDefault() throws IOException {
+        assertNull(refusal(SymlinkPolicy.INSIDE_ROOT, in));
+        assertEquals("a link resolving outside the root", refusal(SymlinkPolicy.INSIDE_ROOT, out));
+    }
+
+    @Test
+    void linkTargetsWidenInsideRootAndOwnerMatch() throws IOException {
+        List<Path> targets = SymlinkPolicy.targets(outside + ", ");
+        assertNull(refusal(SymlinkPolicy.of(SymlinkPolicy.Mode.INSIDE_ROOT, targets), out));
+        assertNull(refusal(SymlinkPolicy.of(SymlinkPolicy.Mode.OWNER_MATCH, targets), out));
+    }
+
+    @Test
+    void noneAndAll() throws IOException {
+        SymlinkPolicy none = SymlinkPolicy.of(SymlinkPolicy.Mode.NONE, List.of());
+        assertEquals("a symbolic link (followSymlinks=none)", refusal(none, in));
+        SymlinkPolicy all = SymlinkPolicy.of(SymlinkPolicy.Mode.ALL, List.of());
+        assertNull(refusal(all, out));
+    }
+
+    /**
+     * ownerMatch follows a link out of the root whose owner owns the target, and refuses one
+     * whose target belongs to someone else (made so with chown, hence as root only: CI runs so).
+     */
+    @Test
+    void ownerMatchComparesTheLinksOwnerWithItsTargets() throws IOException {
+        SymlinkPolicy owner = SymlinkPolicy.of(SymlinkPolicy.Mode.OWNER_MATCH, List.of());
+        assertNull(refusal(owner, out));
+        assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+        UserPrincipal nobody =
+                base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(outside.resolve("target"), nobody);
+        assertEquals(nobody, Files.getOwner(outside.resolve("target"), LinkOption.NOFOLLOW_LINKS));
+        assertEquals("a link whose owner is not its target's (followSymlinks=ownerMatch)", refusal(owner, out));
+    }
+
+    @Test
+    void badValuesSayWhy() {
+        assertEquals(
+                "expected insideRoot, ownerMatch, all or none",
+                assertThrows(IllegalArgumentException.class, () -> SymlinkPolicy.Mode.parse("yes"))
+                        .getMessage());
+        assertEquals(
+                "relative is not an absolute path",
+                assertThrows(IllegalArgumentException.class, () -> SymlinkPolicy.targets("relative"))
+                        .getMessage());
+        assertEquals(
+                base + "/missing does not exist",
+                assertThrows(IllegalArgumentException.class, () -> SymlinkPolicy.targets(base + "/missing"))
+                        .getMessage());
+        assertEquals(
+                "init-param linkTargets has no effect with followSymlinks=none",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> SymlinkPolicy.of(SymlinkPolicy.Mode.NONE, List.of(outside)))
+                        .getMessage());
+    }
+}
