@@ -21,7 +21,6 @@ import dev.gatehouse.it.support.SendThenRead;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import dev.gatehouse.it.support.SpoolFilesServlet;
-import jakarta.servlet.Servlet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -289,7 +288,7 @@ abstract class FastCgiProxyContract {
                                             .param("denyStatus", "403"),
                                     ServletSpec.of("stats", FastCgiStatsServlet.class, "/__stats/*"),
                                     ServletSpec.of("spooled", SpoolFilesServlet.class, "/__spooled"),
-                                    ServletSpec.of("default", defaultServlet(), "/__default/*"))));
+                                    ServletSpec.of("default", kind().defaultServlet(), "/__default/*"))));
             four.put(
                     pool,
                     ServletContainer.servlets(
@@ -343,18 +342,6 @@ abstract class FastCgiProxyContract {
 
     private static String backend(PhpFpm f, Pool pool) {
         return pool == Pool.TCP ? "127.0.0.1:" + f.address().getPort() : "unix:" + f.socketPath();
-    }
-
-    @SuppressWarnings("unchecked")
-    private Class<? extends Servlet> defaultServlet() {
-        String name = kind() == ServletContainer.Kind.JETTY
-                ? "org.eclipse.jetty.ee10.servlet.DefaultServlet"
-                : "org.apache.catalina.servlets.DefaultServlet";
-        try {
-            return (Class<? extends Servlet>) Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---- $_SERVER -------------------------------------------------------------------------

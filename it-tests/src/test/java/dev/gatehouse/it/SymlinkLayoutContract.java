@@ -7,7 +7,6 @@ import dev.gatehouse.fastcgi.FastCgiProxyServlet;
 import dev.gatehouse.fastcgi.testing.PhpFpm;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
-import jakarta.servlet.Servlet;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,9 +75,12 @@ abstract class SymlinkLayoutContract {
                 app,
                 List.of(
                         proxy().param("deny", "/bin/ /data/ /conf/").param("linkTargets", varLib.toString()),
-                        ServletSpec.of("default", defaultServlet(), "/__default/*")));
+                        ServletSpec.of("default", kind().defaultServlet(), "/__default/*")));
         strict = ServletContainer.servletsServingLinks(
-                kind(), "/wiki", app, List.of(proxy(), ServletSpec.of("default", defaultServlet(), "/__default/*")));
+                kind(),
+                "/wiki",
+                app,
+                List.of(proxy(), ServletSpec.of("default", kind().defaultServlet(), "/__default/*")));
     }
 
     private ServletSpec proxy() {
@@ -127,17 +129,5 @@ abstract class SymlinkLayoutContract {
         assertEquals(403, get(strict, "lib/tpl/style.css").statusCode());
         assertEquals(403, get(strict, "lib/tpl/main.php").statusCode());
         assertEquals("doku", get(strict, "doku.php").body());
-    }
-
-    @SuppressWarnings("unchecked")
-    private Class<? extends Servlet> defaultServlet() {
-        String name = kind() == ServletContainer.Kind.JETTY
-                ? "org.eclipse.jetty.ee10.servlet.DefaultServlet"
-                : "org.apache.catalina.servlets.DefaultServlet";
-        try {
-            return (Class<? extends Servlet>) Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -19,8 +19,27 @@ public interface ServletContainer extends AutoCloseable {
 
     /** Which container. */
     enum Kind {
-        JETTY,
-        TOMCAT
+        JETTY("org.eclipse.jetty.ee10.servlet.DefaultServlet"),
+        TOMCAT("org.apache.catalina.servlets.DefaultServlet");
+
+        private final String defaultServlet;
+
+        Kind(String defaultServlet) {
+            this.defaultServlet = defaultServlet;
+        }
+
+        /**
+         * The container's own default servlet class, for a test context that needs one: the
+         * contexts here are plain servlet contexts, which have none unless it is added.
+         */
+        @SuppressWarnings("unchecked")
+        public Class<? extends jakarta.servlet.Servlet> defaultServlet() {
+            try {
+                return (Class<? extends jakarta.servlet.Servlet>) Class.forName(defaultServlet);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** {@code http://127.0.0.1:PORT/context/} */
