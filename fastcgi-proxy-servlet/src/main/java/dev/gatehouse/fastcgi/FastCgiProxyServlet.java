@@ -156,7 +156,8 @@ public class FastCgiProxyServlet extends HttpServlet {
         }
         List<Backend> backends =
                 config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
-        FastCgiClient client = new FastCgiClient(clientConfig(config), backends);
+        // a managed backend's workers are ours to count: GET_VALUES would only delay its first request
+        FastCgiClient client = new FastCgiClient(clientConfig(config), backends, managed == null);
         String software = "Gatehouse " + context.getServerInfo();
         runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir, getServletName());
         context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
