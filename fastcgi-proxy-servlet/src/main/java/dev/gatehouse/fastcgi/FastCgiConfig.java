@@ -73,6 +73,10 @@ import java.util.regex.PatternSyntaxException;
  * @param denyStatus what a refused path is answered: 404 (as if absent) or 403
  * @param symlinks which symbolic links the lookup under the root follows (init-params {@code
  *     followSymlinks} and {@code linkTargets}; see {@link SymlinkPolicy})
+ * @param scriptName how a request is resolved to SCRIPT_NAME and PATH_INFO: a script file found
+ *     under the document root ({@link ScriptName#FILE}, the default), or the servlet mapping
+ *     itself, with no file looked up ({@link ScriptName#MAPPING}, for an application that is not
+ *     a file, such as a WSGI application under uWSGI)
  */
 public record FastCgiConfig(
         List<BackendAddress> backends,
@@ -101,7 +105,8 @@ public record FastCgiConfig(
         int maxSpooling,
         PathDenial deny,
         int denyStatus,
-        SymlinkPolicy symlinks) {
+        SymlinkPolicy symlinks,
+        ScriptName scriptName) {
 
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
@@ -134,6 +139,48 @@ public record FastCgiConfig(
         }
     }
 
+    /**
+     * Where SCRIPT_NAME ends and PATH_INFO begins (RFC 3875 §4.1.13, §4.1.5): the init-param
+     * {@code scriptName}.
+     */
+    public enum ScriptName {
+        /**
+         * A script file under the document root, found as {@link ScriptMapping} describes (nginx's
+         * try-files): for PHP and any application made of script files.
+         */
+        FILE("file"),
+        /**
+         * The servlet mapping: the whole mapping is one application, as a WSGI application is to
+         * its server (PEP 3333's SCRIPT_NAME is where it is mounted, PATH_INFO the route within
+         * it). No file is looked up; see {@link ApplicationMapping}.
+         */
+        MAPPING("mapping");
+
+        private final String paramValue;
+
+        ScriptName(String paramValue) {
+            this.paramValue = paramValue;
+        }
+
+        /** The init-param value naming this resolution. */
+        public String paramValue() {
+            return paramValue;
+        }
+
+        static ScriptName parse(String value) {
+            for (ScriptName n : values()) {
+                if (n.paramValue.equals(value)) {
+                    return n;
+                }
+            }
+            throw new IllegalArgumentException("expected file or mapping");
+        }
+    }
+
+    /** The init-params that only describe a file resolution, refused with {@code scriptName=mapping}. */
+    static final List<String> FILE_PARAMS =
+            List.of("documentRoot", "scriptPattern", "frontController", "indexFile", "followSymlinks", "linkTargets");
+
     public FastCgiConfig {
         backends = List.copyOf(backends);
         if (backends.isEmpty()) {
@@ -145,6 +192,7 @@ public record FastCgiConfig(
         params.forEach((name, value) -> Objects.requireNonNull(value, name));
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // sent in the configured order
         Objects.requireNonNull(balancing, "balancing");
+        Objects.requireNonNull(scriptName, "scriptName");
     }
 
     /**
@@ -154,6 +202,17 @@ public record FastCgiConfig(
      */
     public static FastCgiConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
+        ScriptName scriptName = p.parse("scriptName", "file", ScriptName::parse);
+        if (scriptName == ScriptName.MAPPING) {
+            for (String name : FILE_PARAMS) {
+                String value = param.apply(name);
+                if (value != null && !value.isBlank()) {
+                    // set but unused would mislead: the application is reached whatever the file system holds
+                    throw new IllegalArgumentException("init-param " + name + " does not apply with scriptName=mapping,"
+                            + " where no file is looked up: remove it, or use scriptName=file");
+                }
+            }
+        }
         return new FastCgiConfig(
                 p.parse("backend", "127.0.0.1:9000", FastCgiConfig::backends),
                 p.parse("documentRoot", "/", FastCgiConfig::documentRoot),
@@ -183,7 +242,8 @@ public record FastCgiConfig(
                 p.parse("denyStatus", "404", InitParams::denyStatus),
                 SymlinkPolicy.of(
                         p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
-                        p.parse("linkTargets", "", SymlinkPolicy::targets)));
+                        p.parse("linkTargets", "", SymlinkPolicy::targets)),
+                scriptName);
     }
 
     private static List<BackendAddress> backends(String value) {

@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  * <p>Configured by init-params ({@link FastCgiConfig}, listed in the README); asynchronous
  * support must be enabled ({@code <async-supported>true}). Map it to {@code /} (or a prefix
  * such as {@code /app/*}): each request path under the context is mapped by
- * {@link ScriptMapping} against the document root, and then
+ * {@link ScriptMapping} against the document root, or with {@code scriptName=mapping} by
+ * {@link ApplicationMapping} to the application as a whole (a WSGI application under uWSGI), and
+ * then
  * <ul>
  *   <li>{@link Route.NotFound} → 404, {@link Route.Forbidden} → 403, with a log line;
  *   <li>{@link Route.Static} → forwarded to the container's default servlet
@@ -68,7 +70,9 @@ public class FastCgiProxyServlet extends HttpServlet {
     private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
 
     private transient ProxyRuntime runtime;
+    /** The file resolution, or null with {@code scriptName=mapping}. */
     private transient ScriptMapping mapping;
+
     private transient ManagedBackend managed;
 
     /** The servlet-context attribute holding a {@code Supplier<ClientStats>} for a servlet name. */
@@ -138,22 +142,30 @@ public class FastCgiProxyServlet extends HttpServlet {
         }
         ServletContext context = getServletContext();
         Path tempDir = tempDir(context);
-        try {
-            Path root =
-                    ScriptRoot.locate(context, config.documentRoot(), tempDir.resolve("fastcgi-" + getServletName()));
-            mapping = ScriptMapping.of(root, config);
-        } catch (IOException e) {
-            throw new ServletException(
-                    getServletName() + ": init-param documentRoot='" + config.documentRoot() + "': " + e.getMessage(),
-                    e);
+        if (config.scriptName() == FastCgiConfig.ScriptName.FILE) {
+            try {
+                Path root = ScriptRoot.locate(
+                        context, config.documentRoot(), tempDir.resolve("fastcgi-" + getServletName()));
+                mapping = ScriptMapping.of(root, config);
+            } catch (IOException e) {
+                throw new ServletException(
+                        getServletName() + ": init-param documentRoot='" + config.documentRoot() + "': "
+                                + e.getMessage(),
+                        e);
+            }
         }
         List<Backend> backends =
                 config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
-        FastCgiClient client = new FastCgiClient(clientConfig(config), backends);
+        // a managed backend's workers are ours to count: GET_VALUES would only delay its first request
+        FastCgiClient client = new FastCgiClient(clientConfig(config), backends, managed == null);
         String software = "Gatehouse " + context.getServerInfo();
         runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir, getServletName());
         context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
-        LOG.log(Level.INFO, "{0}: scripts under {1} to {2}", getServletName(), mapping.documentRoot(), backends);
+        if (mapping == null) {
+            LOG.log(Level.INFO, "{0}: the whole mapping to {1}", getServletName(), backends);
+        } else {
+            LOG.log(Level.INFO, "{0}: scripts under {1} to {2}", getServletName(), mapping.documentRoot(), backends);
+        }
     }
 
     /** The init-params with {@code backend} and {@code maxConnections} set to the managed backend's. */
@@ -217,7 +229,13 @@ public class FastCgiProxyServlet extends HttpServlet {
             response.sendError(runtime.config().denyStatus());
             return;
         }
-        Route route = mapping.map(request.getContextPath(), path);
+        Route route = mapping != null
+                ? mapping.map(request.getContextPath(), path)
+                : ApplicationMapping.map(
+                        request.getContextPath(),
+                        request.getHttpServletMapping().getMappingMatch(),
+                        request.getServletPath(),
+                        request.getPathInfo());
         if (route instanceof Route.NotFound notFound) {
             LOG.log(Level.INFO, "{0}: 404, {1}", request.getRequestURI(), notFound.reason());
             response.sendError(HttpServletResponse.SC_NOT_FOUND);

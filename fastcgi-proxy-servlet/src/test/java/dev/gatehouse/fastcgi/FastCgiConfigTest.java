@@ -52,6 +52,40 @@ class FastCgiConfigTest {
         assertEquals(67108864L, c.spoolMemoryBytes());
         assertEquals(1073741824L, c.spoolDiskBytes());
         assertEquals(256, c.maxSpooling());
+        assertEquals(FastCgiConfig.ScriptName.FILE, c.scriptName());
+    }
+
+    @Test
+    void scriptNameMappingLooksUpNoFile() {
+        assertEquals(
+                FastCgiConfig.ScriptName.MAPPING,
+                parse(Map.of("scriptName", "mapping")).scriptName());
+        assertEquals(
+                FastCgiConfig.ScriptName.FILE,
+                parse(Map.of("scriptName", "file")).scriptName());
+    }
+
+    /** A file-resolution parameter set with {@code scriptName=mapping} would be silently ignored: refused. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "documentRoot,/",
+        "scriptPattern,.+",
+        "frontController,/index.php",
+        "indexFile,index.py",
+        "followSymlinks,all",
+        "linkTargets,/srv"
+    })
+    void fileParametersAreRefusedWithScriptNameMapping(String name, String value) {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of("scriptName", "mapping", name, value)));
+        assertEquals(
+                "init-param " + name + " does not apply with scriptName=mapping, where no file is looked up:"
+                        + " remove it, or use scriptName=file",
+                e.getMessage());
+        assertEquals(
+                FastCgiConfig.ScriptName.MAPPING,
+                parse(Map.of("scriptName", "mapping", name, " ")).scriptName(),
+                "blank is absent");
     }
 
     @Test
@@ -168,7 +202,9 @@ class FastCgiConfigTest {
                 new Invalid("maxSpoolBytes", "-5", "at least 0"),
                 new Invalid("maxHeaderBytes", "8", "at least 16"),
                 new Invalid("deny", "bin/ ../x", "no . or .. segments"),
-                new Invalid("denyStatus", "401", "expected 404 or 403"));
+                new Invalid("denyStatus", "401", "expected 404 or 403"),
+                new Invalid("scriptName", "Mapping", "expected file or mapping"),
+                new Invalid("scriptName", "wsgi", "expected file or mapping"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -33,7 +33,7 @@ final class BackendPool {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final Set<Connection> open = new LinkedHashSet<>();
 
-    private Probe probe = Probe.UNPROBED;
+    private Probe probe;
     private int maxConnections;
     private Map<String, String> managementValues = Map.of();
     private boolean unhealthy;
@@ -41,10 +41,12 @@ final class BackendPool {
     private long opened;
     private int peakOpen;
 
-    BackendPool(Backend backend, int configuredMax) {
+    /** @param askValues whether GET_VALUES is asked before the first connection; if not, the limit is final */
+    BackendPool(Backend backend, int configuredMax, boolean askValues) {
         this.backend = backend;
         this.configuredMax = configuredMax;
         this.maxConnections = configuredMax;
+        this.probe = askValues ? Probe.UNPROBED : Probe.PROBED;
     }
 
     Backend backend() {

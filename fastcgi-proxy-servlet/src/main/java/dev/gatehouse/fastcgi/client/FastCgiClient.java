@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Sizing.</b> A kept-alive connection pins a backend worker (a php-fpm child), so each
  * backend gets at most {@link ClientConfig#maxConnectionsPerBackend()} connections, lowered to the
  * {@code FCGI_MAX_CONNS} it announces: before its first connection the client asks GET_VALUES
- * (FastCGI 1.0 §4.1) on a connection of its own, which the backend closes after answering.
+ * (FastCGI 1.0 §4.1) on a connection of its own, which the backend closes after answering
+ * (unless told not to ask).
  * Requests beyond the limit wait in the client's FIFO queue ({@link ClientConfig#maxQueued()},
  * {@link ClientConfig#queueTimeout()}) rather than in the backend's listen backlog.
  *
@@ -55,6 +56,18 @@ public final class FastCgiClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code backends} is empty or repeats a backend
      */
     public FastCgiClient(ClientConfig config, List<Backend> backends) {
+        this(config, backends, true);
+    }
+
+    /**
+     * As {@link #FastCgiClient(ClientConfig, List)}, choosing whether GET_VALUES is asked. Not
+     * asking suits a backend whose worker count the caller set itself (a managed backend): its
+     * answer could tell nothing new, and a backend that never answers (uWSGI, libfcgi's php-cgi)
+     * would hold the first request for the probe's timeout.
+     *
+     * @param askValues whether each backend is asked GET_VALUES before its first connection
+     */
+    public FastCgiClient(ClientConfig config, List<Backend> backends, boolean askValues) {
         Objects.requireNonNull(config, "config");
         this.backends = List.copyOf(backends);
         if (this.backends.isEmpty()) {
@@ -64,7 +77,7 @@ public final class FastCgiClient implements AutoCloseable {
             throw new IllegalArgumentException("backends repeat: " + this.backends);
         }
         List<BackendPool> pools = this.backends.stream()
-                .map(b -> new BackendPool(b, config.maxConnectionsPerBackend()))
+                .map(b -> new BackendPool(b, config.maxConnectionsPerBackend(), askValues))
                 .toList();
         Dispatcher[] holder = new Dispatcher[1];
         this.loop = new EventLoop("gatehouse-fastcgi-transport", now -> holder[0].sweep(now), SWEEP_EVERY);

@@ -183,10 +183,10 @@ public final class ManagedBackend implements AutoCloseable {
         if (ProcessTrees.runningAsRoot()) {
             LOG.log(
                     Level.WARNING,
-                    "{0}: the JVM runs as root, so {1} runs PHP as root too; run the container as an"
-                            + " unprivileged user",
+                    "{0}: the JVM runs as root, so {1} runs the application as root too; run the container"
+                            + " as an unprivileged user",
                     name,
-                    kind.paramValue());
+                    kind == Kind.COMMAND ? "the command" : kind.paramValue());
         }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         supervisor = new Thread(this::supervise, "gatehouse-backend-" + name);

@@ -62,6 +62,31 @@ class FakeBackendTest {
         }
     }
 
+    /**
+     * A managed backend's pool is not probed: the first request opens the first connection, no
+     * GET_VALUES goes out, and the configured limit stands even where an answer would lower it.
+     */
+    @Test
+    void withoutAskingValuesTheFirstRequestOpensTheOnlyConnection() throws Exception {
+        Map<String, String> values = Map.of(FastCgi.MAX_CONNS, "2", FastCgi.MPXS_CONNS, "0");
+        try (FakeBackend fake = new FakeBackend(values, (conn, index) -> {
+                    while (conn.readRequest()) {
+                        conn.respond("ok " + index);
+                    }
+                });
+                FastCgiClient client = new FastCgiClient(
+                        ClientConfig.defaults().withMaxConnectionsPerBackend(8), List.of(fake.backend()), false)) {
+            Collector first = request(client);
+            first.await(10);
+            assertEquals("ok 0", first.body());
+            BackendStats stats = client.stats().of(fake.backend());
+            assertEquals(1, stats.opened(), "no probe connection");
+            assertEquals(8, stats.maxConnections());
+            assertEquals(Map.of(), stats.managementValues());
+            assertTrue(fake.received.stream().noneMatch(r -> r.type() == FakeBackend.GET_VALUES), "no GET_VALUES");
+        }
+    }
+
     @Test
     void unansweredGetValuesKeepsTheConfiguredLimit() throws Exception {
         try (FakeBackend fake = new FakeBackend(Map.of(), (conn, index) -> {
