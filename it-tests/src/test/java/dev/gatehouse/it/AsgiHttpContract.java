@@ -302,6 +302,18 @@ abstract class AsgiHttpContract {
         uploadOneGibibyte("naive-sink");
     }
 
+    /**
+     * The naive recursive consumer begun from a thread of the application's own after {@code
+     * handle} returned: its receives find the exchange idle and are done on that thread, so the
+     * bridge hands the continuation to a container thread every 64 events (a FreshStackStage).
+     * Before that hop became race-free, about one run in ten stalled until asyncTimeout under load,
+     * on Jetty and on Tomcat alike: a StackOverflowError in a loop task, too deep even to be logged.
+     */
+    @Test
+    void naiveRecursiveConsumerOnAnApplicationThread() throws Exception {
+        uploadOneGibibyte("naive-sink-later");
+    }
+
     /** POSTs 1 GiB of {@link Patterns#chunk} to {@code path}; the answer must be its size and CRC. */
     void uploadOneGibibyte(String path) throws Exception {
         try (Socket socket =
