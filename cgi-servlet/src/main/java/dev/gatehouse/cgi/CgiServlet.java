@@ -10,6 +10,7 @@ import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.TypedInitParams;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -37,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs CGI/1.1 scripts (RFC 3875) under a servlet mapping such as {@code /cgi-bin/*}.
  *
- * <p>Configured by init-params (see {@link CgiConfig} and the README). For each request it
+ * <p>Configured by init-params (see {@link CgiConfig} and the README), or in code with {@link
+ * #builder()}, which feeds the same parser. For each request it
  * resolves the script under the script root ({@link ScriptResolver}), answers 404/403/405 for
  * requests that must not run anything, then puts the request in async mode and hands it to a
  * {@link CgiExchange} on a gateway thread, once the {@link ScriptGate} admits it (503 with
@@ -65,11 +68,36 @@ public class CgiServlet extends HttpServlet {
     private transient ResolvedScript program;
     private transient String documentRoot;
 
+    /** The builder's init-param values; empty for the no-arg constructor. */
+    private final transient Map<String, String> preset;
+
+    /** For deployment by class name ({@code web.xml}): configured by its init-params. */
+    public CgiServlet() {
+        this(Map.of());
+    }
+
+    CgiServlet(Map<String, String> preset) {
+        this.preset = Map.copyOf(preset);
+    }
+
+    /**
+     * A typed way to configure the servlet in code, e.g. for {@code ServletContext.addServlet} or
+     * Spring's {@code ServletRegistrationBean}: {@code
+     * CgiServlet.builder().scriptRoot(Path.of("/srv/cgi")).timeout(Duration.ofSeconds(30)).build()}.
+     * Init-params given on the registration of a built servlet still apply, over the builder's
+     * values (as Spring's own servlets apply init-params over properties set in code), so a
+     * deployment can override one setting without a rebuild.
+     */
+    public static CgiServletBuilder builder() {
+        return new CgiServletBuilder();
+    }
+
     @Override
     public void init() throws ServletException {
         CgiConfig config;
         try {
-            config = CgiConfig.parse(this::getInitParameter);
+            config = CgiConfig.parse(
+                    TypedInitParams.overlay(preset, this::getInitParameter, getInitParameterNames(), getServletName()));
         } catch (IllegalArgumentException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.TypedInitParams;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -18,6 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Lets a request through only if a FastCGI application in the AUTHORIZER role (FastCGI 1.0
@@ -48,7 +50,8 @@ import java.util.List;
  * component that copies attributes from one request to another could, which no Gatehouse code
  * does. A request is authorized once: later async dispatches of the same request pass.
  *
- * <p>Configured by init-params ({@link AuthorizerConfig}, listed in the README); the filter's
+ * <p>Configured by init-params ({@link AuthorizerConfig}, listed in the README), or in code with
+ * {@link #builder()}, which feeds the same parser; the filter's
  * {@link FastCgiClient} is its own and is closed in {@link #destroy()}.
  */
 public class FastCgiAuthorizerFilter extends GenericFilter {
@@ -64,10 +67,33 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
     private transient MetaVariablePolicy policy;
     private transient FastCgiClient client;
 
+    /** The builder's init-param values; empty for the no-arg constructor. */
+    private final transient Map<String, String> preset;
+
+    /** For deployment by class name ({@code web.xml}): configured by its init-params. */
+    public FastCgiAuthorizerFilter() {
+        this(Map.of());
+    }
+
+    FastCgiAuthorizerFilter(Map<String, String> preset) {
+        this.preset = Map.copyOf(preset);
+    }
+
+    /**
+     * A typed way to configure the filter in code, e.g. for {@code ServletContext.addFilter} or
+     * Spring's {@code FilterRegistrationBean}. Init-params given on the registration of a built
+     * filter still apply, over the builder's values (as Spring's {@code GenericFilterBean} applies
+     * init-params over properties set in code), so a deployment can override one setting.
+     */
+    public static FastCgiAuthorizerFilterBuilder builder() {
+        return new FastCgiAuthorizerFilterBuilder();
+    }
+
     @Override
     public void init() throws ServletException {
         try {
-            config = AuthorizerConfig.parse(this::getInitParameter);
+            config = AuthorizerConfig.parse(
+                    TypedInitParams.overlay(preset, this::getInitParameter, getInitParameterNames(), getFilterName()));
         } catch (IllegalArgumentException e) {
             throw new ServletException(getFilterName() + ": " + e.getMessage(), e);
         }

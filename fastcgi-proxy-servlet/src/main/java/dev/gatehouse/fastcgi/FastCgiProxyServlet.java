@@ -13,6 +13,7 @@ import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.TypedInitParams;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -27,6 +28,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
  * way an nginx {@code location ~ \.php$ { fastcgi_pass …; }} block does, non-blocking from end
  * to end: no thread is held while the application works or while a slow client reads.
  *
- * <p>Configured by init-params ({@link FastCgiConfig}, listed in the README); asynchronous
+ * <p>Configured by init-params ({@link FastCgiConfig}, listed in the README), or in code with
+ * {@link #builder()}, which feeds the same parser; asynchronous
  * support must be enabled ({@code <async-supported>true}). Map it to {@code /} (or a prefix
  * such as {@code /app/*}): each request path under the context is mapped by
  * {@link ScriptMapping} against the document root, or with {@code scriptName=mapping} by
@@ -74,6 +77,28 @@ public class FastCgiProxyServlet extends HttpServlet {
     private transient ScriptMapping mapping;
 
     private transient ManagedBackend managed;
+
+    /** The builder's init-param values; empty for the no-arg constructor. */
+    private final transient Map<String, String> preset;
+
+    /** For deployment by class name ({@code web.xml}): configured by its init-params. */
+    public FastCgiProxyServlet() {
+        this(Map.of());
+    }
+
+    FastCgiProxyServlet(Map<String, String> preset) {
+        this.preset = Map.copyOf(preset);
+    }
+
+    /**
+     * A typed way to configure the servlet in code, e.g. for {@code ServletContext.addServlet} or
+     * Spring's {@code ServletRegistrationBean}. Init-params given on the registration of a built
+     * servlet still apply, over the builder's values (as Spring's own servlets apply init-params
+     * over properties set in code), so a deployment can override one setting without a rebuild.
+     */
+    public static FastCgiProxyServletBuilder builder() {
+        return new FastCgiProxyServletBuilder();
+    }
 
     /** The servlet-context attribute holding a {@code Supplier<ClientStats>} for a servlet name. */
     public static String statsAttribute(String servletName) {
@@ -116,7 +141,8 @@ public class FastCgiProxyServlet extends HttpServlet {
     }
 
     private void initProxy() throws ServletException {
-        Function<String, String> params = this::getInitParameter;
+        Function<String, String> params =
+                TypedInitParams.overlay(preset, this::getInitParameter, getInitParameterNames(), getServletName());
         try {
             ManagedBackendConfig managedConfig = ManagedBackendConfig.parse(params);
             if (managedConfig != null) {

@@ -144,6 +144,17 @@ public final class PathDenial {
         return p == pattern.length();
     }
 
+    /** Equal when the same patterns are written in the same order (a typed and a parsed config compare equal). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PathDenial d && toString().equals(d.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
     @Override
     public String toString() {
         List<String> texts = new ArrayList<>();

@@ -147,6 +147,17 @@ public final class SymlinkPolicy {
         return "a link resolving outside the root" + (targets.isEmpty() ? "" : " and linkTargets");
     }
 
+    /** Equal for the same mode and target directories (a typed and a parsed config compare equal). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SymlinkPolicy p && mode == p.mode && targets.equals(p.targets);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * mode.hashCode() + targets.hashCode();
+    }
+
     @Override
     public String toString() {
         return mode.paramValue() + (targets.isEmpty() ? "" : " " + targets);

@@ -3,6 +3,7 @@ package dev.gatehouse.asgi.servlet;
 import dev.gatehouse.asgi.AsgiApplication;
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.TypedInitParams;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
 
 /**
  * Serves an {@link AsgiApplication} (ASGI 3.0, HTTP spec 2.4 and lifespan 2.0) from a servlet
@@ -23,7 +25,8 @@ import java.lang.reflect.InvocationTargetException;
  * <ul>
  *   <li>by init-param {@code application}: the class name of an application with a public
  *       no-argument constructor, loaded with the web application's class loader;
- *   <li>programmatically: {@code servletContext.addServlet("app", new AsgiServlet(application))}.
+ *   <li>programmatically: {@code servletContext.addServlet("app", new AsgiServlet(application))},
+ *       or with typed settings, {@code AsgiServlet.builder(application).asyncTimeout(…).build()}.
  * </ul>
  *
  * <p>{@code init} runs the application's lifespan startup and fails deployment with a {@link
@@ -48,21 +51,44 @@ public class AsgiServlet extends HttpServlet {
     private transient Lifespan lifespan;
     private transient WebSocketUpgrade webSocket;
 
+    /** The builder's init-param values; empty otherwise. */
+    private final transient Map<String, String> preset;
+
     /** For deployment by class name: the init-param {@code application} names the application. */
-    public AsgiServlet() {}
+    public AsgiServlet() {
+        this.preset = Map.of();
+    }
 
     /** For programmatic registration ({@code ServletContext.addServlet}). */
     public AsgiServlet(AsgiApplication application) {
+        this(application, Map.of());
+    }
+
+    AsgiServlet(AsgiApplication application, Map<String, String> preset) {
         if (application == null) {
             throw new IllegalArgumentException("application is null");
         }
         this.application = application;
+        this.preset = Map.copyOf(preset);
+    }
+
+    /**
+     * A typed way to configure a servlet for {@code application} in code, e.g. for {@code
+     * ServletContext.addServlet} or Spring's {@code ServletRegistrationBean}. Init-params given
+     * on the registration of a built servlet still apply, over the builder's values (as Spring's
+     * own servlets apply init-params over properties set in code), so a deployment can override
+     * one setting without a rebuild.
+     */
+    public static AsgiServletBuilder builder(AsgiApplication application) {
+        return new AsgiServletBuilder(application);
     }
 
     @Override
     public void init() throws ServletException {
         try {
-            config = AsgiServletConfig.from(this::getInitParameter, application != null);
+            config = AsgiServletConfig.from(
+                    TypedInitParams.overlay(preset, this::getInitParameter, getInitParameterNames(), getServletName()),
+                    application != null);
         } catch (IllegalArgumentException e) {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }

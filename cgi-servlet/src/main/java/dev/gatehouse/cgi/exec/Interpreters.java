@@ -119,6 +119,22 @@ public final class Interpreters {
         return argv.get(0).isEmpty() ? null : argv;
     }
 
+    /** Equal for the same command per extension (a typed and a parsed config compare equal). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Interpreters i && byExtension.equals(i.byExtension);
+    }
+
+    @Override
+    public int hashCode() {
+        return byExtension.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return byExtension.toString();
+    }
+
     private static int indexOfWhitespace(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (Character.isWhitespace(s.charAt(i))) {

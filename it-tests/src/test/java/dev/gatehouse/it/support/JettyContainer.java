@@ -99,7 +99,8 @@ final class JettyContainer implements ServletContainer {
             }
         }
         for (FilterSpec spec : filters) {
-            FilterHolder holder = new FilterHolder(spec.filterClass());
+            FilterHolder holder =
+                    spec.instance() != null ? new FilterHolder(spec.instance()) : new FilterHolder(spec.filterClass());
             holder.setName(spec.name());
             holder.setInitParameters(spec.initParams());
             holder.setAsyncSupported(true);

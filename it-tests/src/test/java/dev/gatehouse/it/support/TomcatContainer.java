@@ -171,6 +171,9 @@ final class TomcatContainer implements ServletContainer {
             FilterDef def = new FilterDef();
             def.setFilterName(spec.name());
             def.setFilterClass(spec.filterClass().getName());
+            if (spec.instance() != null) {
+                def.setFilter(spec.instance());
+            }
             def.setAsyncSupported("true");
             spec.initParams().forEach(def::addInitParameter);
             context.addFilterDef(def);
