@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
+import dev.gatehouse.fastcgi.FastCgiConfig.ScriptName;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import dev.gatehouse.servlet.TypedInitParams;
@@ -94,6 +95,19 @@ public final class FastCgiProxyServletBuilder {
      */
     public FastCgiProxyServletBuilder frontController(String script) {
         params.string("frontController", script);
+        return this;
+    }
+
+    /**
+     * {@code scriptName} (default {@link ScriptName#FILE}): where SCRIPT_NAME ends and PATH_INFO
+     * begins. {@code FILE}: at a script file found under the document root. {@code MAPPING}: at the
+     * servlet mapping, with no file looked up, for an application that is not a file (a WSGI
+     * application under uWSGI); the file-only settings ({@code documentRoot}, {@code
+     * scriptPattern}, {@code frontController}, {@code indexFile}, {@code followSymlinks}, {@code
+     * linkTargets}) are then refused.
+     */
+    public FastCgiProxyServletBuilder scriptName(ScriptName scriptName) {
+        params.string("scriptName", scriptName == null ? null : scriptName.paramValue());
         return this;
     }
 
