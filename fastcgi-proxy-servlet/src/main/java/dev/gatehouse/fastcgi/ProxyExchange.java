@@ -315,7 +315,6 @@ final class ProxyExchange implements ResponseListener {
     @Override
     public void onFailure(Exchange source, FastCgiClientException failure) {
         stderr.finish();
-        relay.release();
         int status = status(failure);
         if (relay.headSent()) {
             LOG.log(
@@ -330,6 +329,7 @@ final class ProxyExchange implements ResponseListener {
             LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
             end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
         }
+        relay.release(); // after the end is taken, as in cutOff
     }
 
     /** Every byte of the response is with the container: complete once the body is done too. */
@@ -473,12 +473,14 @@ final class ProxyExchange implements ResponseListener {
         }
         gone = true;
         LOG.log(Level.INFO, "{0}: {1}; aborting the client connection", requestUri, why);
+        // the abort first: once it is taken, a write listener that finds the buffer empty (the
+        // release below empties it) can no longer complete the cut body as a whole one
+        end.abort(new IOException(why));
         relay.release();
         Exchange current = exchange;
         if (current != null) {
             current.abort();
         }
-        end.abort(new IOException(why));
     }
 
     /** The request ended: a spool still reading or feeding stops, and its file is deleted. */

@@ -70,6 +70,11 @@ final class ResponseRelay implements WriteListener {
     private final Consumer<String> onCutOff;
     /** Resumes the paused transport: the bound exchange's {@link Exchange#demand()}. */
     private volatile Runnable demand;
+    /**
+     * Set by {@link #release}: the buffer is gone, so an empty buffer no longer means that every
+     * byte reached the container, and {@code written} must not be told.
+     */
+    private volatile boolean released;
 
     // under this object's monitor
     private ByteBuffer pending;
@@ -231,11 +236,15 @@ final class ResponseRelay implements WriteListener {
 
     /**
      * Drops what is buffered and deletes its file: the request ended, however. Idempotent; a
-     * write after it finds nothing buffered.
+     * write after it finds nothing buffered, and {@code written} is not told from now on: a
+     * response cut off with bytes still buffered must not be completed as if they had been sent.
+     * An owner that cuts a response off takes its abort first and releases after, so that a
+     * {@code written} already under way cannot end the response normally.
      */
     void release() {
         // not under the monitor: the container's onComplete calls this, maybe while the
         // transport thread holds the monitor and completes the request
+        released = true;
         if (buffer != null) {
             stall.stop();
             buffer.close();
@@ -275,7 +284,7 @@ final class ResponseRelay implements WriteListener {
             sendHead(parser.finish()); // throws: STDOUT ended inside or before the header block
         }
         finishing = true;
-        if (bufferEmpty() && ready()) {
+        if (bufferEmpty() && !released && ready()) {
             written.run();
         }
     }
@@ -302,7 +311,7 @@ final class ResponseRelay implements WriteListener {
             } else if (!finishing) {
                 readComplete(); // what the container kept back while it was busy
             }
-            if (finishing && ready()) {
+            if (finishing && !released && ready()) {
                 written.run();
             }
         } catch (ClientGoneException e) {

@@ -184,6 +184,29 @@ class ResponseRelayTest {
         assertEquals(0, budget.diskUsed());
     }
 
+    /**
+     * The application has ended (END_REQUEST) while the client still has a buffered rest to take,
+     * and the response is cut off (sendTimeout): the release empties the buffer, and a write
+     * listener call that follows must not take the empty buffer for a delivered body, or the
+     * owner would complete a cut response as a whole one (a chunked body with its last chunk).
+     */
+    @Test
+    void aReleasedRelayNeverReportsTheResponseWritten() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
+        out.ready = false;
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        for (ByteBuffer record : records(bytes(200_000, 7))) {
+            relay.onStdout(record);
+        }
+        relay.finish();
+        relay.release();
+        out.ready = true;
+        relay.onWritePossible();
+        assertEquals(0, written.get(), "a cut-off response reported as written");
+        relay.finish(); // a late END_REQUEST path: still nothing
+        assertEquals(0, written.get());
+    }
+
     private long files() throws IOException {
         try (Stream<Path> list = Files.list(dir)) {
             return list.count();

@@ -54,7 +54,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -945,10 +944,6 @@ abstract class FastCgiProxyContract {
      */
     @ParameterizedTest
     @EnumSource(Pool.class)
-    @Disabled("issue 10, left open: the sendTimeout cut-off races with the container. On Tomcat a refused"
-            + " abort dispatch falls back to complete(), which ends a cut chunked body like a whole one;"
-            + " under load the buffer file was not seen within 15 s on Jetty. Failed 2 of ~8 full runs;"
-            + " re-enable with the fix in RequestEnd.abort")
     void aClientThatTakesNothingForTheSendTimeoutIsCutOffAndItsBufferDeleted(Pool pool) throws Exception {
         ServletContainer container = main.get(pool);
         long total = 2048L * 16384;

@@ -14,6 +14,8 @@ import jakarta.servlet.ServletRequest;
  */
 public final class Abort {
 
+    private static final System.Logger LOG = SafeLogger.of(Abort.class.getName());
+
     private Abort() {}
 
     /**
@@ -28,6 +30,7 @@ public final class Abort {
             async.dispatch();
             return true;
         } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the container refused the abort dispatch: {0}", e.getMessage());
             return false;
         }
     }
