@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -13,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathConstants;
@@ -22,6 +25,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 /**
  * What users of the published artifacts rely on, read from the POMs as they stand: the BOM stands
@@ -29,7 +33,7 @@ import org.w3c.dom.NodeList;
  * parent it would push Jetty, Tomcat and JUnit versions into users' builds), it manages exactly the
  * jar modules that are deployed, at the project version, and it repeats the root pom's publication
  * metadata, deploy guard and plugin versions unchanged; every plugin jar carries the unmodified
- * Apache License 2.0.
+ * Apache License 2.0; the README's BOM import names the project's version.
  */
 class PublicationPomsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -128,6 +132,32 @@ class PublicationPomsTest {
             assertArrayEquals(licence, Files.readAllBytes(metaInf.resolve("LICENSE")), module);
             assertArrayEquals(notice, Files.readAllBytes(metaInf.resolve("NOTICE")), module);
         }
+    }
+
+    @Test
+    void readmeImportsTheBomAtTheProjectVersion() throws Exception {
+        String version = text(pom(ROOT.resolve("pom.xml")), "/project/version");
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher block = Pattern.compile("<!-- BOM import: [^>]*-->\\n```xml\\n(.*?)\\n```", Pattern.DOTALL)
+                .matcher(readme);
+        assertTrue(block.find(), "the README's BOM import block");
+        Element snippet = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new InputSource(new StringReader("<project>" + block.group(1) + "</project>")))
+                .getDocumentElement();
+        Element bom = elements(snippet, "dependencyManagement/dependencies/dependency")
+                .get(0);
+        assertEquals("gatehouse-bom", text(bom, "artifactId"));
+        assertEquals(version, text(bom, "version"));
+        List<String> managed = new ArrayList<>();
+        for (Element dependency : elements(pom(ROOT.resolve("bom/pom.xml")), "//dependencyManagement//artifactId")) {
+            managed.add(dependency.getTextContent().strip());
+        }
+        for (Element dependency : elements(snippet, "dependencies/dependency")) {
+            assertTrue(managed.contains(text(dependency, "artifactId")), text(dependency, "artifactId"));
+            assertFalse(has(dependency, "version"), "the BOM gives the version");
+        }
+        assertTrue(readme.contains("platform(\"dev.gatehouse:gatehouse-bom:" + version + "\")"), "the Gradle line");
     }
 
     private static Document pom(Path file) throws Exception {
