@@ -215,6 +215,48 @@ class ManagedBackendTest {
         backend = null;
     }
 
+    /**
+     * Issue 13 item 2: the container stops the application from a JVM shutdown hook of its own
+     * (an embedded Tomcat, a Spring Boot context) while this backend's hook closes it too. The
+     * servlet's {@code destroy()} then calls {@code close()} while the hook's close is stopping
+     * the server; it must return only once the server is gone and the directory removed, because
+     * the container stops the web application's class loader as soon as {@code destroy()}
+     * returns, and the hook could then no longer load a class (it died with {@code
+     * NoClassDefFoundError: java/nio/file/FileVisitOption}, leaving the directory behind). The
+     * server here ignores SIGTERM and notes it in a file, so the hook's close is certainly waiting
+     * out {@code backendStopTimeout} when the second close begins.
+     */
+    @Test
+    void aCloseWhileTheHooksCloseRunsReturnsOnlyOnceTheBackendIsGone() throws Exception {
+        Path termSeen = www.resolve("term-seen");
+        start(Map.of(
+                "managedBackend",
+                "command",
+                "backendCommand",
+                "perl -MIO::Socket::UNIX -e '$SIG{TERM} = sub { open my $f, \">\", $ARGV[1] };"
+                        + " my $s = IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 5) or die $!;"
+                        + " sleep 1 while 1' {address} "
+                        + termSeen,
+                "backendStopTimeout",
+                "5s"));
+        long pid = backend.pid();
+        seen.add(pid);
+        Thread hook = new Thread(backend::close, "gatehouse-backend-stop-test");
+        hook.start();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!Files.exists(termSeen)) {
+            assertTrue(System.nanoTime() < deadline, "the hook's close sent no SIGTERM");
+            Thread.sleep(20);
+        }
+
+        backend.close(); // the servlet's destroy()
+
+        assertFalse(alive(pid), "the server still runs when close() returned");
+        assertFalse(Files.exists(backend.directory()), "the directory is still there when close() returned");
+        hook.join(LIMIT.toMillis());
+        assertFalse(hook.isAlive());
+    }
+
     @Test
     void autoPrefersPhpFpm() throws IOException {
         backend = ManagedBackend.prepare(ManagedBackendConfig.parse(Map.of("managedBackend", "auto")::get), "t")

@@ -1,0 +1,8 @@
+package dev.gatehouse.boot;
+
+class TomcatSpringBootIT extends SpringBootContract {
+    @Override
+    Container container() {
+        return Container.TOMCAT;
+    }
+}
