@@ -198,7 +198,7 @@ final class CgiExchange implements ScriptGate.Admission {
     @Override
     public void rejected(String why) {
         closeSpool();
-        runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
+        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, servlet.elapsedMillis());
         servlet.error(
                 503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
@@ -385,13 +385,16 @@ final class CgiExchange implements ScriptGate.Admission {
                 504, "timed out after " + runtime.config().timeout().toMillis() + " ms" + when);
     }
 
-    /** On a killer thread: kills the tree, and ends a wait for the client at once. */
+    /**
+     * On a killer thread: kills the tree, and ends a wait for the client at once. Its line is INFO:
+     * the request's one WARNING, the 504 with its elapsed time, follows from {@link #fail}.
+     */
     private void onTimeout() {
         timedOut = true;
         ScriptProcess p = process;
         if (p != null) {
             runtime.log(
-                    Level.WARNING,
+                    Level.INFO,
                     "{0}: killing process tree of pid {1}, timeout {2} ms reached",
                     location.scriptName(),
                     p.pid(),
@@ -482,7 +485,13 @@ final class CgiExchange implements ScriptGate.Admission {
         if (status == 500 && !(t instanceof GatewayFailure)) {
             runtime.log(Level.ERROR, location.scriptName() + ": failed", t);
         } else {
-            runtime.log(Level.WARNING, "{0}: {1}, {2}", location.scriptName(), status, t.getMessage());
+            runtime.log(
+                    Level.WARNING,
+                    "{0}: {1}, {2} ({3} ms)",
+                    location.scriptName(),
+                    status,
+                    t.getMessage(),
+                    servlet.elapsedMillis());
         }
         if (headSent) {
             end(() -> servlet.abort(t, status), false);

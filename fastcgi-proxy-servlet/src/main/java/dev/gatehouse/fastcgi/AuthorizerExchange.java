@@ -237,14 +237,25 @@ final class AuthorizerExchange implements ResponseListener {
         }
         state = State.DONE;
         int status = ProxyExchange.status(failure);
-        LOG.log(Level.WARNING, "{0}: {1}, authorizer: {2}", requestUri, status, failure.getMessage());
+        LOG.log(
+                Level.WARNING,
+                "{0}: {1}, authorizer: {2} ({3} ms)",
+                requestUri,
+                status,
+                failure.getMessage(),
+                tally.elapsedMillis());
         tally.end(status);
         end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? config.retryAfter() : null);
     }
 
     private void fail(String why) {
         state = State.DONE;
-        LOG.log(Level.WARNING, "{0}: 502, bad answer from the authorizer: {1}", requestUri, why);
+        LOG.log(
+                Level.WARNING,
+                "{0}: 502, bad answer from the authorizer: {1} ({2} ms)",
+                requestUri,
+                why,
+                tally.elapsedMillis());
         tally.end(HttpServletResponse.SC_BAD_GATEWAY);
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }

@@ -332,15 +332,22 @@ final class ProxyExchange implements ResponseListener {
         if (relay.headSent()) {
             LOG.log(
                     Level.WARNING,
-                    "{0}: aborting the response after {1} bytes from {2}: {3}",
+                    "{0}: aborting the response after {1} bytes from {2}: {3} ({4} ms)",
                     requestUri,
                     failure.responseBytes(),
                     target.scriptName(),
-                    failure.getMessage());
+                    failure.getMessage(),
+                    tally.elapsedMillis());
             tally.end(status);
             end.abort(failure);
         } else {
-            LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: {1}, {2} ({3} ms)",
+                    requestUri,
+                    status,
+                    failure.getMessage(),
+                    tally.elapsedMillis());
             error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
         }
     }
@@ -426,10 +433,11 @@ final class ProxyExchange implements ResponseListener {
         relay.release();
         LOG.log(
                 Level.WARNING,
-                "{0}: 502, bad CGI response header block from {1}: {2}",
+                "{0}: 502, bad CGI response header block from {1}: {2} ({3} ms)",
                 requestUri,
                 target.scriptName(),
-                e.getMessage());
+                e.getMessage(),
+                tally.elapsedMillis());
         error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 

@@ -2,7 +2,6 @@ package dev.gatehouse.servlet.metrics;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
-import java.util.Hashtable;
 import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -50,18 +49,21 @@ final class JmxRegistration implements AutoCloseable {
         }
     }
 
-    /** The object name of {@code set}; an {@code instance} key when {@code instance} is above 1. */
+    /**
+     * The object name of {@code set}, its keys in a fixed order (type, then the labels, then
+     * {@code instance} when above 1), which tools that match names as text (the Prometheus JMX
+     * exporter's rules) rely on.
+     */
     static ObjectName name(MetricSet set, int instance) {
-        Hashtable<String, String> keys = new Hashtable<>();
-        keys.put("type", value(set.type()));
+        StringBuilder name = new StringBuilder(DOMAIN).append(":type=").append(value(set.type()));
         for (Map.Entry<String, String> label : set.labels().entrySet()) {
-            keys.put(label.getKey(), value(label.getValue()));
+            name.append(',').append(label.getKey()).append('=').append(value(label.getValue()));
         }
         if (instance > 1) {
-            keys.put("instance", Integer.toString(instance));
+            name.append(",instance=").append(instance);
         }
         try {
-            return ObjectName.getInstance(DOMAIN, keys);
+            return new ObjectName(name.toString());
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException("cannot name " + set.labels() + ": " + e.getMessage(), e);
         }
