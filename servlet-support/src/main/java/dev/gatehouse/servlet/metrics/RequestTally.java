@@ -1,18 +1,22 @@
 package dev.gatehouse.servlet.metrics;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One request's entry in {@link GatewayMetrics}: begun when the exchange takes the request, ended
  * once by whichever of its ends comes first (an answer, an abort, the client or the container
  * letting go), so that a request that ends several ways at once is still counted once and {@code
- * active} never drifts.
+ * active} never drifts. One small object a request; its once-flag is a field updated in place,
+ * not an AtomicBoolean beside it.
  */
 public final class RequestTally {
 
     private final GatewayMetrics metrics;
     private final long startNanos;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<RequestTally> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(RequestTally.class, "ended");
+
+    private volatile int ended;
 
     private RequestTally(GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -31,7 +35,7 @@ public final class RequestTally {
 
     /** The request ended with {@code status} (0: handed on); false if it had already ended. */
     public boolean end(int status) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
         metrics.end(startNanos, status);
@@ -40,7 +44,7 @@ public final class RequestTally {
 
     /** The client went away; false if the request had already ended. */
     public boolean clientAborted() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
         metrics.clientAborted(startNanos);
@@ -49,7 +53,7 @@ public final class RequestTally {
 
     /** Whether the request has ended. */
     public boolean ended() {
-        return ended.get();
+        return ended != 0;
     }
 
     /** Milliseconds since the request started, for a log line. */
