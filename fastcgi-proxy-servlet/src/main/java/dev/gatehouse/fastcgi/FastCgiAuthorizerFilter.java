@@ -111,7 +111,7 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
                 config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
         client = new FastCgiClient(config.clientConfig(), backends);
         FastCgiClient c = client;
-        metrics = new AuthorizerMetrics(new GatewayMetrics(() -> c.stats().queued()));
+        metrics = new AuthorizerMetrics(new GatewayMetrics(() -> ProxyMetrics.queued(c)));
         metricsRegistration = ProxyMetrics.register(
                 getServletContext(),
                 "FastCgiAuthorizerFilter",

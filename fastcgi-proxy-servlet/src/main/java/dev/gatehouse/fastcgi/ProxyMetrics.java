@@ -52,6 +52,15 @@ final class ProxyMetrics {
         return () -> done.forEach(MetricsRegistry.Registration::close);
     }
 
+    /** The requests waiting for a connection of {@code client}; 0 while it closes (or does not answer). */
+    static long queued(FastCgiClient client) {
+        try {
+            return client.stats().queued();
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
     /** A backend's figures from the client's statistics, one snapshot per reading. */
     static MetricSource backend(FastCgiClient client, Backend backend) {
         return sink -> {

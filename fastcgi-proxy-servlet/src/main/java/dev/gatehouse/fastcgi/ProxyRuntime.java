@@ -37,7 +37,7 @@ record ProxyRuntime(
                 new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()),
                 ConcurrentHashMap.newKeySet(),
                 timer(name),
-                new GatewayMetrics(() -> client.stats().queued()));
+                new GatewayMetrics(() -> ProxyMetrics.queued(client)));
     }
 
     /**
