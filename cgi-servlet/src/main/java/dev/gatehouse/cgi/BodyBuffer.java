@@ -187,6 +187,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
                 break;
             }
             lastRead = System.nanoTime();
+            servlet.countIn(n);
             spool.write(chunk, 0, n);
         }
         return in.isFinished();

@@ -13,6 +13,7 @@ import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,11 +67,13 @@ final class CgiExchange implements ScriptGate.Admission {
                 // while a gateway thread reads it, and would answer 500 for the read's exception
                 servlet.errorFromListener(fault.status());
             }
+            servlet.containerEnded();
             onContainerGaveUp();
         }
 
         @Override
         public void timedOut() {
+            servlet.containerEnded();
             onContainerGaveUp();
         }
     });
@@ -107,9 +110,10 @@ final class CgiExchange implements ScriptGate.Admission {
             CgiRequestWrapper request,
             CgiRequest cgiRequest,
             ResolvedScript script,
-            ScriptLocation location) {
+            ScriptLocation location,
+            RequestTally tally) {
         this.runtime = runtime;
-        this.servlet = new ServletSide(runtime, async, request, guard);
+        this.servlet = new ServletSide(runtime, async, request, guard, tally);
         this.script = script;
         this.cgiRequest = cgiRequest;
         this.location = location;
@@ -194,7 +198,7 @@ final class CgiExchange implements ScriptGate.Admission {
     @Override
     public void rejected(String why) {
         closeSpool();
-        runtime.log(Level.WARNING, "{0}: 503, {1}", location.scriptName(), why);
+        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, servlet.elapsedMillis());
         servlet.error(
                 503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
@@ -253,13 +257,19 @@ final class CgiExchange implements ScriptGate.Admission {
                     location.scriptName(),
                     runtime.config().processGroup());
         } catch (IOException e) {
+            runtime.metrics().spawnFailures.increment();
             throw new GatewayFailure(500, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
+        runtime.metrics().scriptsStarted.increment();
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.afterTimeout(runtime.config().timeout(), this::onTimeout);
         stderr = new StderrLog(
-                process.stderr(), location.scriptName(), runtime.config().maxStderrLines());
+                process.stderr(),
+                location.scriptName(),
+                runtime.config().maxStderrLines(),
+                runtime.metrics().stderrLogged,
+                runtime.metrics().stderrDropped);
         runtime.stderr().add(stderr);
     }
 
@@ -317,10 +327,13 @@ final class CgiExchange implements ScriptGate.Admission {
             servlet.awaitSent();
         } catch (ClientOutput.ClientStalledException e) {
             runtime.log(Level.WARNING, "{0}: {1}, connection aborted", location.scriptName(), e.getMessage());
-            servlet.abort(e);
+            servlet.abortClient(e);
+            return;
+        } catch (ClientGoneException e) {
+            servlet.clientGone();
             return;
         } catch (IOException e) {
-            // the client went or the wait was cancelled: complete() then does no harm
+            // the wait was cancelled: complete() then does no harm
         }
         servlet.complete();
     }
@@ -372,18 +385,23 @@ final class CgiExchange implements ScriptGate.Admission {
                 504, "timed out after " + runtime.config().timeout().toMillis() + " ms" + when);
     }
 
-    /** On a killer thread: kills the tree, and ends a wait for the client at once. */
+    /**
+     * On a killer thread: kills the tree, and ends a wait for the client at once. Its line is INFO:
+     * the request's one WARNING, the 504 with its elapsed time, follows from {@link #fail}.
+     */
     private void onTimeout() {
         timedOut = true;
         ScriptProcess p = process;
         if (p != null) {
             runtime.log(
-                    Level.WARNING,
+                    Level.INFO,
                     "{0}: killing process tree of pid {1}, timeout {2} ms reached",
                     location.scriptName(),
                     p.pid(),
                     runtime.config().timeout().toMillis());
-            kill(p);
+            if (kill(p)) {
+                runtime.metrics().killedAtTimeout.increment();
+            }
         }
         // a client that does not read must not keep the slot: the gateway thread stops waiting
         // for it, and fail() aborts the connection at once
@@ -406,23 +424,31 @@ final class CgiExchange implements ScriptGate.Admission {
             b.abandon(400, "the container ended the request while its body was being read");
         }
         ScriptProcess p = process;
-        if (p != null) {
-            kill(p);
+        if (p != null && kill(p)) {
+            runtime.metrics().killedOnDisconnect.increment();
         }
         servlet.released();
     }
 
-    /** Kills the tree once; {@link ScriptProcess#close} still kills what is left at the end. */
-    private void kill(ScriptProcess p) {
+    /**
+     * Kills the tree once; {@link ScriptProcess#close} still kills what is left at the end.
+     *
+     * @return whether this call killed it
+     */
+    private boolean kill(ScriptProcess p) {
         if (killed.compareAndSet(false, true)) {
             p.killTree();
+            return true;
         }
+        return false;
     }
 
     /** The one place where a failure becomes a status, or an aborted servlet. */
     void fail(Throwable failure) {
-        if (process != null) {
-            kill(process);
+        if (process != null
+                && kill(process)
+                && (failure instanceof ClientGoneException || failure instanceof ClientOutput.ClientStalledException)) {
+            runtime.metrics().killedOnDisconnect.increment();
         }
         // the timeout ended a wait for the client, or cut the output short: a 504
         Throwable t = timedOut && !(failure instanceof GatewayFailure) ? timedOutFailure("") : failure;
@@ -432,12 +458,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     "{0}: {1}, connection aborted, script killed",
                     location.scriptName(),
                     t.getMessage());
-            end(() -> servlet.abort(t), false);
+            end(() -> servlet.abortClient(t), false);
             return;
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
-            end(servlet::complete, false);
+            end(servlet::clientGone, false);
             return;
         }
         if (t instanceof RequestBodyException body) {
@@ -459,10 +485,16 @@ final class CgiExchange implements ScriptGate.Admission {
         if (status == 500 && !(t instanceof GatewayFailure)) {
             runtime.log(Level.ERROR, location.scriptName() + ": failed", t);
         } else {
-            runtime.log(Level.WARNING, "{0}: {1}, {2}", location.scriptName(), status, t.getMessage());
+            runtime.log(
+                    Level.WARNING,
+                    "{0}: {1}, {2} ({3} ms)",
+                    location.scriptName(),
+                    status,
+                    t.getMessage(),
+                    servlet.elapsedMillis());
         }
         if (headSent) {
-            end(() -> servlet.abort(t), false);
+            end(() -> servlet.abort(t, status), false);
         } else {
             end(() -> servlet.error(status, status == 503 ? runtime.retryAfter() : null), true);
         }
@@ -478,9 +510,9 @@ final class CgiExchange implements ScriptGate.Admission {
         if (!headSent) {
             end(() -> servlet.errorUnlessAnswered(e.status()), false);
         } else if (e.fault() == RequestBodyException.Fault.GONE) {
-            end(servlet::complete, false);
+            end(servlet::clientGone, false);
         } else {
-            end(() -> servlet.abort(e), false);
+            end(() -> servlet.abort(e, e.status()), false);
         }
     }
 

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * killer}, a small pool of its own on which a timeout's work runs (a tree kill walks {@code /proc}
  * and takes milliseconds under load), several at once, and which no crowd of blocked gateway
  * threads can starve.
+ *
+ * <p>The {@code metrics} are the servlet's figures, which its exchanges count in.
  */
 record CgiRuntime(
         CgiConfig config,
@@ -47,7 +49,8 @@ record CgiRuntime(
         Set<ScriptProcess> running,
         Set<BodyBuffer> buffering,
         StderrPump stderr,
-        SpoolBudget budget) {
+        SpoolBudget budget,
+        CgiMetrics metrics) {
 
     /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
     static final String ABORT = "dev.gatehouse.cgi.abort";

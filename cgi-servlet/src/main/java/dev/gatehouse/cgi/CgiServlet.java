@@ -11,6 +11,9 @@ import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.metrics.MetricSet;
+import dev.gatehouse.servlet.metrics.MetricsRegistry;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -67,6 +70,8 @@ public class CgiServlet extends HttpServlet {
     private transient ScriptResolver resolver;
     private transient ResolvedScript program;
     private transient String documentRoot;
+    /** The servlet's figures on the status page and its MBean; closed on destroy. */
+    private transient MetricsRegistry.Registration metricsRegistration;
 
     /** The builder's init-param values; empty for the no-arg constructor. */
     private final transient Map<String, String> preset;
@@ -133,6 +138,8 @@ public class CgiServlet extends HttpServlet {
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
         ExecutorService killer = CgiRuntime.killerPool(KILLERS, threads("kill"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
+        java.util.Set<ScriptProcess> running = ConcurrentHashMap.newKeySet();
+        CgiMetrics metrics = new CgiMetrics(gate::queued, running::size);
         runtime = new CgiRuntime(
                 config,
                 policy,
@@ -142,10 +149,13 @@ public class CgiServlet extends HttpServlet {
                 gate,
                 tempDir,
                 context,
-                ConcurrentHashMap.newKeySet(),
+                running,
                 ConcurrentHashMap.newKeySet(),
                 new StderrPump("gatehouse-cgi-" + getServletName() + "-stderr"),
-                new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()));
+                new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()),
+                metrics);
+        metricsRegistration = MetricsRegistry.of(context)
+                .register(MetricSet.of("CgiServlet", "cgi", context.getContextPath(), getServletName(), metrics));
         runtime.log(
                 Level.INFO,
                 "{0}: serving {1}",
@@ -158,6 +168,7 @@ public class CgiServlet extends HttpServlet {
         if (runtime == null) {
             return;
         }
+        metricsRegistration.close();
         for (BodyBuffer buffer : runtime.buffering()) {
             buffer.abandon(503, "the servlet is being destroyed");
         }
@@ -182,6 +193,22 @@ public class CgiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         RequestEnd.rethrowAbort(request, CgiRuntime.ABORT);
+        RequestTally tally = RequestTally.begin(runtime.metrics().requests);
+        try {
+            serve(request, response, tally);
+        } catch (ServletException | IOException | RuntimeException e) {
+            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            throw e;
+        } finally {
+            if (!request.isAsyncStarted()) {
+                // answered here (405, 400, 403, 404, 413); an exchange counts its own end first
+                tally.end(response.getStatus());
+            }
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, RequestTally tally)
+            throws ServletException, IOException {
         String method = request.getMethod();
         if (!runtime.config().allowedMethods().contains(method)) {
             runtime.log(Level.INFO, "{0} {1}: 405, method not allowed", method, request.getRequestURI());
@@ -237,7 +264,8 @@ public class CgiServlet extends HttpServlet {
         }
         CgiRequestWrapper wrapper = new CgiRequestWrapper(request);
         AsyncContext async = request.startAsync(wrapper, response);
-        CgiExchange exchange = new CgiExchange(runtime, async, wrapper, cgiRequest, script, location(request, script));
+        CgiExchange exchange =
+                new CgiExchange(runtime, async, wrapper, cgiRequest, script, location(request, script), tally);
         // a backstop only: the exchange enforces the body's and the script's timeouts itself
         Duration backstop = runtime.config().timeout().plus(runtime.config().queueTimeout());
         if (exchange.buffersBody()) {

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -15,7 +16,8 @@ import java.io.InputStream;
  * The servlet side of one exchange: every read of the request body, every write to the
  * response and every way of ending it (complete, error status, abort, local-redirect dispatch),
  * each through the {@link ContainerGuard}, and the request ended at most once. Writes go through
- * {@link ClientOutput}, each with the {@code writeTimeout} deadline.
+ * {@link ClientOutput}, each with the {@code writeTimeout} deadline. Each end is counted in the
+ * servlet's figures as it is taken ({@link RequestTally}), once, with the status it ends with.
  */
 final class ServletSide {
 
@@ -26,9 +28,18 @@ final class ServletSide {
     private final ContainerGuard guard;
     private final RequestEnd end;
     private final ClientOutput output;
+    private final RequestTally tally;
+    /** The status of the head sent, which a normal completion ends with. */
+    private volatile int status = HttpServletResponse.SC_OK;
 
-    ServletSide(CgiRuntime runtime, AsyncContext async, CgiRequestWrapper request, ContainerGuard guard) {
+    ServletSide(
+            CgiRuntime runtime,
+            AsyncContext async,
+            CgiRequestWrapper request,
+            ContainerGuard guard,
+            RequestTally tally) {
         this.runtime = runtime;
+        this.tally = tally;
         this.async = async;
         this.request = request;
         this.response = (HttpServletResponse) async.getResponse();
@@ -39,6 +50,7 @@ final class ServletSide {
 
     /** Sends the head of a document or client redirect; {@code flush} commits it at once. */
     void head(CgiResponseHead head, boolean flush) throws IOException {
+        status = head.status();
         use(() -> ResponseHeadWriter.apply(head, response));
         if (flush) {
             output.flush();
@@ -54,6 +66,19 @@ final class ServletSide {
      */
     void body(byte[] buf, int off, int len, boolean flush) throws IOException {
         output.write(buf, off, len, flush);
+        tally.metrics().bytesOut(len);
+    }
+
+    /** {@code n} bytes of the request body were read. */
+    void countIn(int n) {
+        if (n > 0) {
+            tally.metrics().bytesIn(n);
+        }
+    }
+
+    /** Milliseconds since the request started, for a log line. */
+    long elapsedMillis() {
+        return tally.elapsedMillis();
     }
 
     /** Waits, within {@code writeTimeout}, until the client has taken every byte written. */
@@ -87,7 +112,9 @@ final class ServletSide {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
-                    return guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                    int n = guard.use(() -> request.getInputStream().read(b, off, len), -1);
+                    countIn(n);
+                    return n;
                 } catch (IOException | RuntimeException e) {
                     throw RequestBodyException.of(e);
                 }
@@ -142,15 +169,29 @@ final class ServletSide {
         if (!ours) {
             throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
         }
+        tally.end(0); // handed on: wherever it lands counts it
     }
 
     /** Ends the response normally. */
     void complete() {
+        tally.end(status);
         end.complete();
+    }
+
+    /** Ends the request of a client that went away. */
+    void clientGone() {
+        tally.clientAborted();
+        end.complete();
+    }
+
+    /** The container ended the request by itself (client gone, or its own timeout). */
+    void containerEnded() {
+        tally.clientAborted();
     }
 
     /** Sends an error status (with Retry-After when given), or aborts when the head is out. */
     void error(int status, String retryAfter) {
+        tally.end(status);
         end.error(status, retryAfter);
     }
 
@@ -159,16 +200,28 @@ final class ServletSide {
      * already answered (see {@link RequestEnd#errorUnlessAnswered}); never an abort.
      */
     void errorUnlessAnswered(int status) {
+        tally.end(status);
         end.errorUnlessAnswered(status);
     }
 
     /** In the container's AsyncListener.onError: see {@link RequestEnd#errorFromListener}. */
     void errorFromListener(int status) {
+        tally.end(status);
         end.errorFromListener(status);
     }
 
-    /** Ends a response whose head is out so that the client sees it failed. */
-    void abort(Throwable cause) {
+    /**
+     * Ends a response whose head is out so that the client sees it failed, for a failure that
+     * would have been {@code status} before it.
+     */
+    void abort(Throwable cause, int status) {
+        tally.end(status);
+        end.abort(cause);
+    }
+
+    /** Aborts the response of a client that stopped taking it. */
+    void abortClient(Throwable cause) {
+        tally.clientAborted();
         end.abort(cause);
     }
 

@@ -155,6 +155,7 @@ final class StdinFeeder implements ServletSide.BodyListener {
                 break;
             }
             read += n;
+            servlet.countIn(n);
             if (draining) {
                 dropped += n;
                 if (!bound.readOn(dropped, contentLength < 0 ? -1 : contentLength - read)) {

@@ -22,7 +22,7 @@ class CgiRuntimeTimeoutTest {
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
     private final ExecutorService killer = CgiRuntime.killerPool(KILLERS, Thread::new);
     private final CgiRuntime runtime =
-            new CgiRuntime(null, null, null, timer, killer, null, null, null, null, null, null, null);
+            new CgiRuntime(null, null, null, timer, killer, null, null, null, null, null, null, null, null);
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach

@@ -11,6 +11,7 @@ import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,6 +57,10 @@ final class AuthorizerExchange implements ResponseListener {
     private final String requestUri;
     private final ContainerGuard guard;
     private final RequestEnd end;
+    private final AuthorizerMetrics metrics;
+    /** The request in the filter's figures: each end below counts it first, once. */
+    private final RequestTally tally;
+
     private final CgiHeaderParser parser;
     private final StderrLines stderr;
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
@@ -69,8 +74,16 @@ final class AuthorizerExchange implements ResponseListener {
         void mark(ServletRequest request);
     }
 
-    AuthorizerExchange(AsyncContext async, AuthorizerConfig config, Authorized mark, String requestUri) {
+    AuthorizerExchange(
+            AsyncContext async,
+            AuthorizerConfig config,
+            Authorized mark,
+            String requestUri,
+            AuthorizerMetrics metrics,
+            RequestTally tally) {
         this.async = async;
+        this.metrics = metrics;
+        this.tally = tally;
         this.config = config;
         this.mark = mark;
         this.requestUri = requestUri;
@@ -93,6 +106,7 @@ final class AuthorizerExchange implements ResponseListener {
     /** The exchange could not be started (params too large, client closed): 502. */
     void notStarted(RuntimeException e) {
         LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri, e.getMessage());
+        tally.end(HttpServletResponse.SC_BAD_GATEWAY);
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
@@ -180,10 +194,13 @@ final class AuthorizerExchange implements ResponseListener {
             });
             if (used) {
                 LOG.log(Level.DEBUG, "{0}: authorized", requestUri);
+                metrics.granted.increment();
+                tally.end(HttpServletResponse.SC_OK);
                 end.dispatch();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "{0}: cannot continue an authorized request: {1}", requestUri, e.getMessage());
+            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             end.complete();
         }
     }
@@ -193,6 +210,8 @@ final class AuthorizerExchange implements ResponseListener {
                 ? new CgiResponseHead(CgiResponseHead.Kind.CLIENT_REDIRECT, 302, head.location(), head.headers())
                 : head;
         LOG.log(Level.INFO, "{0}: denied by the authorizer, {1}", requestUri, applied.status());
+        metrics.denied.increment();
+        tally.end(applied.status());
         DenialWriter[] writer = new DenialWriter[1];
         try {
             guard.run(() -> {
@@ -218,13 +237,26 @@ final class AuthorizerExchange implements ResponseListener {
         }
         state = State.DONE;
         int status = ProxyExchange.status(failure);
-        LOG.log(Level.WARNING, "{0}: {1}, authorizer: {2}", requestUri, status, failure.getMessage());
+        LOG.log(
+                Level.WARNING,
+                "{0}: {1}, authorizer: {2} ({3} ms)",
+                requestUri,
+                status,
+                failure.getMessage(),
+                tally.elapsedMillis());
+        tally.end(status);
         end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? config.retryAfter() : null);
     }
 
     private void fail(String why) {
         state = State.DONE;
-        LOG.log(Level.WARNING, "{0}: 502, bad answer from the authorizer: {1}", requestUri, why);
+        LOG.log(
+                Level.WARNING,
+                "{0}: 502, bad answer from the authorizer: {1} ({2} ms)",
+                requestUri,
+                why,
+                tally.elapsedMillis());
+        tally.end(HttpServletResponse.SC_BAD_GATEWAY);
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
@@ -239,6 +271,7 @@ final class AuthorizerExchange implements ResponseListener {
         if (current != null) {
             current.abort();
         }
+        tally.clientAborted();
         end.complete();
     }
 }

@@ -8,6 +8,9 @@ import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.metrics.GatewayMetrics;
+import dev.gatehouse.servlet.metrics.MetricsRegistry;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -66,6 +69,9 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
     private transient AuthorizerConfig config;
     private transient MetaVariablePolicy policy;
     private transient FastCgiClient client;
+    private transient AuthorizerMetrics metrics;
+    /** The filter's and its backends' figures on the status page and as MBeans; closed on destroy. */
+    private transient MetricsRegistry.Registration metricsRegistration;
 
     /** The builder's init-param values; empty for the no-arg constructor. */
     private final transient Map<String, String> preset;
@@ -104,11 +110,26 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
         List<Backend> backends =
                 config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
         client = new FastCgiClient(config.clientConfig(), backends);
+        FastCgiClient c = client;
+        metrics = new AuthorizerMetrics(new GatewayMetrics(() -> ProxyMetrics.queued(c)));
+        metricsRegistration = ProxyMetrics.register(
+                getServletContext(),
+                "FastCgiAuthorizerFilter",
+                "authorizer",
+                getFilterName(),
+                metrics.requests,
+                client,
+                null,
+                metrics);
         LOG.log(Level.INFO, "{0}: authorizing with {1}", getFilterName(), backends);
     }
 
     @Override
     public void destroy() {
+        if (metricsRegistration != null) {
+            metricsRegistration.close();
+            metricsRegistration = null;
+        }
         if (client != null) {
             client.close();
         }
@@ -130,11 +151,17 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
                     + " of the path");
         }
         List<NameValuePair> params = AuthorizerParams.of(CgiRequest.from(http), path(http), policy);
+        RequestTally tally = RequestTally.begin(metrics.requests);
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent authorizer (readTimeout)
         async.setTimeout(0);
         AuthorizerExchange answer = new AuthorizerExchange(
-                async, config, marked -> marked.setAttribute(markName, authorized), http.getRequestURI());
+                async,
+                config,
+                marked -> marked.setAttribute(markName, authorized),
+                http.getRequestURI(),
+                metrics,
+                tally);
         try {
             answer.started(client.exchange(Role.AUTHORIZER, params, answer));
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -14,6 +14,8 @@ import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.metrics.MetricsRegistry;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -77,6 +79,8 @@ public class FastCgiProxyServlet extends HttpServlet {
     private transient ScriptMapping mapping;
 
     private transient ManagedBackend managed;
+    /** The servlet's and its backends' figures on the status page and as MBeans; closed on destroy. */
+    private transient MetricsRegistry.Registration metricsRegistration;
 
     /** The builder's init-param values; empty for the no-arg constructor. */
     private final transient Map<String, String> preset;
@@ -138,6 +142,15 @@ public class FastCgiProxyServlet extends HttpServlet {
             }
             getServletContext().setAttribute(backendAttribute(getServletName()), managed);
         }
+        metricsRegistration = ProxyMetrics.register(
+                getServletContext(),
+                "FastCgiProxyServlet",
+                "fastcgi",
+                getServletName(),
+                runtime.metrics(),
+                runtime.client(),
+                managed,
+                sink -> {});
     }
 
     private void initProxy() throws ServletException {
@@ -221,6 +234,10 @@ public class FastCgiProxyServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        if (metricsRegistration != null) {
+            metricsRegistration.close();
+            metricsRegistration = null;
+        }
         if (runtime != null) {
             getServletContext().removeAttribute(statsAttribute(getServletName()));
             runtime.client().close();
@@ -237,6 +254,22 @@ public class FastCgiProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         RequestEnd.rethrowAbort(request, ABORT);
+        RequestTally tally = RequestTally.begin(runtime.metrics());
+        try {
+            serve(request, response, tally);
+        } catch (ServletException | IOException | RuntimeException e) {
+            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            throw e;
+        } finally {
+            if (!request.isAsyncStarted()) {
+                // answered here (400, 403, 404, a static file); an exchange counts its own end first
+                tally.end(response.getStatus());
+            }
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, RequestTally tally)
+            throws ServletException, IOException {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         if (SafeLogger.hasControl(path)) {
             // a decoded CR/LF would reach PATH_INFO, DOCUMENT_URI and PATH_TRANSLATED
@@ -271,7 +304,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         } else if (route instanceof Route.Static file) {
             serveStatic(request, response, file);
         } else if (route instanceof Route.Script script) {
-            proxy(request, script.target());
+            proxy(request, script.target(), tally);
         }
     }
 
@@ -303,7 +336,8 @@ public class FastCgiProxyServlet extends HttpServlet {
                 response);
     }
 
-    private void proxy(HttpServletRequest request, ScriptTarget target) throws ServletException, IOException {
+    private void proxy(HttpServletRequest request, ScriptTarget target, RequestTally tally)
+            throws ServletException, IOException {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
@@ -311,7 +345,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent application, the container a silent client
         async.setTimeout(0);
-        new ProxyExchange(runtime, target, async).send(cgiRequest);
+        new ProxyExchange(runtime, target, async, tally).send(cgiRequest);
     }
 
     private static Path tempDir(ServletContext context) {

@@ -16,6 +16,7 @@ import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,6 +68,9 @@ final class ProxyExchange implements ResponseListener {
     private final String requestUri;
     private final ContainerGuard guard;
     private final RequestEnd end;
+    /** The request in the servlet's figures: each end below counts it first, once. */
+    private final RequestTally tally;
+
     private final ResponseRelay relay;
     private final StderrLines stderr;
     private volatile Exchange exchange;
@@ -87,8 +91,10 @@ final class ProxyExchange implements ResponseListener {
     private boolean backendEnded;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
-    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async) throws IOException {
+    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async, RequestTally tally)
+            throws IOException {
         this.runtime = runtime;
+        this.tally = tally;
         this.target = target;
         this.async = async;
         this.requestUri = ((HttpServletRequest) async.getRequest()).getRequestURI();
@@ -96,6 +102,7 @@ final class ProxyExchange implements ResponseListener {
             @Override
             public void completed() {
                 // Tomcat completes a request by itself when its client disconnects
+                tally.clientAborted(); // nothing when the exchange completed it and counted it so
                 discardSpool();
                 relay.release();
             }
@@ -181,7 +188,7 @@ final class ProxyExchange implements ResponseListener {
                     requestUri,
                     request.contentLength(),
                     limit);
-            end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+            error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
             return;
         }
         SpoolBudget.Account account = runtime.budget().account();
@@ -191,7 +198,7 @@ final class ProxyExchange implements ResponseListener {
                     "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
                     requestUri,
                     runtime.config().maxSpooling());
-            end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
+            error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
@@ -214,13 +221,13 @@ final class ProxyExchange implements ResponseListener {
                 e -> {
                     if (e instanceof BodySpool.TooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
-                        end.error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
+                        error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
                     } else if (e instanceof BodySpool.RefusedException) {
                         LOG.log(Level.WARNING, "{0}: 503, {1}", requestUri, e.getMessage());
-                        end.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
+                        error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
                     } else if (e instanceof BodySpool.IdleException) {
                         LOG.log(Level.INFO, "{0}: 408, {1}", requestUri, e.getMessage());
-                        end.error(HttpServletResponse.SC_REQUEST_TIMEOUT, null);
+                        error(HttpServletResponse.SC_REQUEST_TIMEOUT, null);
                     } else if (e instanceof RequestBodyException body) {
                         bodyFailed(body);
                     } else {
@@ -248,11 +255,14 @@ final class ProxyExchange implements ResponseListener {
                     "{0}: 502, cannot send the request to the application: {1}",
                     requestUri,
                     e.getMessage());
-            end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+            error(HttpServletResponse.SC_BAD_GATEWAY, null);
             return null;
         }
         relay.bind(started);
         exchange = started;
+        if (request.contentLength() > 0) {
+            tally.metrics().bytesIn(request.contentLength());
+        }
         if (gone) {
             started.abort();
         }
@@ -261,6 +271,7 @@ final class ProxyExchange implements ResponseListener {
 
     @Override
     public boolean onStdout(Exchange source, ByteBuffer content) {
+        tally.metrics().bytesOut(content.remaining());
         try {
             return relay.onStdout(content);
         } catch (CgiHeaderException e) {
@@ -308,6 +319,7 @@ final class ProxyExchange implements ResponseListener {
         } catch (ResponseRelay.ClientGoneException e) {
             LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
             relay.release();
+            tally.clientAborted();
             end.complete();
         }
     }
@@ -319,15 +331,23 @@ final class ProxyExchange implements ResponseListener {
         if (relay.headSent()) {
             LOG.log(
                     Level.WARNING,
-                    "{0}: aborting the response after {1} bytes from {2}: {3}",
+                    "{0}: aborting the response after {1} bytes from {2}: {3} ({4} ms)",
                     requestUri,
                     failure.responseBytes(),
                     target.scriptName(),
-                    failure.getMessage());
+                    failure.getMessage(),
+                    tally.elapsedMillis());
+            tally.end(status);
             end.abort(failure);
         } else {
-            LOG.log(Level.WARNING, "{0}: {1}, {2}", requestUri, status, failure.getMessage());
-            end.error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: {1}, {2} ({3} ms)",
+                    requestUri,
+                    status,
+                    failure.getMessage(),
+                    tally.elapsedMillis());
+            error(status, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE ? runtime.retryAfter() : null);
         }
         relay.release(); // after the end is taken, as in cutOff
     }
@@ -346,7 +366,7 @@ final class ProxyExchange implements ResponseListener {
                 return;
             }
         }
-        end.complete();
+        complete();
     }
 
     /** The request body has been read (or dropped, or the drain stopped at its bound). */
@@ -357,7 +377,7 @@ final class ProxyExchange implements ResponseListener {
                 return;
             }
         }
-        end.complete();
+        complete();
     }
 
     private void drainTimeUp() {
@@ -367,8 +387,35 @@ final class ProxyExchange implements ResponseListener {
                     "{0}: request body still arriving {1} ms after the response, closing",
                     requestUri,
                     DrainBound.TIME.toMillis());
-            end.complete();
+            complete();
         }
+    }
+
+    /** Ends the response normally, counted with the status the application gave. */
+    private void complete() {
+        int status;
+        try {
+            status = guard.use(() -> ((HttpServletResponse) async.getResponse()).getStatus(), 0);
+        } catch (IOException | RuntimeException e) {
+            status = 0;
+        }
+        if (status == 0) {
+            tally.clientAborted(); // the container let go first
+        } else {
+            tally.end(status);
+        }
+        end.complete();
+    }
+
+    /** Answers {@code status}, or aborts when the head is out; counted as {@code status}. */
+    private void error(int status, String retryAfter) {
+        tally.end(status);
+        end.error(status, retryAfter);
+    }
+
+    private void errorUnlessAnswered(int status) {
+        tally.end(status);
+        end.errorUnlessAnswered(status);
     }
 
     /** The one mapping of transport failures to HTTP statuses. */
@@ -386,11 +433,12 @@ final class ProxyExchange implements ResponseListener {
         relay.release();
         LOG.log(
                 Level.WARNING,
-                "{0}: 502, bad CGI response header block from {1}: {2}",
+                "{0}: 502, bad CGI response header block from {1}: {2} ({3} ms)",
                 requestUri,
                 target.scriptName(),
-                e.getMessage());
-        end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
+                e.getMessage(),
+                tally.elapsedMillis());
+        error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
     /**
@@ -417,10 +465,14 @@ final class ProxyExchange implements ResponseListener {
             whole = responseWritten;
         }
         if (!relay.headSent()) {
-            end.errorUnlessAnswered(e.status()); // Tomcat answers a body it cannot read itself
-        } else if (whole || e.fault() == RequestBodyException.Fault.GONE) {
+            errorUnlessAnswered(e.status()); // Tomcat answers a body it cannot read itself
+        } else if (whole) {
+            complete();
+        } else if (e.fault() == RequestBodyException.Fault.GONE) {
+            tally.clientAborted();
             end.complete();
         } else {
+            tally.end(e.status());
             end.abort(e);
         }
     }
@@ -437,7 +489,7 @@ final class ProxyExchange implements ResponseListener {
         if (current != null) {
             current.abort();
         }
-        end.error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
+        error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
     }
 
     /** The client went away or its connection broke: abort the exchange and let go. */
@@ -458,6 +510,7 @@ final class ProxyExchange implements ResponseListener {
         if (current != null) {
             current.abort();
         }
+        tally.clientAborted();
         end.complete();
     }
 
@@ -473,6 +526,7 @@ final class ProxyExchange implements ResponseListener {
         }
         gone = true;
         LOG.log(Level.INFO, "{0}: {1}; aborting the client connection", requestUri, why);
+        tally.clientAborted(); // a client that takes nothing: as good as gone
         // the abort first: once it is taken, a write listener that finds the buffer empty (the
         // release below empties it) can no longer complete the cut body as a whole one
         end.abort(new IOException(why));

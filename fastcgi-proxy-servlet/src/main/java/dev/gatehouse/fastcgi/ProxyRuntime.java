@@ -3,6 +3,7 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * What every request of one {@link FastCgiProxyServlet} shares: among it the spool budget of
  * request bodies and response buffers, the timer of their idle checks, and the response buffers
  * alive now, which {@link #close} deletes when the servlet is destroyed with requests still in
- * flight.
+ * flight; and the servlet's request figures, its queue the client's.
  */
 record ProxyRuntime(
         FastCgiConfig config,
@@ -23,7 +24,8 @@ record ProxyRuntime(
         Path tempDir,
         SpoolBudget budget,
         Set<ResponseBuffer> buffers,
-        ScheduledExecutorService timer) {
+        ScheduledExecutorService timer,
+        GatewayMetrics metrics) {
 
     /** @param name the servlet's, for the timer thread's name */
     ProxyRuntime(FastCgiConfig config, MetaVariablePolicy policy, FastCgiClient client, Path tempDir, String name) {
@@ -34,7 +36,8 @@ record ProxyRuntime(
                 tempDir,
                 new SpoolBudget(config.spoolMemoryBytes(), config.spoolDiskBytes(), config.maxSpooling()),
                 ConcurrentHashMap.newKeySet(),
-                timer(name));
+                timer(name),
+                new GatewayMetrics(() -> ProxyMetrics.queued(client)));
     }
 
     /**

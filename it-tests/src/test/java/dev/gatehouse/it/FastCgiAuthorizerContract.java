@@ -3,6 +3,7 @@ package dev.gatehouse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.fastcgi.FastCgiAuthorizerFilter;
 import dev.gatehouse.it.support.AttributeEchoServlet;
@@ -14,6 +15,7 @@ import dev.gatehouse.it.support.Processes;
 import dev.gatehouse.it.support.ServletContainer;
 import dev.gatehouse.it.support.ServletSpec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +26,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +151,45 @@ abstract class FastCgiAuthorizerContract {
 
         assertEquals(502, response.statusCode());
         assertFalse(response.body().contains("USER=alice"), response.body());
+    }
+
+    @Test
+    void theFilterAndItsBackendCountGrantedDeniedAndFailedRequests() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName auth = new ObjectName("dev.gatehouse:type=FastCgiAuthorizerFilter,context=/ctx,name=auth");
+        ObjectName down = new ObjectName("dev.gatehouse:type=FastCgiAuthorizerFilter,context=/ctx,name=down");
+        ObjectName downBackend = jmx.queryNames(
+                        new ObjectName("dev.gatehouse:type=FastCgiBackend,context=/ctx,name=down,*"), null)
+                .iterator()
+                .next();
+        BiFunction<ObjectName, String, Long> read = (bean, attribute) -> {
+            try {
+                return (Long) jmx.getAttribute(bean, attribute);
+            } catch (Exception e) {
+                throw new AssertionError(bean + " " + attribute, e);
+            }
+        };
+        long requests = read.apply(auth, "requests");
+        long granted = read.apply(auth, "granted");
+        long denied = read.apply(auth, "denied");
+        long ok = read.apply(auth, "responses2xx");
+        long refused = read.apply(auth, "responses4xx");
+        long failures = read.apply(down, "failures");
+        long connectFailures = read.apply(downBackend, "connectFailures");
+
+        assertEquals(
+                200, send(get("protected/page").header("Authorization", ALICE)).statusCode());
+        assertDenied(send(get("protected/page")), "GET", "/ctx/protected/page");
+        assertEquals(502, send(get("down/page")).statusCode());
+
+        Await.until(() -> read.apply(auth, "active") == 0 && read.apply(down, "active") == 0, () -> "still active");
+        assertEquals(requests + 2, read.apply(auth, "requests"));
+        assertEquals(granted + 1, read.apply(auth, "granted"));
+        assertEquals(denied + 1, read.apply(auth, "denied"));
+        assertEquals(ok + 1, read.apply(auth, "responses2xx"), "a granted request counts as the authorizer's 200");
+        assertEquals(refused + 1, read.apply(auth, "responses4xx"));
+        assertEquals(failures + 1, read.apply(down, "failures"));
+        assertTrue(read.apply(downBackend, "connectFailures") > connectFailures, "the refused connection");
     }
 
     @Test

@@ -36,11 +36,14 @@ public final class AsgiEndpoint extends Endpoint {
         MessageAssembler assembler = new MessageAssembler(maxMessageSize, exchange);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) assembler::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) assembler::binary);
+        exchange.metrics.webSocketsOpened.increment();
+        exchange.metrics.webSocketsOpen.increment();
         exchange.opened(session);
     }
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+        exchange.metrics.webSocketsOpen.decrement();
         exchange.closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
     }
 

@@ -4,6 +4,9 @@ import dev.gatehouse.asgi.AsgiApplication;
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.metrics.MetricSet;
+import dev.gatehouse.servlet.metrics.MetricsRegistry;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -49,6 +52,10 @@ public class AsgiServlet extends HttpServlet {
     private transient AsgiApplication application;
     private transient AsgiServletConfig config;
     private transient Lifespan lifespan;
+    private final transient AsgiMetrics metrics = new AsgiMetrics();
+    /** The servlet's figures on the status page and as an MBean; closed on destroy. */
+    private transient MetricsRegistry.Registration metricsRegistration;
+
     private transient WebSocketUpgrade webSocket;
 
     /** The builder's init-param values; empty otherwise. */
@@ -96,14 +103,18 @@ public class AsgiServlet extends HttpServlet {
             application = instantiate(config.application());
         }
         lifespan = new Lifespan(application, config.lifespanTimeout());
-        webSocket = new WebSocketUpgrade(application, config, getServletName());
+        webSocket = new WebSocketUpgrade(application, config, getServletName(), metrics);
         try {
             lifespan.startup();
+            metrics.lifespan = lifespan.supported() ? "started" : "unsupported";
         } catch (Lifespan.StartupFailedException e) {
             throw new ServletException(
                     getServletName() + ": " + application.getClass().getName() + " failed to start: " + e.getMessage(),
                     e.getCause() != null ? e.getCause() : e);
         }
+        metricsRegistration = MetricsRegistry.of(getServletContext())
+                .register(MetricSet.of(
+                        "AsgiServlet", "asgi", getServletContext().getContextPath(), getServletName(), metrics));
         LOG.log(
                 Level.INFO,
                 "{0}: serving {1}",
@@ -152,6 +163,7 @@ public class AsgiServlet extends HttpServlet {
         HttpExchange.start(
                 request,
                 response,
+                RequestTally.begin(metrics.requests),
                 application,
                 HttpScopes.from(request, lifespan.state()),
                 config.asyncTimeout().toMillis(),
@@ -160,8 +172,13 @@ public class AsgiServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        if (metricsRegistration != null) {
+            metricsRegistration.close();
+            metricsRegistration = null;
+        }
         if (lifespan != null) {
             lifespan.shutdown();
+            metrics.lifespan = "stopped";
         }
     }
 

@@ -14,6 +14,7 @@ import dev.gatehouse.asgi.Send;
 import dev.gatehouse.asgi.SendEvent;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -104,6 +105,8 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     private int inlineCount;
 
     private final ContainerSide side;
+    /** The request in the servlet's figures, ended with the state's first change from RUNNING. */
+    private final RequestTally tally;
 
     /** For log lines, which may come after the container recycled the request. */
     private final HttpScope scope;
@@ -112,7 +115,12 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     private ResponseWriter writer;
 
     private HttpExchange(
-            HttpServletRequest request, HttpServletResponse response, HttpScope scope, long asyncTimeoutMillis) {
+            HttpServletRequest request,
+            HttpServletResponse response,
+            RequestTally tally,
+            HttpScope scope,
+            long asyncTimeoutMillis) {
+        this.tally = tally;
         this.side = new ContainerSide(request, response, guard, asyncTimeoutMillis);
         this.scope = scope;
     }
@@ -126,12 +134,13 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
     static void start(
             HttpServletRequest request,
             HttpServletResponse response,
+            RequestTally tally,
             AsgiApplication application,
             HttpScope scope,
             long asyncTimeoutMillis,
             int readBufferSize)
             throws IOException {
-        HttpExchange exchange = new HttpExchange(request, response, scope, asyncTimeoutMillis);
+        HttpExchange exchange = new HttpExchange(request, response, tally, scope, asyncTimeoutMillis);
         exchange.reader = new RequestReader(exchange, exchange.protocol, exchange.guard, request, readBufferSize);
         exchange.writer = new ResponseWriter(exchange, exchange.guard, response, response.getOutputStream());
         if (!exchange.loop.tryEnter()) { // a new exchange's loop is idle: nothing else knows it yet
@@ -340,9 +349,24 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         return state.get() == State.RUNNING;
     }
 
+    /** Request body bytes read. */
+    void countIn(int n) {
+        if (n > 0) {
+            tally.metrics().bytesIn(n);
+        }
+    }
+
+    /** Response body bytes written. */
+    void countOut(int n) {
+        if (n > 0) {
+            tally.metrics().bytesOut(n);
+        }
+    }
+
     /** In the loop: the last byte of the response was handed over; RUNNING → COMPLETED. */
     void responseComplete() {
         if (state.compareAndSet(State.RUNNING, State.COMPLETED)) {
+            tally.end(writer.status());
             reader.settle();
             side.complete();
         }
@@ -360,6 +384,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
             return;
         }
         if (state.compareAndSet(State.RUNNING, State.LOST)) {
+            tally.clientAborted();
             LOG.log(Level.DEBUG, "{0}: client gone: {1}", this, cause.toString());
             disconnect();
             side.complete();
@@ -396,6 +421,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
             return;
         }
+        tally.end(HttpServletResponse.SC_GATEWAY_TIMEOUT);
         LOG.log(
                 Level.WARNING,
                 "{0}: the application did not finish within asyncTimeout ({1} ms); {2}",
@@ -449,6 +475,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         if (!state.compareAndSet(State.RUNNING, State.ANSWERED_500)) {
             return;
         }
+        tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         LOG.log(Level.ERROR, this + ": " + why + "; 500", cause);
         disconnect();
         try {
@@ -463,6 +490,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         if (!state.compareAndSet(State.RUNNING, State.ABORTED)) {
             return;
         }
+        tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         LOG.log(
                 Level.ERROR,
                 this + ": the application failed after the response started;" + " aborting the connection",

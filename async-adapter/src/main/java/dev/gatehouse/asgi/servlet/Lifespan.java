@@ -103,6 +103,11 @@ final class Lifespan {
         supported = true;
     }
 
+    /** Whether the application took part in the lifespan protocol (answered startup). */
+    boolean supported() {
+        return supported;
+    }
+
     /** Runs shutdown if startup completed; failures are logged (destroy cannot fail). */
     void shutdown() {
         if (!supported) {

@@ -198,6 +198,7 @@ final class RequestReader implements ReadListener {
         }
         while (in.isReady()) {
             int n = in.read(buffer);
+            exchange.countIn(n);
             if (n < 0) {
                 return last(EMPTY);
             } else if (n > 0) {

@@ -61,6 +61,12 @@ final class ResponseWriter implements WriteListener {
     }
 
     /** In the loop: {@code http.response.start} was accepted; it is written with the first body. */
+    /** The status of the recorded {@code http.response.start}, 200 before one. */
+    int status() {
+        HttpResponseStart s = start;
+        return s == null ? 200 : s.status();
+    }
+
     void start(HttpResponseStart event) {
         start = event;
     }
@@ -134,6 +140,7 @@ final class ResponseWriter implements WriteListener {
             try {
                 writeHead(-1);
                 body.writeTo(out);
+                exchange.countOut(body.bodyLength());
             } finally {
                 guard.exit();
             }
@@ -198,6 +205,7 @@ final class ResponseWriter implements WriteListener {
             }
             if (length > 0) {
                 body.writeTo(out); // the event's own array: no copy per chunk
+                exchange.countOut(length);
             }
             knownReady = out.isReady();
             flushOwed = body.moreBody();

@@ -79,12 +79,16 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
     private final WebSocketOutbound outbound;
     private ApplicationEnded ended;
 
-    WebSocketExchange(WebSocketScope scope, int maxMessageSize, String name) {
+    /** The servlet's figures: sessions open, messages each way. */
+    final AsgiMetrics metrics;
+
+    WebSocketExchange(WebSocketScope scope, int maxMessageSize, String name, AsgiMetrics metrics) {
+        this.metrics = metrics;
         this.protocol = new WebSocketProtocol(scope.subprotocols());
         this.maxMessageSize = maxMessageSize;
         this.inbound = new ReceiveQueue(MAX_QUEUED_MESSAGES, 4L * maxMessageSize);
         this.name = name;
-        this.outbound = new WebSocketOutbound(loop, name);
+        this.outbound = new WebSocketOutbound(loop, name, metrics);
     }
 
     /** On the container's thread: queues {@code websocket.connect} and calls the application. */
@@ -238,6 +242,7 @@ final class WebSocketExchange implements Receive, Send, MessageAssembler.Sink {
                 outbound.closeNow(CloseCodes.POLICY_VIOLATION, "receive queue full");
                 return;
             }
+            metrics.messagesIn.increment();
             deliver(message, size);
         });
     }

@@ -32,9 +32,12 @@ final class WebSocketOutbound {
     private boolean sending;
     private boolean closeSent;
 
-    WebSocketOutbound(SerialLoop loop, String name) {
+    private final AsgiMetrics metrics;
+
+    WebSocketOutbound(SerialLoop loop, String name, AsgiMetrics metrics) {
         this.loop = loop;
         this.name = name;
+        this.metrics = metrics;
     }
 
     /** Queues an accepted event; it is written once the socket is open and the sends before it are done. */
@@ -82,6 +85,7 @@ final class WebSocketOutbound {
             WebSocketExchange.Pending next = queue.poll();
             if (next.event() instanceof WebSocketSend message) {
                 sending = true;
+                metrics.messagesOut.increment();
                 SendHandler handler = result -> loop.execute(() -> sent(next, result));
                 try {
                     if (message.isText()) {

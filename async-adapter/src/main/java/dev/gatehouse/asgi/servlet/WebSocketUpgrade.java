@@ -58,9 +58,11 @@ final class WebSocketUpgrade {
     private final Duration timeout;
     private final String servletName;
     private final AtomicBoolean warnedDisabled = new AtomicBoolean();
+    private final AsgiMetrics metrics;
 
-    WebSocketUpgrade(AsgiApplication application, AsgiServletConfig config, String servletName) {
+    WebSocketUpgrade(AsgiApplication application, AsgiServletConfig config, String servletName, AsgiMetrics metrics) {
         this.application = application;
+        this.metrics = metrics;
         this.maxMessageSize = config.webSocketMaxMessageSize();
         this.timeout = config.webSocketHandshakeTimeout();
         this.servletName = servletName;
@@ -94,7 +96,7 @@ final class WebSocketUpgrade {
         }
         WebSocketScope scope = WebSocketScopes.from(request, state);
         String name = servletName + " WS " + request.getRequestURI();
-        WebSocketExchange exchange = new WebSocketExchange(scope, maxMessageSize, name);
+        WebSocketExchange exchange = new WebSocketExchange(scope, maxMessageSize, name, metrics);
         exchange.start(application, scope);
         new Handshake(container, request, response, exchange).run();
     }

@@ -167,6 +167,24 @@ class AsgiServletBuilderTest {
                 e.getMessage());
     }
 
+    /** A context that keeps attributes only: where the servlet registers its figures. */
+    private static final ServletContext CONTEXT = context();
+
+    private static ServletContext context() {
+        Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
+        return (ServletContext) java.lang.reflect.Proxy.newProxyInstance(
+                ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "getContextPath" -> "";
+                    case "hashCode" -> System.identityHashCode(p);
+                    case "equals" -> p == args[0];
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
     /** What a container hands the servlet for a registration named {@code hello} with these init-params. */
     private static ServletConfig registration(Map<String, String> initParams) {
         return new ServletConfig() {
@@ -177,7 +195,7 @@ class AsgiServletBuilderTest {
 
             @Override
             public ServletContext getServletContext() {
-                return null;
+                return CONTEXT;
             }
 
             @Override

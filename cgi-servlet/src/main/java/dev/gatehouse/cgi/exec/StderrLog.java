@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns a program's standard error into log lines, one per line written, prefixed with the
@@ -23,13 +24,25 @@ public final class StderrLog implements Runnable {
     private final String name;
     private final int maxLines;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final LongAdder loggedTotal;
+    private final LongAdder droppedTotal;
     private int lines;
     private long dropped;
 
     public StderrLog(InputStream stderr, String name, int maxLines) {
+        this(stderr, name, maxLines, new LongAdder(), new LongAdder());
+    }
+
+    /**
+     * A log that also adds each line it logs to {@code logged} and each it drops to {@code
+     * dropped}: the servlet's figures.
+     */
+    public StderrLog(InputStream stderr, String name, int maxLines, LongAdder logged, LongAdder dropped) {
         this.stderr = stderr;
         this.name = name;
         this.maxLines = maxLines;
+        this.loggedTotal = logged;
+        this.droppedTotal = dropped;
     }
 
     /** The stream this log reads. */
@@ -77,8 +90,10 @@ public final class StderrLog implements Runnable {
     private void endLine() {
         if (lines < maxLines) {
             LOG.log(Level.WARNING, "{0}: {1}", name, line.toString(StandardCharsets.UTF_8));
+            loggedTotal.increment();
         } else {
             dropped++;
+            droppedTotal.increment();
         }
         lines++;
         line.reset();

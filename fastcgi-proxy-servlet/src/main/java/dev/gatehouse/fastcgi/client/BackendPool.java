@@ -40,6 +40,10 @@ final class BackendPool {
     private long unhealthyUntil;
     private long opened;
     private int peakOpen;
+    private long connectFailures;
+    private long requestsSent;
+    private long overloaded;
+    private long abortsSent;
 
     /** @param askValues whether GET_VALUES is asked before the first connection; if not, the limit is final */
     BackendPool(Backend backend, int configuredMax, boolean askValues) {
@@ -68,6 +72,26 @@ final class BackendPool {
                 Level.WARNING,
                 () -> "backend " + backend + " refused a connection (" + cause.getMessage() + "); skipped for "
                         + forNanos / 1_000_000 + " ms");
+    }
+
+    /** A connection to it could not be opened. */
+    void connectFailed() {
+        connectFailures++;
+    }
+
+    /** A request went out on a connection to it. */
+    void requestSent() {
+        requestsSent++;
+    }
+
+    /** It answered a request OVERLOADED (or CANT_MPX_CONN). */
+    void overloaded() {
+        overloaded++;
+    }
+
+    /** An ABORT_REQUEST went out to it. */
+    void abortSent() {
+        abortsSent++;
     }
 
     /** A connection succeeded: the backend is healthy again. */
@@ -158,8 +182,22 @@ final class BackendPool {
     }
 
     BackendStats stats(long now) {
+        boolean healthy = healthy(now);
+        long skippedUntil = healthy ? 0 : System.currentTimeMillis() + (unhealthyUntil - now) / 1_000_000;
         return new BackendStats(
-                backend, healthy(now), maxConnections, open.size(), idle.size(), peakOpen, opened, managementValues);
+                backend,
+                healthy,
+                maxConnections,
+                open.size(),
+                idle.size(),
+                peakOpen,
+                opened,
+                managementValues,
+                connectFailures,
+                requestsSent,
+                overloaded,
+                abortsSent,
+                skippedUntil);
     }
 
     @Override

@@ -14,6 +14,12 @@ import java.util.Map;
  * @param peakOpen the most connections ever open at once
  * @param opened connections opened since the client started, GET_VALUES probes included
  * @param managementValues the backend's answer to GET_VALUES (§4.1); empty until it answered
+ * @param connectFailures connections that could not be opened (refused, unreachable, timed out)
+ * @param requestsSent requests whose BEGIN_REQUEST went out on a connection to it
+ * @param overloaded requests it rejected with END_REQUEST OVERLOADED or CANT_MPX_CONN (§5.5)
+ * @param abortsSent ABORT_REQUEST records sent to it (§5.4), for clients that went away
+ * @param skippedUntilMillis while it is skipped after a refusal, the wall-clock time (epoch ms) it
+ *     is tried again; 0 when it is not skipped
  */
 public record BackendStats(
         Backend backend,
@@ -23,7 +29,12 @@ public record BackendStats(
         int idle,
         int peakOpen,
         long opened,
-        Map<String, String> managementValues) {
+        Map<String, String> managementValues,
+        long connectFailures,
+        long requestsSent,
+        long overloaded,
+        long abortsSent,
+        long skippedUntilMillis) {
 
     public BackendStats {
         managementValues = Map.copyOf(managementValues);

@@ -131,6 +131,7 @@ final class Dispatcher {
             pool.opened(opened);
             exchange.opening(opened);
         } catch (IOException e) {
+            pool.connectFailed();
             if (probe) {
                 pool.probeFailed();
             }
@@ -211,6 +212,7 @@ final class Dispatcher {
         if (connection.isProbe()) {
             pool.probeFailed();
         }
+        pool.connectFailed();
         pool.markUnhealthy(System.nanoTime(), config.unhealthyFor().toNanos(), cause);
         if (owner != null && owner.state() == ExchangeState.CONNECTING) {
             owner.attempts().connectFailed(pool, cause);

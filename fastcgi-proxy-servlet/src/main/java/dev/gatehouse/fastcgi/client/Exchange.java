@@ -46,6 +46,9 @@ public final class Exchange {
 
     private volatile ExchangeState state = ExchangeState.PENDING;
     private volatile Backend backend;
+    /** The pool it went out on; transport thread only. */
+    private BackendPool pool;
+
     private volatile long receivedBytes;
     private volatile long responseBytes;
 
@@ -183,6 +186,8 @@ public final class Exchange {
     void attach(Connection assigned, BackendPool pool) {
         to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED, ExchangeState.CONNECTING);
         backend = pool.backend();
+        this.pool = pool;
+        pool.requestSent();
         connection = assigned;
         ByteBuffer[] request = new ByteBuffer[head.length];
         for (int i = 0; i < head.length; i++) {
@@ -206,11 +211,18 @@ public final class Exchange {
                 stdin.release();
                 calls.complete(end);
             }
-            case OVERLOADED, CANT_MPX_CONN -> fail(new BackendOverloadedException(
+            case OVERLOADED, CANT_MPX_CONN -> overloaded(new BackendOverloadedException(
                     "backend " + backend + " rejected the request: " + end.protocolStatus(), null, responseBytes));
             case UNKNOWN_ROLE -> fail(new BackendFailureException(
                     "backend " + backend + " does not play the requested role (UNKNOWN_ROLE)", null, responseBytes));
         }
+    }
+
+    private void overloaded(BackendOverloadedException failure) {
+        if (pool != null) {
+            pool.overloaded();
+        }
+        fail(failure);
     }
 
     /** Any state before the end → FAILED, telling the listener once. */
@@ -251,6 +263,7 @@ public final class Exchange {
                 state = ExchangeState.ABORTING;
                 aborted = done;
                 abortSent = true;
+                connection.pool().abortSent();
                 connection.abort(writer.abortRequest(new AbortRequest(REQUEST_ID)));
             }
             case ABORTING -> aborted.whenComplete((ok, error) -> done.complete(null));

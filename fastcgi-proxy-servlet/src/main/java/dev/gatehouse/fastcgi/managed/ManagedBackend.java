@@ -68,6 +68,8 @@ public final class ManagedBackend implements AutoCloseable {
     private volatile OutputRelay stdout;
     private volatile OutputRelay stderr;
     private volatile long startedAt;
+    private volatile int lastExitStatus = -1;
+    private volatile long lastExitMillis;
 
     private ManagedBackend(ManagedBackendConfig config, Kind kind, Path program, String name) throws IOException {
         this.config = config;
@@ -151,6 +153,16 @@ public final class ManagedBackend implements AutoCloseable {
     public List<Long> pids() {
         ScriptProcess p = process;
         return p == null ? List.of() : p.pids();
+    }
+
+    /** The exit status of the server's last exit, or -1 if it has not exited (or was killed unknown). */
+    public int lastExitStatus() {
+        return lastExitStatus;
+    }
+
+    /** When the server last exited, in epoch milliseconds, or 0 if it has not. */
+    public long lastExitMillis() {
+        return lastExitMillis;
     }
 
     /** How many times the supervisor has started the server again. */
@@ -258,6 +270,8 @@ public final class ManagedBackend implements AutoCloseable {
 
     private void restartAfterExit(ScriptProcess dead) {
         Integer status = ProcessTrees.waitQuietly(dead);
+        lastExitStatus = status == null ? -1 : status;
+        lastExitMillis = System.currentTimeMillis();
         relay(dead);
         stdout.flush();
         stderr.flush();
