@@ -390,17 +390,21 @@ final class BodySpool implements ReadListener {
         return discarded;
     }
 
-    /** Closes and deletes the file, if one was made, and gives back the budget; a second call does nothing. */
+    /**
+     * Closes and deletes the file, if one was made, and then gives back the budget (in that
+     * order, so that the files on disk never hold more than the budget, even for the moment
+     * between the two); a second call does nothing.
+     */
     synchronized void delete() {
-        account.close();
-        if (channel == null) {
-            return;
-        }
         try {
-            channel.close();
-            Files.deleteIfExists(file);
+            if (channel != null) {
+                channel.close();
+                Files.deleteIfExists(file);
+            }
         } catch (IOException ignored) {
             // left for the container's temp dir cleanup
+        } finally {
+            account.close();
         }
     }
 }
