@@ -11,6 +11,7 @@ import javax.management.DynamicMBean;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
+import javax.management.ReflectionException;
 
 /**
  * A {@link MetricSet} as a read-only MBean whose attributes are the set's figures: longs for
@@ -87,8 +88,10 @@ final class MetricsMBean implements DynamicMBean {
     }
 
     @Override
-    public Object invoke(String actionName, Object[] params, String[] signature) {
-        throw new UnsupportedOperationException("no operations");
+    public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
+        // read-only figures: there is no operation, and JMX reports an unknown one this way
+        throw new ReflectionException(
+                new NoSuchMethodException(actionName), "no operation " + actionName + ": the figures are read-only");
     }
 
     @Override

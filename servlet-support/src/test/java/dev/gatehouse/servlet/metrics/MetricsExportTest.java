@@ -144,4 +144,14 @@ class MetricsExportTest {
         assertEquals("responses_2xx", PrometheusFormat.snake("responses2xx"));
         assertEquals("bytes_in", PrometheusFormat.snake("bytesIn"));
     }
+
+    /** The MBean is read-only: an operation is refused the way JMX reports an unknown one. */
+    @Test
+    void theMBeanHasNoOperations() {
+        MetricsMBean bean = new MetricsMBean(sample("/a", "cgi"));
+        javax.management.ReflectionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                javax.management.ReflectionException.class, () -> bean.invoke("reset", new Object[0], new String[0]));
+        assertTrue(refused.getCause() instanceof NoSuchMethodException, String.valueOf(refused.getCause()));
+        assertEquals(0, bean.getMBeanInfo().getOperations().length);
+    }
 }
