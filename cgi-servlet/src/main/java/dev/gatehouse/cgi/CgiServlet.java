@@ -193,18 +193,8 @@ public class CgiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         RequestEnd.rethrowAbort(request, CgiRuntime.ABORT);
-        RequestTally tally = RequestTally.begin(runtime.metrics().requests);
-        try {
-            serve(request, response, tally);
-        } catch (ServletException | IOException | RuntimeException e) {
-            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-            throw e;
-        } finally {
-            if (!request.isAsyncStarted()) {
-                // answered here (405, 400, 403, 404, 413); an exchange counts its own end first
-                tally.end(response.getStatus());
-            }
-        }
+        // answered here (405, 400, 403, 404, 413) or by the exchange the call starts, counted once either way
+        RequestTally.count(runtime.metrics().requests, request, response, this::serve);
     }
 
     private void serve(HttpServletRequest request, HttpServletResponse response, RequestTally tally)

@@ -254,18 +254,8 @@ public class FastCgiProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         RequestEnd.rethrowAbort(request, ABORT);
-        RequestTally tally = RequestTally.begin(runtime.metrics());
-        try {
-            serve(request, response, tally);
-        } catch (ServletException | IOException | RuntimeException e) {
-            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-            throw e;
-        } finally {
-            if (!request.isAsyncStarted()) {
-                // answered here (400, 403, 404, a static file); an exchange counts its own end first
-                tally.end(response.getStatus());
-            }
-        }
+        // answered here (400, 403, 404, a static file) or by the exchange the call starts, counted once either way
+        RequestTally.count(runtime.metrics(), request, response, this::serve);
     }
 
     private void serve(HttpServletRequest request, HttpServletResponse response, RequestTally tally)

@@ -1,5 +1,9 @@
 package dev.gatehouse.servlet.metrics;
 
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -26,6 +30,34 @@ public final class RequestTally {
     /** Counts a request that starts now. */
     public static RequestTally begin(GatewayMetrics metrics) {
         return new RequestTally(metrics);
+    }
+
+    /** A servlet's {@code service}, given the request's tally to hand to the exchange it starts. */
+    @FunctionalInterface
+    public interface Service {
+        void serve(HttpServletRequest request, HttpServletResponse response, RequestTally tally)
+                throws ServletException, IOException;
+    }
+
+    /**
+     * Runs {@code service} for one request counted in {@code metrics}: a request answered within
+     * the call (an error status, a static file, a dispatch) ends with the response's status, one
+     * that threw with 500; one that went async is ended by its exchange, which counts it first.
+     */
+    public static void count(
+            GatewayMetrics metrics, HttpServletRequest request, HttpServletResponse response, Service service)
+            throws ServletException, IOException {
+        RequestTally tally = begin(metrics);
+        try {
+            service.serve(request, response, tally);
+        } catch (ServletException | IOException | RuntimeException e) {
+            tally.end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            throw e;
+        } finally {
+            if (!request.isAsyncStarted()) {
+                tally.end(response.getStatus());
+            }
+        }
     }
 
     /** The figures this request counts in. */
