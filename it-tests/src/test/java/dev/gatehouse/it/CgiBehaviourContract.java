@@ -738,6 +738,7 @@ abstract class CgiBehaviourContract {
         List<RawHttp> spooling = new ArrayList<>();
         int refused = 0;
         int with503 = 0;
+        awaitNoSpoolFile(); // the sum covers every spool file in the temp dir: earlier tests' gone first
         try {
             for (int i = 0; i < 12; i++) {
                 RawHttp raw = RawHttp.connect(container.base(), READ);
@@ -755,7 +756,10 @@ abstract class CgiBehaviourContract {
                     // refused while still sending: the server answered and closed
                 }
                 long bytes = spoolBytes();
-                assertTrue(bytes <= BUDGET_DISK, "spool files hold " + bytes + " bytes, more than the budget");
+                assertTrue(
+                        bytes <= BUDGET_DISK,
+                        "spool files hold " + bytes + " bytes, more than the budget, after " + (i + 1) + " uploads: "
+                                + spoolFiles());
             }
             for (RawHttp raw : clients) {
                 raw.readTimeout(Duration.ofSeconds(1)); // at most five wait it out: well within 8 s

@@ -193,13 +193,15 @@ public final class RequestBodySpool implements AutoCloseable {
         return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory, 0, (int) length);
     }
 
-    /** Drops the body, deletes its file and gives back its budget; idempotent. */
+    /**
+     * Drops the body, deletes its file and then gives back its budget (in that order, so that the
+     * files on disk never hold more than the budget, even for a moment); idempotent.
+     */
     @Override
     public synchronized void close() {
         finished = true;
         closed = true;
         memory = null;
-        account.close();
         if (out != null) {
             try {
                 out.close();
@@ -214,5 +216,6 @@ public final class RequestBodySpool implements AutoCloseable {
                 // a temp file that cannot be deleted is left for the container's temp dir cleanup
             }
         }
+        account.close();
     }
 }
