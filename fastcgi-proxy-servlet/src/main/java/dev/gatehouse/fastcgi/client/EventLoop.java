@@ -75,6 +75,18 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The loop thread's state and stack, for the report of a loop that did not answer in time:
+     * a stalled transport is a bug, and where it stands is what finds it.
+     */
+    String whereItIs() {
+        StringBuilder where = new StringBuilder(thread.getName()).append(" is ").append(thread.getState());
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            where.append("\n\tat ").append(frame);
+        }
+        return where.toString();
+    }
+
     boolean inLoop() {
         return Thread.currentThread() == thread;
     }

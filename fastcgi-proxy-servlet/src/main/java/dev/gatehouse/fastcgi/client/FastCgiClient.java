@@ -5,6 +5,8 @@ import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Params;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
 import dev.gatehouse.fastcgi.protocol.Role;
+import dev.gatehouse.servlet.SafeLogger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +43,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FastCgiClient implements AutoCloseable {
 
+    private static final System.Logger LOG = SafeLogger.of(FastCgiClient.class.getName());
     private static final Duration SWEEP_EVERY = Duration.ofMillis(10);
     private static final long STATS_WAIT_SECONDS = 5;
 
@@ -133,7 +136,9 @@ public final class FastCgiClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the transport", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the transport thread did not answer", e);
+            String where = loop.whereItIs();
+            LOG.log(Level.WARNING, "the FastCGI transport did not answer in {0} s: {1}", STATS_WAIT_SECONDS, where);
+            throw new IllegalStateException("the transport thread did not answer: " + where, e);
         }
     }
 
