@@ -161,7 +161,7 @@ final class ProxyExchange implements ResponseListener {
         }
         ServletInputStream in = async.getRequest().getInputStream();
         RequestBodyPump created = new RequestBodyPump(
-                in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)));
+                in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)), end::ended);
         boolean endedFirst;
         synchronized (this) {
             pump = created;

@@ -7,6 +7,7 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,7 @@ final class RequestBodyPump implements ReadListener {
     private final Exchange exchange;
     private final ContainerGuard guard;
     private final Consumer<Throwable> onError;
+    private final BooleanSupplier requestEnded;
     private final byte[] buffer = new byte[CHUNK];
     private final long contentLength;
     private boolean writing;
@@ -45,18 +47,23 @@ final class RequestBodyPump implements ReadListener {
      * @param contentLength the body's announced length
      * @param onError told once when the input fails: the client went away, stopped sending, or
      *     sent a malformed body
+     * @param requestEnded whether the exchange has ended the request (asked the container to
+     *     complete it, or aborted it): from then on the input is not touched, since a container may
+     *     finish the request inline from any call on it
      */
     RequestBodyPump(
             ServletInputStream in,
             long contentLength,
             Exchange exchange,
             ContainerGuard guard,
-            Consumer<Throwable> onError) {
+            Consumer<Throwable> onError,
+            BooleanSupplier requestEnded) {
         this.in = in;
         this.contentLength = contentLength;
         this.exchange = exchange;
         this.guard = guard;
         this.onError = onError;
+        this.requestEnded = requestEnded;
     }
 
     @Override
@@ -111,6 +118,10 @@ final class RequestBodyPump implements ReadListener {
         if (writing || done) {
             return;
         }
+        if (requestEnded.getAsBoolean()) {
+            done = true; // a write completed after the end, or the drain outlived its time
+            return;
+        }
         if (drain != null && !drain.readOn(dropped, contentLength - read)) {
             done = true; // more is announced than the drain may drop: not drained at all
             return;
@@ -118,6 +129,12 @@ final class RequestBodyPump implements ReadListener {
         try {
             boolean used = guard.run(() -> {
                 while (!in.isFinished() && in.isReady()) {
+                    if (guard.released()) {
+                        // the container ended the request within isReady() (Jetty runs a pending
+                        // completion there, inline): nothing more may be read
+                        done = true;
+                        return;
+                    }
                     int n = in.read(buffer);
                     if (n < 0) {
                         break;

@@ -3,6 +3,7 @@ package dev.gatehouse.servlet;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,10 +28,17 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Keep a use short: one or a few container calls. The container's thread waits for it.
  *   <li>Uses may nest (an {@link #enter} within a use is allowed); once the guard is released an
  *       inner enter is refused like any other, and the release still waits for the outer use.
+ *   <li>A container may end the request inline, on a thread that is inside a use, from a call
+ *       that is not {@code complete()}: Jetty 12 runs a pending demand from {@code
+ *       ServletInputStream.isReady()} there, and with it the completion of a request whose {@code
+ *       complete()} was asked before. The release then waits only for the uses of other threads
+ *       (waiting for its own would never end); the use it happened in goes on, and finds the
+ *       request ended when the container's call returns.
  * </ul>
  *
  * <p>One atomic word instead of a read-write lock: its sign bit says released, the rest counts
- * the uses in progress. A use costs two atomic increments and allocates nothing, and a guard is
+ * the uses in progress. A use costs two atomic increments and a push and pop on its thread's
+ * small stack of guards in use, and allocates nothing (but that stack, once a thread); a guard is
  * one small object: there is one per request, and a use is rarely contended (an exchange's uses
  * mostly run one at a time; only the container's release overlaps them).
  */
@@ -102,6 +110,45 @@ public final class ContainerGuard implements AsyncListener {
     /** The thread waiting in {@link #release} for the uses in progress, if any. */
     private volatile Thread releaser;
 
+    /**
+     * The guards each thread is inside a use of, innermost last: what lets a release that the
+     * container runs inline, within a use, tell its own thread's uses from the others'.
+     */
+    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+
+    /** A thread's guards in use, as a small stack (uses nest a few deep at most). */
+    private static final class Held {
+        private ContainerGuard[] guards = new ContainerGuard[4];
+        private int size;
+
+        void push(ContainerGuard guard) {
+            if (size == guards.length) {
+                guards = Arrays.copyOf(guards, size * 2);
+            }
+            guards[size++] = guard;
+        }
+
+        void pop(ContainerGuard guard) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (guards[i] == guard) {
+                    System.arraycopy(guards, i + 1, guards, i, size - i - 1);
+                    guards[--size] = null;
+                    return;
+                }
+            }
+        }
+
+        int count(ContainerGuard guard) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (guards[i] == guard) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
     public ContainerGuard(Owner owner) {
         this.owner = owner;
     }
@@ -113,18 +160,24 @@ public final class ContainerGuard implements AsyncListener {
      */
     public boolean enter() {
         if (state.getAndIncrement() < 0) {
-            exit();
+            leave();
             return false;
         }
+        HELD.get().push(this);
         return true;
     }
 
     /** Ends a use that {@link #enter} allowed. */
     public void exit() {
-        if (state.decrementAndGet() == RELEASED) {
+        HELD.get().pop(this);
+        leave();
+    }
+
+    private void leave() {
+        if (state.decrementAndGet() < 0) {
             Thread waiting = releaser;
             if (waiting != null) {
-                LockSupport.unpark(waiting);
+                LockSupport.unpark(waiting); // it checks whether the uses it waits for are gone
             }
         }
     }
@@ -189,16 +242,19 @@ public final class ContainerGuard implements AsyncListener {
             }
         } while (!state.compareAndSet(before, before | RELEASED));
         if (before != 0) {
-            awaitUses();
+            awaitUses(HELD.get().count(this));
         }
         return true;
     }
 
-    /** Parks until the last use in progress exits; an interrupt is kept for later, not obeyed. */
-    private void awaitUses() {
+    /**
+     * Parks until the uses in progress are down to {@code own}, this thread's (a release the
+     * container runs inline, within a use); an interrupt is kept for later, not obeyed.
+     */
+    private void awaitUses(int own) {
         releaser = Thread.currentThread();
         boolean interrupted = false;
-        while (state.get() != RELEASED) {
+        while (state.get() != RELEASED + own) {
             LockSupport.park(this); // a use in progress exits soon: it is one container call
             // a set interrupt flag would make park return at once: spin no CPU away on it
             interrupted |= Thread.interrupted();

@@ -130,6 +130,72 @@ class ContainerGuardTest {
         assertEquals(List.of("completed"), owner.calls);
     }
 
+    /**
+     * Jetty 12 completes a request inline from {@code ServletInputStream.isReady()} when its
+     * {@code complete()} was asked before: the release then runs within the caller's own use, and
+     * must not wait for it (that wait never ended: the FastCGI transport thread hung in it).
+     */
+    @Test
+    void anEndTheContainerRunsInlineWithinAUseDoesNotWaitForThatUse() throws Exception {
+        Owner owner = new Owner();
+        ContainerGuard guard = new ContainerGuard(owner);
+        AtomicBoolean after = new AtomicBoolean();
+        Thread user = new Thread(() -> {
+            try {
+                guard.run(() -> {
+                    guard.run(() -> guard.onComplete(null)); // nested, as a use within a use
+                    after.set(guard.released());
+                });
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        user.start();
+        user.join(WAIT_MILLIS);
+        assertFalse(user.isAlive(), "the release waited for its own thread's use");
+        assertTrue(after.get());
+        assertEquals(List.of("completed"), owner.calls);
+        assertFalse(guard.enter());
+    }
+
+    @Test
+    void anInlineEndStillWaitsForTheUsesOfOtherThreads() throws Exception {
+        Owner owner = new Owner();
+        ContainerGuard guard = new ContainerGuard(owner);
+        CountDownLatch inUse = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            if (guard.enter()) {
+                try {
+                    inUse.countDown();
+                    finish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    guard.exit();
+                }
+            }
+        });
+        other.start();
+        assertTrue(inUse.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        Thread inline = new Thread(() -> {
+            try {
+                guard.run(() -> guard.onComplete(null));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        inline.start();
+        inline.join(200);
+        assertTrue(inline.isAlive(), "the release must wait for the other thread's use");
+        assertEquals(List.of(), owner.calls);
+        finish.countDown();
+        inline.join(WAIT_MILLIS);
+        other.join(WAIT_MILLIS);
+        assertFalse(inline.isAlive());
+        assertEquals(List.of("completed"), owner.calls);
+    }
+
     @Test
     void aFailedUseStillExits() {
         Owner owner = new Owner();
