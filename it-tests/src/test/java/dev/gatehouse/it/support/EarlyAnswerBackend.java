@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
  * A FastCGI responder (FastCGI 1.0 §6.2) that answers as soon as it has the PARAMS stream and
  * ends the request (END_REQUEST) before it reads any STDIN, as an application that ignores the
  * body does; php-fpm cannot be made to, since PHP reads the rest of STDIN itself before it ends a
- * request. Afterwards it reads and drops whatever arrives until the proxy closes the connection,
- * so that no reset reaches the proxy before it has read the answer. Its answer is {@link #BODY}.
+ * request. It keeps the connection, as the proxy's FCGI_KEEP_CONN asks: what still arrives for
+ * the ended request (its STDIN) is read and dropped, as php-fpm skips it, so that no reset reaches
+ * the proxy before it has read the answer, and a BEGIN_REQUEST after it starts the next request
+ * on the same connection (the proxy reuses a connection on which it sent no body byte). Its
+ * answer is {@link #BODY}.
  */
 public final class EarlyAnswerBackend implements AutoCloseable {
 
@@ -58,8 +61,9 @@ public final class EarlyAnswerBackend implements AutoCloseable {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             byte[] header = new byte[8];
+            boolean inRequest = false; // between BEGIN_REQUEST and the answer
             while (true) {
-                in.readFully(header);
+                in.readFully(header); // EOF: the proxy closed the connection
                 int type = header[1] & 0xff;
                 int id = (header[2] & 0xff) << 8 | header[3] & 0xff;
                 int length = (header[4] & 0xff) << 8 | header[5] & 0xff;
@@ -68,17 +72,15 @@ public final class EarlyAnswerBackend implements AutoCloseable {
                     out.write(record(GET_VALUES_RESULT, 0, new byte[0]));
                     return; // as php-fpm: the probe's connection is closed
                 }
-                if (type == PARAMS && length == 0) {
+                if (type == BEGIN_REQUEST) {
+                    inRequest = true;
+                } else if (inRequest && type == PARAMS && length == 0) {
                     byte[] stdout = ("Content-Type: text/plain\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII);
                     out.write(record(STDOUT, id, stdout));
                     out.write(record(STDOUT, id, new byte[0]));
                     out.write(record(END_REQUEST, id, new byte[8])); // app status 0, REQUEST_COMPLETE
                     out.flush();
-                    in.transferTo(OutputStream.nullOutputStream());
-                    return;
-                }
-                if (type != BEGIN_REQUEST && type != PARAMS) {
-                    return;
+                    inRequest = false; // the rest of this request's records are dropped
                 }
             }
         } catch (IOException e) {
