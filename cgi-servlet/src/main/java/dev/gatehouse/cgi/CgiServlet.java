@@ -8,6 +8,7 @@ import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.TypedInitParams;
@@ -187,6 +188,7 @@ public class CgiServlet extends HttpServlet {
             runtime.executor().shutdownNow();
             Thread.currentThread().interrupt();
         }
+        JreLeaks.afterDestroy();
     }
 
     @Override

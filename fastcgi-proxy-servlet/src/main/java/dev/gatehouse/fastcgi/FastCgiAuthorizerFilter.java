@@ -6,6 +6,7 @@ import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
+import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
@@ -133,6 +134,7 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
         if (client != null) {
             client.close();
         }
+        JreLeaks.afterDestroy();
     }
 
     @Override

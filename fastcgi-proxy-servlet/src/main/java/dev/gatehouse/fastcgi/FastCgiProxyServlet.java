@@ -12,6 +12,7 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
@@ -248,6 +249,7 @@ public class FastCgiProxyServlet extends HttpServlet {
             managed.close();
             managed = null;
         }
+        JreLeaks.afterDestroy();
     }
 
     @Override

@@ -24,7 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -361,9 +361,14 @@ final class ProxyExchange implements ResponseListener {
             }
             responseWritten = true;
             if (!bodyDone) {
-                CompletableFuture.delayedExecutor(DrainBound.TIME.toMillis(), TimeUnit.MILLISECONDS)
-                        .execute(this::drainTimeUp);
-                return;
+                // the servlet's own timer, not CompletableFuture's: the JDK's delay thread would
+                // keep the context class loader of the request that made it (see JreLeaks)
+                try {
+                    runtime.timer().schedule(this::drainTimeUp, DrainBound.TIME.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (RejectedExecutionException e) {
+                    // the servlet is being destroyed: end the request now
+                }
             }
         }
         complete();

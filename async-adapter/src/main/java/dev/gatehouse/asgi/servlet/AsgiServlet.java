@@ -2,6 +2,7 @@ package dev.gatehouse.asgi.servlet;
 
 import dev.gatehouse.asgi.AsgiApplication;
 import dev.gatehouse.servlet.Abort;
+import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.MetricSet;
@@ -180,6 +181,7 @@ public class AsgiServlet extends HttpServlet {
             lifespan.shutdown();
             metrics.lifespan = "stopped";
         }
+        JreLeaks.afterDestroy();
     }
 
     /** The configuration read at init (null before). */

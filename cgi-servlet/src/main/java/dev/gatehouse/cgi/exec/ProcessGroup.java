@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi.exec;
 
+import dev.gatehouse.servlet.JreLeaks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -144,10 +145,10 @@ public final class ProcessGroup {
     /** SIGKILL to the group where there is no /proc to list it; Java has no call for that. */
     private void killWithKillCommand() {
         try {
-            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + id)
+            ProcessBuilder command = new ProcessBuilder("kill", "-KILL", "--", "-" + id)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process kill = JreLeaks.startProcess(command::start);
             if (!kill.waitFor(5, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();
             }

@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi.exec;
 
+import dev.gatehouse.servlet.JreLeaks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,7 +63,8 @@ public final class ScriptProcess implements AutoCloseable {
         for (String arg : group ? argv : argv.subList(1, argv.size())) {
             command.addArgument(arg, false);
         }
-        return new ScriptProcess(LAUNCHER.exec(command, environment, directory.toFile()), name, group);
+        return new ScriptProcess(
+                JreLeaks.startProcess(() -> LAUNCHER.exec(command, environment, directory.toFile())), name, group);
     }
 
     /** The program's standard input: the request body goes here. */

@@ -50,7 +50,7 @@ public final class MetricsRegistry {
         }
         JmxRegistration registered = jmx;
         return () -> {
-            sets.remove(set);
+            sets.removeIf(s -> s == set); // this registration's set, not an equal one
             if (registered != null) {
                 registered.close();
             }
