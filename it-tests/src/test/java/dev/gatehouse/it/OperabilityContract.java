@@ -275,6 +275,7 @@ abstract class OperabilityContract {
         assertTrue(body.contains("# TYPE gatehouse_cgi_requests_total counter\n"), body);
         assertTrue(body.contains("gatehouse_cgi_requests_total{context=\"/ops\",name=\"cgi\"} 4.0\n"), body);
         assertTrue(body.contains("gatehouse_cgi_rejected_total{context=\"/ops\",name=\"cgi\"} 1.0\n"), body);
+        assertTrue(body.contains("gatehouse_cgi_responses_2xx_total{context=\"/ops\",name=\"cgi\"} 1.0\n"), body);
         assertTrue(body.contains("# TYPE gatehouse_cgi_scripts_running gauge\n"), body);
         assertTrue(body.contains("gatehouse_fastcgi_failures_total{context=\"/ops\",name=\"php\"} 1.0\n"), body);
         assertTrue(body.contains("gatehouse_fastcgi_managed_restarts_total{context=\"/ops\",name=\"php\"}"), body);

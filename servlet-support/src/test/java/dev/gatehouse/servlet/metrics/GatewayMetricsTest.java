@@ -72,6 +72,20 @@ class GatewayMetricsTest {
         assertEquals(10L, f.get("bytesIn"));
         assertEquals(20L, f.get("bytesOut"));
         assertEquals(7L, f.get("requestDuration"));
+        long accounted = 0;
+        for (String name : new String[] {
+            "responses1xx",
+            "responses2xx",
+            "responses3xx",
+            "responses4xx",
+            "responses5xx",
+            "dispatched",
+            "clientAborts",
+            "active"
+        }) {
+            accounted += (Long) f.get(name);
+        }
+        assertEquals(f.get("requests"), accounted, "every request is in exactly one of the ends, or active (README)");
     }
 
     @Test
