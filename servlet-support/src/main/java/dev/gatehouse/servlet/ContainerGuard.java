@@ -111,42 +111,67 @@ public final class ContainerGuard implements AsyncListener {
     private volatile Thread releaser;
 
     /**
-     * The guards each thread is inside a use of, innermost last: what lets a release that the
-     * container runs inline, within a use, tell its own thread's uses from the others'.
+     * The guards each thread is inside a use of, innermost first, then nulls: what lets a release
+     * that the container runs inline, within a use, tell its own thread's uses from the others'.
+     * A plain {@code Object[]} of the JDK's, made once a thread, and empty (all null) outside a
+     * use: a container thread that outlives this web application holds nothing of its classes
+     * (Tomcat reports, and would have to clear, a thread-local value of a web application class).
      */
-    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+    private static final ThreadLocal<Object[]> HELD = new ThreadLocal<>();
 
-    /** A thread's guards in use, as a small stack (uses nest a few deep at most). */
-    private static final class Held {
-        private ContainerGuard[] guards = new ContainerGuard[4];
-        private int size;
-
-        void push(ContainerGuard guard) {
-            if (size == guards.length) {
-                guards = Arrays.copyOf(guards, size * 2);
-            }
-            guards[size++] = guard;
+    private static Object[] held() {
+        Object[] held = HELD.get();
+        if (held == null) {
+            held = new Object[4];
+            HELD.set(held);
         }
+        return held;
+    }
 
-        void pop(ContainerGuard guard) {
-            for (int i = size - 1; i >= 0; i--) {
-                if (guards[i] == guard) {
-                    System.arraycopy(guards, i + 1, guards, i, size - i - 1);
-                    guards[--size] = null;
-                    return;
-                }
+    private void pushHeld() {
+        Object[] held = held();
+        int size = 0;
+        while (size < held.length && held[size] != null) {
+            size++;
+        }
+        if (size == held.length) {
+            held = Arrays.copyOf(held, size * 2);
+            HELD.set(held);
+        }
+        held[size] = this;
+    }
+
+    private void popHeld() {
+        Object[] held = held();
+        int last = -1;
+        int size = 0;
+        while (size < held.length && held[size] != null) {
+            if (held[size] == this) {
+                last = size;
+            }
+            size++;
+        }
+        if (last >= 0) {
+            System.arraycopy(held, last + 1, held, last, size - last - 1);
+            held[size - 1] = null;
+        }
+    }
+
+    /** This thread's guards in use, a copy, for a test. */
+    static Object[] heldByThisThread() {
+        Object[] held = HELD.get();
+        return held == null ? new Object[0] : held.clone();
+    }
+
+    private int countHeld() {
+        Object[] held = HELD.get();
+        int n = 0;
+        for (int i = 0; held != null && i < held.length && held[i] != null; i++) {
+            if (held[i] == this) {
+                n++;
             }
         }
-
-        int count(ContainerGuard guard) {
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (guards[i] == guard) {
-                    n++;
-                }
-            }
-            return n;
-        }
+        return n;
     }
 
     public ContainerGuard(Owner owner) {
@@ -163,13 +188,13 @@ public final class ContainerGuard implements AsyncListener {
             leave();
             return false;
         }
-        HELD.get().push(this);
+        pushHeld();
         return true;
     }
 
     /** Ends a use that {@link #enter} allowed. */
     public void exit() {
-        HELD.get().pop(this);
+        popHeld();
         leave();
     }
 
@@ -242,7 +267,7 @@ public final class ContainerGuard implements AsyncListener {
             }
         } while (!state.compareAndSet(before, before | RELEASED));
         if (before != 0) {
-            awaitUses(HELD.get().count(this));
+            awaitUses(countHeld());
         }
         return true;
     }

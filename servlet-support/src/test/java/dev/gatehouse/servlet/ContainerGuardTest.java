@@ -158,6 +158,25 @@ class ContainerGuardTest {
         assertFalse(guard.enter());
     }
 
+    /**
+     * A container thread outlives a web application: outside a use it must hold no object of
+     * the application's classes (Tomcat would report the thread-local; Jetty would keep the
+     * application's class loader).
+     */
+    @Test
+    void outsideAUseTheThreadHoldsNoGuard() throws Exception {
+        ContainerGuard outer = new ContainerGuard(new Owner());
+        ContainerGuard inner = new ContainerGuard(new Owner());
+        outer.run(() -> inner.run(() -> {
+            List<Object> held = java.util.Arrays.asList(ContainerGuard.heldByThisThread());
+            assertTrue(held.contains(outer) && held.contains(inner), held.toString());
+        }));
+        for (Object held : ContainerGuard.heldByThisThread()) {
+            assertEquals(null, held);
+        }
+        assertSame(Object[].class, ContainerGuard.heldByThisThread().getClass());
+    }
+
     @Test
     void anInlineEndStillWaitsForTheUsesOfOtherThreads() throws Exception {
         Owner owner = new Owner();
