@@ -55,6 +55,11 @@ public final class GatewayMetrics implements MetricSource {
      * (dispatched elsewhere: a local redirect, a request the authorizer let through).
      */
     public void end(long startNanos, int status) {
+        end(startNanos, status, System.nanoTime());
+    }
+
+    /** As {@link #end(long, int)}, the request ending at {@code endNanos}: a test's fixed duration. */
+    void end(long startNanos, int status, long endNanos) {
         active.decrement();
         switch (status) {
             case 503 -> rejected.increment();
@@ -64,7 +69,7 @@ public final class GatewayMetrics implements MetricSource {
         }
         int cls = status / 100;
         byClass[cls >= 1 && cls <= 5 ? cls : 0].increment();
-        latency.record(System.nanoTime() - startNanos);
+        latency.record(endNanos - startNanos);
     }
 
     /** A request started at {@code startNanos} ended because its client went away. */

@@ -21,9 +21,10 @@ class MetricsExportTest {
 
     static MetricSet sample(String context, String name) {
         GatewayMetrics m = new GatewayMetrics(() -> 2);
-        long start = m.begin();
-        m.end(start - TimeUnit.MILLISECONDS.toNanos(3), 200);
-        m.end(m.begin(), 503);
+        long start = m.begin(); // fixed durations, not the test's timing: 3 ms and 0.1 ms
+        m.end(start, 200, start + TimeUnit.MILLISECONDS.toNanos(3));
+        long second = m.begin();
+        m.end(second, 503, second + TimeUnit.MICROSECONDS.toNanos(100));
         MetricSource extra = sink -> {
             sink.gauge("scriptsRunning", "Scripts running now", 1);
             sink.state("health", "Whether it is used", "up");
