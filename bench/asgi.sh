@@ -17,27 +17,9 @@ if ! command -v wrk >/dev/null 2>&1; then
     exit 2
 fi
 
-mvn_flags=(-B -q)
-if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
-    mvn_flags+=(-o)
-fi
-
-# Compiles the reactor up to it-tests and writes the test classpath; no tests run, nothing is
-# installed into ~/.m2.
-mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-
-classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
-# the reactor's own modules, compiled but not installed
-classpath="$classpath:async-adapter/target/classes"
-
-if [[ -n "${JAVA:-}" ]]; then
-    java="$JAVA"
-elif [[ -n "${JAVA_HOME:-}" ]]; then
-    java="$JAVA_HOME/bin/java"
-else
-    java=java
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build # sets classpath and java
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 exec "$java" -Xmx512m ${JAVA_OPTS:-} -cp "$classpath" dev.gatehouse.bench.AsgiBenchmark "$@"

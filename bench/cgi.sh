@@ -17,26 +17,9 @@ if ! command -v wrk >/dev/null 2>&1; then
     exit 2
 fi
 
-mvn_flags=(-B -q)
-if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
-    mvn_flags+=(-o)
-fi
-
-# Compiles the servlet and the test classes (the benchmark lives there, beside the container
-# harness) and writes the test classpath; no tests run, nothing is installed into ~/.m2.
-# The classpath file path is relative, so each module of the reactor writes its own.
-mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-
-classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
-
-if [[ -n "${JAVA:-}" ]]; then
-    java="$JAVA"
-elif [[ -n "${JAVA_HOME:-}" ]]; then
-    java="$JAVA_HOME/bin/java"
-else
-    java=java
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build # sets classpath and java
 
 # VFORK: Java 17 starts processes about twice as fast with it than with its default
 # (posix_spawn through jspawnhelper); Tomcat's CGIServlet in the same JVM gains as well.

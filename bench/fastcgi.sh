@@ -22,26 +22,9 @@ if ! compgen -G "/usr/sbin/php-fpm*" >/dev/null; then
     exit 2
 fi
 
-mvn_flags=(-B -q)
-if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
-    mvn_flags+=(-o)
-fi
-
-# Compiles the servlets and the test classes (the benchmark and the php-fpm fixture live there)
-# and writes the test classpath; no tests run, nothing is installed into ~/.m2. The fixture
-# comes from fastcgi-proxy-servlet's test-jar, which the reactor resolves to its test-classes.
-mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-
-classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
-
-if [[ -n "${JAVA:-}" ]]; then
-    java="$JAVA"
-elif [[ -n "${JAVA_HOME:-}" ]]; then
-    java="$JAVA_HOME/bin/java"
-else
-    java=java
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build # sets classpath and java
 
 # -Xms = -Xmx as for a server: G1 otherwise starts with a young generation of ~15 MB and
 # collects every ~0.2 s under load (226 young pauses in a run instead of 53; see bench/README.md).

@@ -21,25 +21,9 @@ for program in php-fpm php-cgi; do
     fi
 done
 
-mvn_flags=(-B -q)
-if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
-    mvn_flags+=(-o)
-fi
-
-# Compiles the servlets and the test classes (the fault runs and the container harness live
-# there) and writes the test classpath; no tests run, nothing is installed into ~/.m2.
-mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-
-classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
-
-if [[ -n "${JAVA:-}" ]]; then
-    java="$JAVA"
-elif [[ -n "${JAVA_HOME:-}" ]]; then
-    java="$JAVA_HOME/bin/java"
-else
-    java=java
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build # sets classpath and java
 
 # A java.io.tmpdir of the run's own: the leak check counts gatehouse-* directories there, which
 # other programs on the machine cannot add to; removed at the end.

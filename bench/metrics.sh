@@ -11,25 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-mvn_flags=(-B -q)
-if [[ "${MVN_OFFLINE:-0}" == "1" ]]; then
-    mvn_flags+=(-o)
-fi
-
-# Compiles the reactor up to it-tests and writes the test classpath; no tests run.
-mvn "${mvn_flags[@]}" -pl it-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-
-classpath="it-tests/target/test-classes:$(cat it-tests/target/bench.classpath)"
-# the reactor's own module, compiled but not installed
-classpath="$classpath:servlet-support/target/classes"
-
-if [[ -n "${JAVA:-}" ]]; then
-    java="$JAVA"
-elif [[ -n "${JAVA_HOME:-}" ]]; then
-    java="$JAVA_HOME/bin/java"
-else
-    java=java
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build # sets classpath and java
 
 exec "$java" -Xmx256m -cp "$classpath" dev.gatehouse.bench.MetricsCostBenchmark "$@"
