@@ -2,6 +2,7 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
+import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.RequestEnd;
+import dev.gatehouse.servlet.RequestEnd;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;

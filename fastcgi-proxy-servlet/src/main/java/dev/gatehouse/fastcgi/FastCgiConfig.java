@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;

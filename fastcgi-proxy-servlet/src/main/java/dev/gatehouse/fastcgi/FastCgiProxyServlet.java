@@ -1,7 +1,5 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.InitParams;
-import dev.gatehouse.cgi.RequestEnd;
 import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.fastcgi.client.Backend;
@@ -12,7 +10,9 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.JreLeaks;
+import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;

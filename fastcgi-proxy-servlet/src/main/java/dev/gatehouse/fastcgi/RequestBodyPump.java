@@ -1,8 +1,8 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.DrainBound;
 import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.DrainBound;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.cgi.InitParams;
 import dev.gatehouse.fastcgi.FastCgiConfig;
+import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,5 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.servlet;
 
-import dev.gatehouse.servlet.Abort;
-import dev.gatehouse.servlet.ContainerGuard;
-import dev.gatehouse.servlet.SafeLogger;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;

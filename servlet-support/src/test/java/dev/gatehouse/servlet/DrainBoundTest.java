@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,7 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.servlet;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
