@@ -2,11 +2,10 @@ package dev.gatehouse.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.http.HttpServletResponse;
-import java.lang.reflect.Proxy;
+import dev.gatehouse.servlet.testing.FakeAsyncContext;
+import dev.gatehouse.servlet.testing.FakeRequest;
+import dev.gatehouse.servlet.testing.FakeResponse;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,45 +15,22 @@ import org.junit.jupiter.api.Test;
  */
 class RequestEndTest {
 
-    /** What the fakes were asked, in order: "sendError 400", "complete", ... */
-    private final List<String> calls = new CopyOnWriteArrayList<>();
-
-    private volatile boolean committed;
-
-    private final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "isCommitted":
-                        return committed;
-                    case "sendError":
-                        calls.add("sendError " + args[0]);
-                        return null;
-                    default:
-                        calls.add(method.getName());
-                        return null;
-                }
-            });
-
-    private final AsyncContext async = (AsyncContext) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "getResponse":
-                        return response;
-                    case "complete":
-                        calls.add("complete");
-                        return null;
-                    default:
-                        throw new UnsupportedOperationException(method.getName());
-                }
-            });
+    private final FakeResponse response = new FakeResponse();
+    private final FakeAsyncContext async =
+            new FakeAsyncContext(new FakeRequest(response).request(), response.response());
 
     private final RequestEnd end =
             new RequestEnd(async, new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})), "a");
 
+    /** What the fakes were asked, in order: "sendError 400", "complete", ... */
+    private List<String> calls() {
+        return response.journal();
+    }
+
     @Test
     void theListenerAloneAnswersAndCompletes() {
         end.errorFromListener(400);
-        assertEquals(List.of("sendError 400", "complete"), calls);
+        assertEquals(List.of("sendError 400", "complete"), calls());
     }
 
     /**
@@ -65,21 +41,21 @@ class RequestEndTest {
     void theListenerTakesTheGatewaysAnswerAgain() {
         end.errorUnlessAnswered(400);
         end.errorFromListener(400);
-        assertEquals(List.of("sendError 400", "complete", "sendError 400", "complete"), calls);
+        assertEquals(List.of("sendError 400", "complete", "sendError 400", "complete"), calls());
     }
 
     @Test
     void aRequestEndedAnotherWayIsLeftAlone() {
         end.complete();
         end.errorFromListener(400);
-        assertEquals(List.of("complete"), calls);
+        assertEquals(List.of("complete"), calls());
     }
 
     @Test
     void aCommittedResponseIsLeftAlone() {
         end.errorUnlessAnswered(400);
-        committed = true;
+        response.commit();
         end.errorFromListener(400);
-        assertEquals(List.of("sendError 400", "complete"), calls);
+        assertEquals(List.of("sendError 400", "complete"), calls());
     }
 }
