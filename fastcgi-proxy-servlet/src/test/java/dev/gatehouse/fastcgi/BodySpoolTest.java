@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SpoolBudget;
-import jakarta.servlet.ReadListener;
+import dev.gatehouse.servlet.testing.FakeInputStream;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ class BodySpoolTest {
     @Test
     void aCheckedReadFailureIsTheClientsAndTheFileIsDeleted() throws Exception {
         IOException thrown = new IOException("Invalid chunk header");
-        BodySpool spool = spool(new FailingInput(BEFORE_FAILURE, thrown), dir);
+        BodySpool spool = spool(failingInput(BEFORE_FAILURE, thrown), dir);
         spool.onDataAvailable();
         RequestBodyException e = assertInstanceOf(RequestBodyException.class, error.get());
         assertSame(thrown, e.getCause());
@@ -53,7 +53,7 @@ class BodySpoolTest {
     @Test
     void anUncheckedReadFailureDoesNotEscapeTheListener() throws Exception {
         RuntimeException thrown = new IllegalArgumentException("Bad chunk char: 122");
-        BodySpool spool = spool(new FailingInput(BEFORE_FAILURE, thrown), dir);
+        BodySpool spool = spool(failingInput(BEFORE_FAILURE, thrown), dir);
         spool.onDataAvailable(); // Jetty's BadMessageException is unchecked: it must not escape
         RequestBodyException e = assertInstanceOf(RequestBodyException.class, error.get());
         assertSame(thrown, e.getCause());
@@ -62,7 +62,7 @@ class BodySpoolTest {
 
     @Test
     void aFailureReportedToTheListenerIsTheClients() throws Exception {
-        BodySpool spool = spool(new FailingInput(BEFORE_FAILURE, null), dir);
+        BodySpool spool = spool(failingInput(BEFORE_FAILURE, null), dir);
         spool.onDataAvailable();
         assertEquals(1, files().size(), "the body past the memory part is in a file");
         spool.onError(new java.io.EOFException("Early EOF"));
@@ -73,7 +73,7 @@ class BodySpoolTest {
 
     @Test
     void aTempFileThatCannotBeCreatedIsNotTheClientsFault() throws Exception {
-        BodySpool spool = spool(new FailingInput(BEFORE_FAILURE, null), dir.resolve("missing"));
+        BodySpool spool = spool(failingInput(BEFORE_FAILURE, null), dir.resolve("missing"));
         spool.onDataAvailable();
         IOException e = error.get();
         assertInstanceOf(IOException.class, e);
@@ -106,47 +106,9 @@ class BodySpoolTest {
         }
     }
 
-    /** Always ready: {@code good} bytes, then {@code failure} thrown (or no more data while it is null). */
-    private static final class FailingInput extends ServletInputStream {
-        private final Throwable failure;
-        private int left;
-
-        FailingInput(int good, Throwable failure) {
-            this.left = good;
-            this.failure = failure;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return false;
-        }
-
-        @Override
-        public boolean isReady() {
-            return left > 0 || failure != null;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {}
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left > 0) {
-                int n = Math.min(len, left);
-                java.util.Arrays.fill(b, off, off + n, (byte) 'x');
-                left -= n;
-                return n;
-            }
-            if (failure instanceof IOException e) {
-                throw e;
-            }
-            throw (RuntimeException) failure;
-        }
+    /** Ready with {@code good} bytes, then {@code failure} thrown (or no more data while it is null). */
+    private static FakeInputStream failingInput(int good, Throwable failure) {
+        FakeInputStream in = new FakeInputStream().add(new byte[good]);
+        return failure == null ? in : in.fail(failure);
     }
 }

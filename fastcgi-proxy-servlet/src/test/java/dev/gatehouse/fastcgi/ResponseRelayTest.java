@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.SpoolBudget;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
+import dev.gatehouse.servlet.testing.FakeOutputStream;
+import dev.gatehouse.servlet.testing.FakeResponse;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The relay's flow control against a fake container: {@link FakeOut} is a ServletOutputStream
- * whose {@code isReady()} the test toggles, standing for a client that reads or does not, and
- * the test plays the container by calling {@code onWritePossible} when it makes it ready again.
+ * The relay's flow control against a fake container: {@link FakeOutputStream} is a
+ * ServletOutputStream whose {@code isReady()} the test toggles, standing for a client that reads
+ * or does not, and the test plays the container: making it ready again calls {@code
+ * onWritePossible}.
  */
 class ResponseRelayTest {
 
@@ -41,7 +39,8 @@ class ResponseRelayTest {
     @TempDir
     Path dir;
 
-    private final FakeOut out = new FakeOut();
+    private final FakeResponse response = new FakeResponse();
+    private final FakeOutputStream out = response.out();
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger demanded = new AtomicInteger();
     private final AtomicInteger writeErrors = new AtomicInteger();
@@ -57,7 +56,7 @@ class ResponseRelayTest {
     private ResponseRelay relay(ResponseBuffer buffer, Duration sendTimeout) {
         ResponseRelay relay = new ResponseRelay(
                 65536,
-                response(),
+                response.response(),
                 out,
                 new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})),
                 written::incrementAndGet,
@@ -84,7 +83,7 @@ class ResponseRelayTest {
     void aClientThatCannotKeepUpIsBufferedAndTheTransportReadsOn() throws Exception {
         ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
         byte[] body = bytes(500_000, 1);
-        out.ready = false;
+        out.setReady(false);
         assertTrue(relay.onStdout(ByteBuffer.wrap(HEAD)));
         for (ByteBuffer record : records(body)) {
             assertTrue(relay.onStdout(record), "buffered, never paused");
@@ -93,9 +92,8 @@ class ResponseRelayTest {
         assertEquals(0, written.get(), "not written before the client took it");
         assertEquals(1, files());
         assertEquals(0, demanded.get());
-        out.ready = true;
-        relay.onWritePossible();
-        assertArrayEquals(body, out.bytes.toByteArray());
+        out.makeReady();
+        assertArrayEquals(body, out.written());
         assertEquals(1, written.get());
         relay.release();
         assertEquals(0, files());
@@ -110,8 +108,8 @@ class ResponseRelayTest {
         relay.onStdout(ByteBuffer.wrap(HEAD));
         assertTrue(relay.onStdout(ByteBuffer.wrap("first\n".getBytes(StandardCharsets.US_ASCII))));
         relay.readComplete();
-        assertEquals("first\n", out.bytes.toString(StandardCharsets.US_ASCII));
-        assertEquals(1, out.flushes);
+        assertEquals("first\n", out.text());
+        assertEquals(1, out.flushes());
         assertEquals(0, budget.memoryUsed(), "no buffer memory taken for a client that keeps up");
     }
 
@@ -120,7 +118,7 @@ class ResponseRelayTest {
     void beyondTheBoundTheTransportIsPausedAndResumed() throws Exception {
         ResponseRelay relay = relay(buffer(100_000), Duration.ofMinutes(1));
         byte[] body = bytes(300_000, 2);
-        out.ready = false;
+        out.setReady(false);
         relay.onStdout(ByteBuffer.wrap(HEAD));
         boolean paused = false;
         int offered = 0;
@@ -132,21 +130,19 @@ class ResponseRelayTest {
             }
         }
         assertTrue(paused, "paused at the bound");
-        out.ready = true;
-        relay.onWritePossible();
+        out.makeReady();
         assertEquals(1, demanded.get(), "resumed once the client took the rest");
-        assertArrayEquals(java.util.Arrays.copyOf(body, offered), out.bytes.toByteArray());
+        assertArrayEquals(java.util.Arrays.copyOf(body, offered), out.written());
     }
 
     /** Without a buffer ({@code responseBuffering=false}) the first record the client cannot take pauses. */
     @Test
     void withoutABufferAClientThatCannotKeepUpPausesTheTransport() throws Exception {
         ResponseRelay relay = relay(null, null);
-        out.ready = false;
+        out.setReady(false);
         relay.onStdout(ByteBuffer.wrap(HEAD));
         assertFalse(relay.onStdout(ByteBuffer.wrap(bytes(1000, 3))));
-        out.ready = true;
-        relay.onWritePossible();
+        out.makeReady();
         assertEquals(1, demanded.get());
         assertEquals(0, files());
     }
@@ -155,7 +151,7 @@ class ResponseRelayTest {
     @Test
     void aStalledClientIsReportedAfterTheSendTimeout() throws Exception {
         ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMillis(200));
-        out.ready = false;
+        out.setReady(false);
         relay.onStdout(ByteBuffer.wrap(HEAD));
         for (ByteBuffer record : records(bytes(200_000, 4))) {
             relay.onStdout(record);
@@ -171,7 +167,7 @@ class ResponseRelayTest {
     @Test
     void releaseWhileBufferedDeletesTheFile() throws Exception {
         ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
-        out.ready = false;
+        out.setReady(false);
         relay.onStdout(ByteBuffer.wrap(HEAD));
         for (ByteBuffer record : records(bytes(200_000, 5))) {
             relay.onStdout(record);
@@ -193,18 +189,88 @@ class ResponseRelayTest {
     @Test
     void aReleasedRelayNeverReportsTheResponseWritten() throws Exception {
         ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
-        out.ready = false;
+        out.setReady(false);
         relay.onStdout(ByteBuffer.wrap(HEAD));
         for (ByteBuffer record : records(bytes(200_000, 7))) {
             relay.onStdout(record);
         }
         relay.finish();
         relay.release();
-        out.ready = true;
-        relay.onWritePossible();
+        out.makeReady();
         assertEquals(0, written.get(), "a cut-off response reported as written");
         relay.finish(); // a late END_REQUEST path: still nothing
         assertEquals(0, written.get());
+    }
+
+    /**
+     * Backpressure without a buffer, piece by piece: a client that takes one write and stops gets
+     * nothing more (the fake container throws on a write while not ready) until it reads again,
+     * and then the rest, in order; the transport is paused and resumed once per stop.
+     */
+    @Test
+    void withoutABufferNothingMoreIsWrittenUntilTheClientReadsThenTheRestInOrder() throws Exception {
+        ResponseRelay relay = relay(null, null);
+        out.notReadyAfterWrite(true);
+        byte[] first = bytes(1000, 8);
+        byte[] second = bytes(2000, 9);
+        byte[] third = bytes(3000, 10);
+        assertTrue(relay.onStdout(ByteBuffer.wrap(concat(HEAD, first))), "written at once: the client was ready");
+        assertEquals("text/plain", response.contentType());
+        assertFalse(relay.onStdout(ByteBuffer.wrap(second)), "the client took nothing more: paused");
+        assertArrayEquals(first, out.written(), "written while the client was not ready");
+        out.makeReady();
+        assertEquals(1, demanded.get(), "resumed once the rest was written");
+        assertArrayEquals(concat(first, second), out.written());
+        assertFalse(relay.onStdout(ByteBuffer.wrap(third)));
+        relay.finish();
+        assertEquals(0, written.get(), "the response is not whole until the client took the last piece");
+        out.makeReady();
+        assertEquals(2, demanded.get());
+        out.setReady(true);
+        relay.onWritePossible();
+        assertArrayEquals(concat(concat(first, second), third), out.written());
+        assertEquals(1, written.get(), "whole once every byte is with the container");
+        assertEquals(0, writeErrors.get());
+    }
+
+    /** A write that fails (the client reset the connection) is the client gone, at once. */
+    @Test
+    void aFailingWriteIsTheClientGone() throws Exception {
+        ResponseRelay relay = relay(null, null);
+        out.failWrites(new IOException("Broken pipe"));
+        ResponseRelay.ClientGoneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ResponseRelay.ClientGoneException.class,
+                () -> relay.onStdout(ByteBuffer.wrap(concat(HEAD, bytes(100, 11)))));
+        assertTrue(e.getMessage().contains("Broken pipe"), e.getMessage());
+        assertEquals(0, out.written().length);
+    }
+
+    /**
+     * The client goes away while the rest waits for it: the container's onWritePossible finds the
+     * write failing, or the container reports the error itself; either way the owner hears of it
+     * (onWriteError), and the response is never reported whole.
+     */
+    @Test
+    void aClientThatGoesAwayWhileTheRestWaitsIsReportedNotCompleted() throws Exception {
+        ResponseRelay relay = relay(buffer(1 << 20), Duration.ofMinutes(1));
+        out.setReady(false);
+        relay.onStdout(ByteBuffer.wrap(HEAD));
+        relay.onStdout(ByteBuffer.wrap(bytes(200_000, 12)));
+        relay.finish();
+        out.failWrites(new IOException("Connection reset by peer"));
+        out.makeReady();
+        assertEquals(1, writeErrors.get());
+        out.fireError(new IOException("Connection reset by peer"));
+        assertEquals(2, writeErrors.get(), "each report reaches the owner, which ends the request once");
+        assertEquals(0, written.get(), "a response the client never got reported whole");
+        relay.release();
+        assertEquals(0, files());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private long files() throws IOException {
@@ -229,56 +295,5 @@ class ResponseRelayTest {
         byte[] bytes = new byte[size];
         new SplittableRandom(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    /** A response that accepts the head and remembers nothing. */
-    private static HttpServletResponse response() {
-        return (HttpServletResponse) Proxy.newProxyInstance(
-                ResponseRelayTest.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (p, m, a) -> {
-                    Class<?> type = m.getReturnType();
-                    if (type == boolean.class) {
-                        return false;
-                    }
-                    if (type == int.class) {
-                        return 0;
-                    }
-                    if (type == long.class) {
-                        return 0L;
-                    }
-                    return null;
-                });
-    }
-
-    /** A ServletOutputStream whose isReady() the test sets: false stands for a client that does not read. */
-    static final class FakeOut extends ServletOutputStream {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        volatile boolean ready = true;
-        int flushes;
-        WriteListener listener;
-
-        @Override
-        public boolean isReady() {
-            return ready;
-        }
-
-        @Override
-        public void setWriteListener(WriteListener writeListener) {
-            listener = writeListener;
-        }
-
-        @Override
-        public void write(int b) {
-            bytes.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-            flushes++;
-        }
     }
 }
