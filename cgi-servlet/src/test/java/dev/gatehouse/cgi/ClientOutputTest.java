@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.servlet.ContainerGuard;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
+import dev.gatehouse.servlet.testing.FakeOutputStream;
+import dev.gatehouse.servlet.testing.FakeResponse;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,81 +26,14 @@ class ClientOutputTest {
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG = Duration.ofSeconds(30);
 
+    private final FakeResponse response = new FakeResponse();
     /** A container's output stream in non-blocking mode: ready or not, as the test says. */
-    private static final class Stream extends ServletOutputStream {
-        final ByteArrayOutputStream written = new ByteArrayOutputStream();
-        volatile boolean ready = true;
-        /** Whether a write leaves the stream not ready (the client stopped reading). */
-        volatile boolean stallAfterWrite;
+    private final FakeOutputStream stream = response.out().firstCallOnAThread(true);
 
-        volatile WriteListener listener;
-        volatile int flushes;
-        volatile boolean firstCallAtOnce = true;
-
-        @Override
-        public boolean isReady() {
-            return ready;
-        }
-
-        @Override
-        public void setWriteListener(WriteListener writeListener) {
-            listener = writeListener;
-            if (firstCallAtOnce) {
-                // as a container does: the first call comes at once, from another thread
-                new Thread(() -> {
-                            try {
-                                writeListener.onWritePossible();
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        })
-                        .start();
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (!ready) {
-                throw new IllegalStateException("write while not ready");
-            }
-            written.write(b, off, len);
-            if (stallAfterWrite) {
-                ready = false;
-            }
-        }
-
-        @Override
-        public void flush() {
-            if (!ready) {
-                throw new IllegalStateException("flush while not ready");
-            }
-            flushes++;
-        }
-
-        /** The client read: the container can write again and tells its listener. */
-        void drained() throws IOException {
-            ready = true;
-            listener.onWritePossible();
-        }
-    }
-
-    private final Stream stream = new Stream();
     private final ContainerGuard guard = new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {}));
 
     private ClientOutput output(Duration writeTimeout) {
-        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getOutputStream")) {
-                        return stream;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return new ClientOutput(response, guard, writeTimeout);
+        return new ClientOutput(response.response(), guard, writeTimeout);
     }
 
     @Test
@@ -113,32 +43,32 @@ class ClientOutputTest {
         output.write("hello".getBytes(US_ASCII), 0, 5, true);
         output.awaitSent();
         assertTrue(output.started());
-        assertSame(output, stream.listener, "non-blocking mode, with the output as listener");
-        assertEquals("hello", stream.written.toString(US_ASCII));
-        assertEquals(1, stream.flushes);
+        assertSame(output, stream.listener(), "non-blocking mode, with the output as listener");
+        assertEquals("hello", stream.text());
+        assertEquals(1, stream.flushes());
     }
 
     @Test
     void theFirstWriteWaitsForTheContainersFirstCall() throws Exception {
         ClientOutput output = output(LONG);
-        stream.firstCallAtOnce = false;
+        stream.firstCallOnAThread(false);
         CompletableFuture<Throwable> write = failureOf(output);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (stream.listener == null && System.nanoTime() < deadline) {
+        while (stream.listener() == null && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertSame(output, stream.listener);
+        assertSame(output, stream.listener());
         assertFalse(write.isDone(), "wrote before the container's first onWritePossible");
-        assertEquals(0, stream.written.size());
-        stream.listener.onWritePossible();
+        assertEquals(0, stream.written().length);
+        stream.makeReady();
         assertEquals(null, write.get(5, TimeUnit.SECONDS));
-        assertEquals(1, stream.written.size());
+        assertEquals(1, stream.written().length);
     }
 
     @Test
     void aClientThatTakesNothingFailsTheWriteAfterTheWriteTimeoutNotBefore() throws Exception {
         ClientOutput output = output(SHORT);
-        stream.stallAfterWrite = true;
+        stream.notReadyAfterWrite(true);
         long start = System.nanoTime();
         IOException e =
                 assertThrows(ClientOutput.ClientStalledException.class, () -> output.write(new byte[10], 0, 10, false));
@@ -150,7 +80,7 @@ class ClientOutputTest {
     @Test
     void aWriteReturnsOnlyOnceTheContainerIsReadyAgain() throws Exception {
         ClientOutput output = output(LONG);
-        stream.stallAfterWrite = true;
+        stream.notReadyAfterWrite(true);
         CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
             try {
                 output.write(new byte[] {1, 2, 3}, 0, 3, false);
@@ -160,16 +90,16 @@ class ClientOutputTest {
         });
         awaitWaiting(write);
         assertFalse(write.isDone(), "the container still holds the buffer");
-        stream.stallAfterWrite = false;
-        stream.drained();
+        stream.notReadyAfterWrite(false);
+        stream.makeReady();
         write.get(10, TimeUnit.SECONDS);
-        assertEquals(3, stream.written.size());
+        assertEquals(3, stream.written().length);
     }
 
     @Test
     void aCancelEndsTheWaitAtOnceWithItsReason() throws Exception {
         ClientOutput output = output(LONG);
-        stream.stallAfterWrite = true;
+        stream.notReadyAfterWrite(true);
         IOException reason = new IOException("timed out");
         CompletableFuture<Throwable> write = failureOf(output);
         awaitWaiting(write);
@@ -184,7 +114,7 @@ class ClientOutputTest {
     @Test
     void theContainerLettingGoEndsTheWaitAsAClientGone() throws Exception {
         ClientOutput output = output(LONG);
-        stream.stallAfterWrite = true;
+        stream.notReadyAfterWrite(true);
         CompletableFuture<Throwable> write = failureOf(output);
         awaitWaiting(write);
         guard.onComplete(null);
@@ -197,10 +127,10 @@ class ClientOutputTest {
     @Test
     void aWriteErrorFromTheContainerEndsTheWaitAsAClientGone() throws Exception {
         ClientOutput output = output(LONG);
-        stream.stallAfterWrite = true;
+        stream.notReadyAfterWrite(true);
         CompletableFuture<Throwable> write = failureOf(output);
         awaitWaiting(write);
-        stream.listener.onError(new IOException("connection reset"));
+        stream.fireError(new IOException("connection reset"));
         Throwable failure = write.get(5, TimeUnit.SECONDS);
         assertEquals(CgiExchange.ClientGoneException.class, failure.getClass());
         assertTrue(failure.getMessage().contains("connection reset"), failure.getMessage());
@@ -221,9 +151,9 @@ class ClientOutputTest {
     /** Until the writer has written and waits for the container (bounded). */
     private void awaitWaiting(CompletableFuture<?> write) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (stream.ready && !write.isDone() && System.nanoTime() < deadline) {
+        while (stream.isReady() && !write.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertFalse(stream.ready, "the write did not happen");
+        assertFalse(stream.isReady(), "the write did not happen");
     }
 }
