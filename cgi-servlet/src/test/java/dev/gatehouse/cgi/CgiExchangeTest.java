@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class CgiExchangeTest {
     private final FakeResponse response = request.fakeResponse();
     private final FakeOutputStream out = response.out().firstCallOnAThread(true);
 
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final ManualTimer timer = new ManualTimer();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final ExecutorService killer = CgiRuntime.killerPool(2, Thread::new);
     private final StderrPump stderr = new StderrPump("cgi-exchange-test-stderr");
@@ -142,6 +143,14 @@ class CgiExchangeTest {
         return p;
     }
 
+    /** Until the script has started its child ({@code sleep}), noting it: the kill must reach it too. */
+    private void awaitChild(ScriptProcess p) {
+        Conditions.await("the script's child runs", () -> ProcessHandle.of(p.pid())
+                .map(h -> h.descendants().findAny().isPresent())
+                .orElse(false));
+        ProcessHandle.of(p.pid()).ifPresent(h -> h.descendants().forEach(seen::add));
+    }
+
     /** Until the request has ended and the exchange let go of its script. */
     private void awaitEnd() {
         Conditions.await("the exchange ends", () -> requests().active() == 0 && running.isEmpty() && ended());
@@ -203,8 +212,9 @@ class CgiExchangeTest {
     void aClientThatGoesAwayIsAClientAbortAndTheScriptIsKilled(Gone how) throws Exception {
         out.notReadyAfterWrite(true);
         run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of());
-        awaitRunning();
+        ScriptProcess p = awaitRunning();
         Conditions.await("the first piece is written", () -> out.text().equals("one"));
+        awaitChild(p);
         switch (how) {
             case FAILING_WRITE -> {
                 out.failWrites(new IOException("Broken pipe"));
@@ -224,8 +234,11 @@ class CgiExchangeTest {
 
     @Test
     void aTimeoutAfterTheHeadAbortsTheResponseNeverCompletesIt() throws Exception {
-        run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of("timeout", "300ms"));
-        awaitRunning();
+        run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of());
+        ScriptProcess p = awaitRunning();
+        Conditions.await("the first piece is written", () -> out.text().equals("one"));
+        awaitChild(p);
+        timer.fire();
         awaitEnd();
         assertTreeGone();
         assertEquals(List.of("dispatch"), async.calls(), "aborted by a dispatch, not completed");
@@ -243,8 +256,19 @@ class CgiExchangeTest {
      * @param params init-params
      * @param status the status answered (0: aborted after the head, by a dispatch)
      * @param retryAfter the Retry-After header, or null
+     * @param timeoutAfter null, or the timeout falls due once the script runs and this much of the body is written
      */
-    record Failure(String name, String script, Map<String, String> params, int status, String retryAfter) {
+    record Failure(
+            String name,
+            String script,
+            Map<String, String> params,
+            int status,
+            String retryAfter,
+            String timeoutAfter) {
+        Failure(String name, String script, Map<String, String> params, int status) {
+            this(name, script, params, status, null, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -254,23 +278,17 @@ class CgiExchangeTest {
     static Stream<Failure> failures() {
         String head = "printf 'Content-Type: text/plain\\n\\n'; ";
         return Stream.of(
-                new Failure("the script cannot be started", null, Map.of(), 500, null),
-                new Failure("the script exits before its header block", "exit 3", Map.of(), 502, null),
-                new Failure("the header block ends early", "printf 'Content-Type: text/plain\\n'", Map.of(), 502, null),
-                new Failure("a malformed header block", "printf 'no colon here\\n\\n'", Map.of(), 502, null),
+                new Failure("the script cannot be started", null, Map.of(), 500),
+                new Failure("the script exits before its header block", "exit 3", Map.of(), 502),
+                new Failure("the header block ends early", "printf 'Content-Type: text/plain\\n'", Map.of(), 502),
+                new Failure("a malformed header block", "printf 'no colon here\\n\\n'", Map.of(), 502),
                 new Failure(
                         "a header block beyond maxHeaderBytes",
                         "yes 'X-Big: aaaaaaaaaaaaaaaa' | head -c 9000",
                         Map.of("maxHeaderBytes", "4096"),
-                        502,
-                        null),
-                new Failure("the timeout before the header block", "sleep 60", Map.of("timeout", "300ms"), 504, null),
-                new Failure(
-                        "the timeout after the head",
-                        head + "printf one; sleep 60",
-                        Map.of("timeout", "300ms"),
-                        0,
-                        null));
+                        502),
+                new Failure("the timeout before the header block", "sleep 60", Map.of(), 504, null, ""),
+                new Failure("the timeout after the head", head + "printf one; sleep 60", Map.of(), 0, null, "one"));
     }
 
     @ParameterizedTest
@@ -282,11 +300,17 @@ class CgiExchangeTest {
         } else {
             run(row.script(), row.params());
         }
+        if (row.timeoutAfter() != null) {
+            awaitRunning();
+            Conditions.await("the body so far is written", () -> out.text().equals(row.timeoutAfter()));
+            timer.fire();
+        }
         awaitEnd();
         assertTreeGone();
         if (row.status() == 0) {
             assertEquals(List.of("dispatch"), async.calls());
             assertEquals(504, ((GatewayFailure) request.attribute(CgiRuntime.ABORT)).status());
+            assertEquals(row.timeoutAfter(), out.text());
         } else {
             assertEquals(List.of(row.status()), response.errors());
             assertEquals(row.retryAfter(), response.header("Retry-After"));
@@ -299,6 +323,7 @@ class CgiExchangeTest {
         assertEquals(counted == 502 ? 1 : 0, requests().failures());
         assertEquals(
                 row.script() == null ? 1 : 0, runtime.metrics().spawnFailures.sum());
+        assertEquals(counted == 504 ? 1 : 0, runtime.metrics().killedAtTimeout.sum(), "killed at the timeout");
     }
 
     /** The gate refused the request (queue full or timed out): 503 with Retry-After, the queue timeout. */
@@ -311,5 +336,29 @@ class CgiExchangeTest {
         assertEquals(1, requests().rejected());
         assertEquals(0, requests().active());
         assertTrue(running.isEmpty(), "no script started");
+    }
+
+    /**
+     * The runtime's timer, with the test deciding when a timeout falls due ({@link #fire}) so that
+     * "the timeout came after the head" is an order the test sets, not a race with the script.
+     */
+    private static final class ManualTimer extends ScheduledThreadPoolExecutor {
+        private final List<Runnable> due = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ManualTimer() {
+            super(1);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            due.add(command);
+            return super.schedule(command, 365, TimeUnit.DAYS);
+        }
+
+        /** Runs every timeout scheduled so far, now, once the script's is (it follows the start). */
+        void fire() {
+            Conditions.await("the timeout is scheduled", () -> !due.isEmpty());
+            due.forEach(Runnable::run);
+        }
     }
 }

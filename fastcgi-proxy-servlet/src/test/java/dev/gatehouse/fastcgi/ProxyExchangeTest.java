@@ -238,7 +238,7 @@ class ProxyExchangeTest {
                 new Failure(
                         "the backend is silent past readTimeout",
                         Responder.Conn::awaitEnd,
-                        Map.of("readTimeout", "300ms"),
+                        Map.of("readTimeout", "1s"),
                         504,
                         504,
                         null),
@@ -273,7 +273,7 @@ class ProxyExchangeTest {
                             conn.stdout(HEAD + "one");
                             conn.awaitEnd();
                         },
-                        Map.of("readTimeout", "300ms"),
+                        Map.of("readTimeout", "1s"),
                         0,
                         504,
                         null));
