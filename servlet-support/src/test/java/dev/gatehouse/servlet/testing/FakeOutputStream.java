@@ -58,7 +58,12 @@ public final class FakeOutputStream extends ServletOutputStream {
         return this;
     }
 
-    /** Sets {@code isReady()} without telling the listener: the client stops (false) taking bytes. */
+    /**
+     * Sets {@code isReady()} without telling the listener. A container answers false only after a
+     * write it could not finish ({@link #notReadyAfterWrite} stands for that); setting it false
+     * out of the blue suits a writer that asks before every write, not one that may trust an
+     * earlier true answer until its next write, as the Servlet API allows.
+     */
     public void setReady(boolean value) {
         ready = value;
     }
