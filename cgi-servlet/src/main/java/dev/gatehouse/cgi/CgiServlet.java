@@ -13,6 +13,7 @@ import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricSet;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
@@ -237,7 +238,7 @@ public class CgiServlet extends HttpServlet {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
-        CgiRequest cgiRequest = CgiRequest.from(request);
+        CgiRequest cgiRequest = CgiRequests.from(request);
         if (runtime.config().requestBuffering()
                 && cgiRequest.contentLength() > runtime.config().maxSpoolBytes()) {
             // refused before a byte of it is read; the container closes the connection

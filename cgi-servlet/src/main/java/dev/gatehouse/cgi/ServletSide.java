@@ -1,10 +1,10 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.meta.CgiResponseHead;
-import dev.gatehouse.cgi.meta.ResponseHeadWriter;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.RequestEnd;
+import dev.gatehouse.servlet.cgi.ResponseHeadWriter;
 import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;

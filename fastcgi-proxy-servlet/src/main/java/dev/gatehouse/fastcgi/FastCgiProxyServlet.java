@@ -15,6 +15,7 @@ import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
 import jakarta.servlet.AsyncContext;
@@ -333,7 +334,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
-        CgiRequest cgiRequest = CgiRequest.from(request);
+        CgiRequest cgiRequest = CgiRequests.from(request);
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent application, the container a silent client
         async.setTimeout(0);

@@ -1,5 +1,6 @@
-package dev.gatehouse.cgi.meta;
+package dev.gatehouse.servlet.cgi;
 
+import dev.gatehouse.cgi.meta.CgiResponseHead;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**

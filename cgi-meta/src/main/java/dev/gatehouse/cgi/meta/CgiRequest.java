@@ -1,8 +1,5 @@
 package dev.gatehouse.cgi.meta;
 
-import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -60,32 +57,6 @@ public record CgiRequest(
         Objects.requireNonNull(method, "method");
         queryString = queryString == null ? "" : queryString;
         headers = List.copyOf(headers);
-    }
-
-    /** Copies the values out of a servlet request. */
-    public static CgiRequest from(HttpServletRequest request) {
-        List<Header> headers = new ArrayList<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            headers.add(new Header(name, Collections.list(request.getHeaders(name))));
-        }
-        return new CgiRequest(
-                request.getMethod(),
-                request.getProtocol(),
-                request.getScheme(),
-                request.isSecure(),
-                request.getRequestURI(),
-                request.getQueryString(),
-                request.getServerName(),
-                request.getServerPort(),
-                request.getLocalAddr(),
-                request.getRemoteAddr(),
-                request.getRemoteHost(),
-                request.getRemotePort(),
-                request.getAuthType(),
-                request.getRemoteUser(),
-                request.getContentType(),
-                request.getContentLengthLong(),
-                headers);
     }
 
     /** The same request with another body length, e.g. once a chunked body has been spooled. */
