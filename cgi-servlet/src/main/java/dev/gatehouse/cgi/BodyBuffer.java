@@ -1,7 +1,9 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
@@ -148,10 +150,10 @@ final class BodyBuffer implements ServletSide.BodyListener {
                 }
                 whole = servlet.read(this::readSome);
             }
-        } catch (RequestBodySpool.TooLargeException e) {
+        } catch (BodyTooLargeException e) {
             fail(413, e.getMessage());
             return;
-        } catch (RequestBodySpool.RefusedException e) {
+        } catch (SpoolBudget.RefusedException e) {
             fail(503, e.getMessage());
             return;
         } catch (RequestBodyException e) {

@@ -10,6 +10,8 @@ import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.BodyTooLargeException;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
@@ -476,9 +478,9 @@ final class CgiExchange implements ScriptGate.Admission {
             status = g.status();
         } else if (t instanceof CgiHeaderException) {
             status = 502;
-        } else if (t instanceof RequestBodySpool.TooLargeException) {
+        } else if (t instanceof BodyTooLargeException) {
             status = 413;
-        } else if (t instanceof RequestBodySpool.RefusedException) {
+        } else if (t instanceof SpoolBudget.RefusedException) {
             status = 503;
         } else {
             status = 500;
@@ -578,15 +580,6 @@ final class CgiExchange implements ScriptGate.Admission {
             p.waitFor(time, unit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Writing to the client failed, or the container ended the request: the client is gone. */
-    static final class ClientGoneException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGoneException(IOException cause) {
-            super("client disconnected: " + cause.getMessage(), cause);
         }
     }
 }

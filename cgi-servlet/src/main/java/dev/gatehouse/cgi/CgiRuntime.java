@@ -52,8 +52,6 @@ record CgiRuntime(
         SpoolBudget budget,
         CgiMetrics metrics) {
 
-    /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
-    static final String ABORT = "dev.gatehouse.cgi.abort";
     /** Request attribute: how many local redirects this request has followed. */
     static final String REDIRECTS = "dev.gatehouse.cgi.redirects";
 

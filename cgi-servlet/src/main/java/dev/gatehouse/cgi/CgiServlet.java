@@ -8,9 +8,10 @@ import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.JreLeaks;
-import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.ServletTempDir;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.cgi.CgiRequests;
@@ -110,7 +111,7 @@ public class CgiServlet extends HttpServlet {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
         ServletContext context = getServletContext();
-        Path tempDir = tempDir(context);
+        Path tempDir = ServletTempDir.of(context);
         try {
             if (config.program() != null) {
                 program = program(config.program());
@@ -196,7 +197,7 @@ public class CgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        RequestEnd.rethrowAbort(request, CgiRuntime.ABORT);
+        Abort.rethrow(request);
         // answered here (405, 400, 403, 404, 413) or by the exchange the call starts, counted once either way
         RequestTally.count(runtime.metrics().requests, request, response, this::serve);
     }
@@ -309,11 +310,6 @@ public class CgiServlet extends HttpServlet {
         }
         Path real = file.toRealPath();
         return new ResolvedScript(real, "", "", List.of(real.toString()));
-    }
-
-    private static Path tempDir(ServletContext context) {
-        Object attr = context.getAttribute(ServletContext.TEMPDIR);
-        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private ThreadFactory threads(String role) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.meta.CgiResponseHead;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.RequestEnd;
@@ -45,7 +46,7 @@ final class ServletSide {
         this.request = request;
         this.response = (HttpServletResponse) async.getResponse();
         this.guard = guard;
-        this.end = new RequestEnd(async, guard, CgiRuntime.ABORT);
+        this.end = new RequestEnd(async, guard);
         this.output = new ClientOutput(response, guard, runtime.config().writeTimeout());
     }
 
@@ -63,7 +64,7 @@ final class ServletSide {
      * container has taken them, within {@code writeTimeout}.
      *
      * @throws ClientOutput.ClientStalledException when the client took nothing in time
-     * @throws CgiExchange.ClientGoneException when the client or the container let go
+     * @throws ClientGoneException when the client or the container let go
      */
     void body(byte[] buf, int off, int len, boolean flush) throws IOException {
         output.write(buf, off, len, flush);
@@ -168,7 +169,7 @@ final class ServletSide {
             throw e;
         }
         if (!ours) {
-            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
+            throw ClientGoneException.containerEnded();
         }
         tally.end(0); // handed on: wherever it lands counts it
     }
@@ -228,7 +229,7 @@ final class ServletSide {
 
     private void use(ContainerGuard.Action action) throws IOException {
         if (!guard.run(action)) {
-            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
+            throw ClientGoneException.containerEnded();
         }
     }
 }

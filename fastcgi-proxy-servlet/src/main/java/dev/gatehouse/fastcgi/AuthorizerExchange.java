@@ -89,7 +89,7 @@ final class AuthorizerExchange implements ResponseListener {
         this.requestUri = requestUri;
         this.guard =
                 new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
-        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
+        this.end = new RequestEnd(async, guard);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
         this.stderr = new StderrLines("authorizer for " + requestUri);
         async.addListener(guard);

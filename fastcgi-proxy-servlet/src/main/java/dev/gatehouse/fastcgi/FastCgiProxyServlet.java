@@ -10,10 +10,11 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.JreLeaks;
-import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.ServletTempDir;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
@@ -26,7 +27,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -69,9 +69,6 @@ import java.util.function.Supplier;
  */
 public class FastCgiProxyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-
-    /** Request attribute: a failure after the response head was sent; the dispatch throws it. */
-    static final String ABORT = "dev.gatehouse.fastcgi.abort";
 
     private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
     private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
@@ -182,7 +179,7 @@ public class FastCgiProxyServlet extends HttpServlet {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
         ServletContext context = getServletContext();
-        Path tempDir = tempDir(context);
+        Path tempDir = ServletTempDir.of(context);
         if (config.scriptName() == FastCgiConfig.ScriptName.FILE) {
             try {
                 Path root = ScriptRoot.locate(
@@ -256,7 +253,7 @@ public class FastCgiProxyServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        RequestEnd.rethrowAbort(request, ABORT);
+        Abort.rethrow(request);
         // answered here (400, 403, 404, a static file) or by the exchange the call starts, counted once either way
         RequestTally.count(runtime.metrics(), request, response, this::serve);
     }
@@ -339,10 +336,5 @@ public class FastCgiProxyServlet extends HttpServlet {
         // no overall limit: the transport times out a silent application, the container a silent client
         async.setTimeout(0);
         new ProxyExchange(runtime, target, async, tally).send(cgiRequest);
-    }
-
-    private static Path tempDir(ServletContext context) {
-        Object attr = context.getAttribute(ServletContext.TEMPDIR);
-        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -10,6 +10,8 @@ import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.servlet.BodyTooLargeException;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
@@ -117,7 +119,7 @@ final class ProxyExchange implements ResponseListener {
                 clientGone("the container ended the request");
             }
         });
-        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
+        this.end = new RequestEnd(async, guard);
         this.stderr = new StderrLines(target.scriptName());
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         this.relay = new ResponseRelay(
@@ -219,10 +221,10 @@ final class ProxyExchange implements ResponseListener {
                     }
                 },
                 e -> {
-                    if (e instanceof BodySpool.TooLargeException) {
+                    if (e instanceof BodyTooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
                         error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
-                    } else if (e instanceof BodySpool.RefusedException) {
+                    } else if (e instanceof SpoolBudget.RefusedException) {
                         LOG.log(Level.WARNING, "{0}: 503, {1}", requestUri, e.getMessage());
                         error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
                     } else if (e instanceof BodySpool.IdleException) {
@@ -277,7 +279,7 @@ final class ProxyExchange implements ResponseListener {
         } catch (CgiHeaderException e) {
             source.abort();
             badHeader(e);
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             clientGone(e.getMessage());
         }
         return true;
@@ -287,7 +289,7 @@ final class ProxyExchange implements ResponseListener {
     public void onReadComplete(Exchange source) {
         try {
             relay.readComplete();
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             clientGone(e.getMessage());
         }
     }
@@ -316,7 +318,7 @@ final class ProxyExchange implements ResponseListener {
             relay.finish();
         } catch (CgiHeaderException e) {
             badHeader(e);
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
             relay.release();
             tally.clientAborted();

@@ -4,6 +4,7 @@ import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.cgi.ResponseHeadWriter;
 import jakarta.servlet.ServletOutputStream;
@@ -362,21 +363,12 @@ final class ResponseRelay implements WriteListener {
     private void use(ContainerGuard.Action action) throws ClientGoneException {
         try {
             if (!guard.run(action)) {
-                throw new ClientGoneException(new IOException("the container ended the request"));
+                throw ClientGoneException.containerEnded();
             }
         } catch (ClientGoneException e) {
             throw e;
         } catch (IOException | IllegalStateException e) {
             throw new ClientGoneException(e);
-        }
-    }
-
-    /** The client connection is gone or broken: nothing more can reach it. */
-    static final class ClientGoneException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ClientGoneException(Throwable cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

@@ -48,8 +48,7 @@ class RequestEndTest {
                 }
             });
 
-    private final RequestEnd end =
-            new RequestEnd(async, new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})), "a");
+    private final RequestEnd end = new RequestEnd(async, new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})));
 
     @Test
     void theListenerAloneAnswersAndCompletes() {

@@ -182,6 +182,6 @@ final class ContainerSide {
             // in the dispatch the head is written only with the final body, which ends the exchange
             throw new IllegalStateException("an abort before the request went async", cause);
         }
-        return Abort.dispatch(async, AsgiServlet.ABORT_ATTRIBUTE, cause);
+        return Abort.dispatch(async, cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi.exec;
 
+import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.SpoolBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -32,27 +33,6 @@ public final class RequestBodySpool implements AutoCloseable {
 
     private static final int FIRST_ALLOCATION = 8 * 1024;
 
-    /** The body is longer than the configured cap; the servlet layer answers 413. */
-    public static final class TooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLargeException(long limit) {
-            super("request body exceeds the spool limit of " + limit + " bytes");
-        }
-    }
-
-    /**
-     * The servlet's spool budget cannot hold more of this body; the servlet layer answers 503.
-     * Nothing of the body is kept.
-     */
-    public static final class RefusedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RefusedException(String bound) {
-            super("request body refused: " + bound + " is spent by the bodies being buffered");
-        }
-    }
-
     private final Path directory;
     private final long limit;
     private final int memoryBytes;
@@ -82,7 +62,7 @@ public final class RequestBodySpool implements AutoCloseable {
 
     /**
      * An empty spool whose memory and disk are reserved from {@code account} before they are
-     * used ({@link RefusedException} beyond it); the account is closed with the spool.
+     * used ({@link SpoolBudget.RefusedException} beyond it); the account is closed with the spool.
      */
     public static RequestBodySpool create(Path directory, long limit, int memoryBytes, SpoolBudget.Account account) {
         return new RequestBodySpool(directory, limit, memoryBytes, account);
@@ -117,29 +97,29 @@ public final class RequestBodySpool implements AutoCloseable {
     /**
      * Appends bytes of the body.
      *
-     * @throws TooLargeException when the body would exceed the limit; nothing more is kept
-     * @throws RefusedException when the servlet's spool budget cannot hold these bytes
+     * @throws BodyTooLargeException when the body would exceed the limit; nothing more is kept
+     * @throws SpoolBudget.RefusedException when the servlet's spool budget cannot hold these bytes
      */
     public synchronized void write(byte[] b, int off, int len) throws IOException {
         if (finished) {
             throw new IllegalStateException("write after finish or close");
         }
         if (length + len > limit) {
-            throw new TooLargeException(limit);
+            throw new BodyTooLargeException(limit);
         }
         if (out == null && length + len <= memoryBytes) {
             int needed = (int) length + len;
             if (needed > memory.length) {
                 int grown = Math.max(needed, Math.min(memoryBytes, Math.max(FIRST_ALLOCATION, memory.length * 2)));
                 if (!account.reserveMemory(grown - memory.length)) {
-                    throw new RefusedException("spoolMemoryBytes");
+                    throw new SpoolBudget.RefusedException("spoolMemoryBytes");
                 }
                 memory = Arrays.copyOf(memory, grown);
             }
             System.arraycopy(b, off, memory, (int) length, len);
         } else {
             if (!account.reserveDisk(out == null ? length + len : len)) {
-                throw new RefusedException("spoolDiskBytes");
+                throw new SpoolBudget.RefusedException("spoolDiskBytes");
             }
             if (out == null) {
                 toFile();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.SpoolBudget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,8 +137,8 @@ class RequestBodySpoolTest {
     @MethodSource("tooLarge")
     void overTheLimitThrowsAndLeavesNoFile(Case c) throws Exception {
         Arriving in = new Arriving(body(c.length()), c.maxRead(), null);
-        RequestBodySpool.TooLargeException e = assertThrows(
-                RequestBodySpool.TooLargeException.class, () -> RequestBodySpool.spool(in, dir, c.limit(), c.memory()));
+        BodyTooLargeException e =
+                assertThrows(BodyTooLargeException.class, () -> RequestBodySpool.spool(in, dir, c.limit(), c.memory()));
         assertEquals("request body exceeds the spool limit of " + c.limit() + " bytes", e.getMessage());
         assertEquals(List.of(), files());
         assertTrue(in.pos <= c.limit() + 65536, "stops reading soon after the limit, read " + in.pos);
@@ -173,7 +174,7 @@ class RequestBodySpoolTest {
             assertEquals(List.of(), files(), "64 KiB stay in memory");
             spool.write(body, 65_536, 4_000);
             assertEquals(1, files().size(), "the next byte moves the body to a file");
-            assertThrows(RequestBodySpool.TooLargeException.class, () -> spool.write(body, 0, 465));
+            assertThrows(BodyTooLargeException.class, () -> spool.write(body, 0, 465));
             assertEquals(69_536, spool.length(), "the refused write kept nothing");
             spool.write(body, 69_536, 464);
             spool.finish();
@@ -203,7 +204,7 @@ class RequestBodySpoolTest {
         assertEquals(1, files().size());
         assertEquals(0, budget.memoryUsed(), "the memory went with the move to the file");
         assertEquals(90_000, budget.diskUsed());
-        assertThrows(RequestBodySpool.RefusedException.class, () -> spool.write(body, 90_000, 20_000));
+        assertThrows(SpoolBudget.RefusedException.class, () -> spool.write(body, 90_000, 20_000));
         assertEquals(90_000, budget.diskUsed(), "a refused write reserves nothing");
         spool.close();
         assertEquals(List.of(), files());
@@ -218,7 +219,7 @@ class RequestBodySpoolTest {
         try (RequestBodySpool first = RequestBodySpool.create(dir, 100_000, 10_000, budget.account());
                 RequestBodySpool second = RequestBodySpool.create(dir, 100_000, 10_000, budget.account())) {
             first.write(new byte[9_000], 0, 9_000);
-            assertThrows(RequestBodySpool.RefusedException.class, () -> second.write(new byte[8_000], 0, 8_000));
+            assertThrows(SpoolBudget.RefusedException.class, () -> second.write(new byte[8_000], 0, 8_000));
             assertEquals(0, second.length());
         }
         assertEquals(0, budget.memoryUsed());
