@@ -68,19 +68,19 @@ final class CgiExchange implements ScriptGate.Admission {
             if (cgiRequest.hasBody() && fault != RequestBodyException.Fault.TIMEOUT) {
                 // Tomcat ends a request whose body it cannot parse, or that a client cut short,
                 // while a gateway thread reads it, and would answer 500 for the read's exception
-                servlet.errorFromListener(fault.status());
+                container.errorFromListener(fault.status());
             }
-            servlet.containerEnded();
+            container.containerEnded();
             onContainerGaveUp();
         }
 
         @Override
         public void timedOut() {
-            servlet.containerEnded();
+            container.containerEnded();
             onContainerGaveUp();
         }
     });
-    private final ServletSide servlet;
+    private final ContainerSide container;
     private final boolean head;
 
     private volatile ScriptProcess process;
@@ -116,7 +116,7 @@ final class CgiExchange implements ScriptGate.Admission {
             ScriptLocation location,
             RequestTally tally) {
         this.runtime = runtime;
-        this.servlet = new ServletSide(runtime, async, request, guard, tally);
+        this.container = new ContainerSide(runtime, async, request, guard, tally);
         this.script = script;
         this.cgiRequest = cgiRequest;
         this.location = location;
@@ -153,12 +153,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
                     location.scriptName(),
                     runtime.config().maxSpooling());
-            servlet.error(503, runtime.retryAfter());
+            container.error(503, runtime.retryAfter());
             return;
         }
         RequestBodySpool body = RequestBodySpool.create(
                 runtime.tempDir(), runtime.config().maxSpoolBytes(), RequestBodySpool.MEMORY_BYTES, account);
-        BodyBuffer b = new BodyBuffer(servlet, body, new BodyBuffer.Outcome() {
+        BodyBuffer b = new BodyBuffer(container, body, new BodyBuffer.Outcome() {
             @Override
             public void buffered(RequestBodySpool whole) {
                 runtime.buffering().remove(buffer);
@@ -176,9 +176,9 @@ final class CgiExchange implements ScriptGate.Admission {
                         status,
                         why);
                 if (status == 503) {
-                    servlet.error(status, runtime.retryAfter());
+                    container.error(status, runtime.retryAfter());
                 } else {
-                    servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
+                    container.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
                 }
             }
         });
@@ -194,15 +194,15 @@ final class CgiExchange implements ScriptGate.Admission {
         } catch (RuntimeException e) { // executor shut down: the servlet is being destroyed
             closeSpool();
             runtime.gate().leave();
-            servlet.error(503, null);
+            container.error(503, null);
         }
     }
 
     @Override
     public void rejected(String why) {
         closeSpool();
-        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, servlet.elapsedMillis());
-        servlet.error(
+        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, container.elapsedMillis());
+        container.error(
                 503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
@@ -215,7 +215,7 @@ final class CgiExchange implements ScriptGate.Admission {
                     && runtime.config().chunkedBody() == CgiConfig.ChunkedBody.SPOOL) {
                 // requestBuffering=false: spooled here, after admission, as it always was
                 body = RequestBodySpool.spool(
-                        servlet.requestBody(),
+                        container.requestBody(),
                         runtime.tempDir(),
                         runtime.config().maxSpoolBytes(),
                         RequestBodySpool.MEMORY_BYTES,
@@ -284,7 +284,7 @@ final class CgiExchange implements ScriptGate.Admission {
         feeder = new StdinFeeder(
                 process.stdin(),
                 spool,
-                servlet,
+                container,
                 runtime.executor(),
                 spool != null ? -1 : effective.contentLength(),
                 DrainBound.of(runtime.config().maxSpoolBytes()),
@@ -327,18 +327,18 @@ final class CgiExchange implements ScriptGate.Admission {
      */
     private void completeWhenSent() {
         try {
-            servlet.awaitSent();
+            container.awaitSent();
         } catch (ClientOutput.ClientStalledException e) {
             runtime.log(Level.WARNING, "{0}: {1}, connection aborted", location.scriptName(), e.getMessage());
-            servlet.abortClient(e);
+            container.abortClient(e);
             return;
         } catch (ClientGoneException e) {
-            servlet.clientGone();
+            container.clientGone();
             return;
         } catch (IOException e) {
             // the wait was cancelled: complete() then does no harm
         }
-        servlet.complete();
+        container.complete();
     }
 
     private void end(Runnable how, boolean drain) {
@@ -351,7 +351,7 @@ final class CgiExchange implements ScriptGate.Admission {
             return; // read and dropped so that the script can finish
         }
         // flush when the script paused, so that what it wrote so far reaches the client
-        servlet.body(buf, off, len, stdout.available() == 0);
+        container.body(buf, off, len, stdout.available() == 0);
     }
 
     private GatewayFailure endedEarly(CgiHeaderParser parser) throws InterruptedException {
@@ -375,10 +375,10 @@ final class CgiExchange implements ScriptGate.Admission {
     /** Sends the head; false when it was a local redirect, dispatched instead. */
     private boolean writeHead(CgiResponseHead head) throws IOException, GatewayFailure {
         if (head.kind() == CgiResponseHead.Kind.LOCAL_REDIRECT) {
-            servlet.localRedirect(head.location(), location.scriptName());
+            container.localRedirect(head.location(), location.scriptName());
             return false;
         }
-        servlet.head(head, head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head);
+        container.head(head, head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head);
         headSent = true;
         return true;
     }
@@ -408,7 +408,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         // a client that does not read must not keep the slot: the gateway thread stops waiting
         // for it, and fail() aborts the connection at once
-        servlet.cancelWrites(new IOException("timed out"));
+        container.cancelWrites(new IOException("timed out"));
     }
 
     /** The streamed request body broke off: the script must not answer a part of it. */
@@ -430,7 +430,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (p != null && kill(p)) {
             runtime.metrics().killedOnDisconnect.increment();
         }
-        servlet.released();
+        container.released();
     }
 
     /**
@@ -461,12 +461,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     "{0}: {1}, connection aborted, script killed",
                     location.scriptName(),
                     t.getMessage());
-            end(() -> servlet.abortClient(t), false);
+            end(() -> container.abortClient(t), false);
             return;
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
-            end(servlet::clientGone, false);
+            end(container::clientGone, false);
             return;
         }
         if (t instanceof RequestBodyException body) {
@@ -494,12 +494,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     location.scriptName(),
                     status,
                     t.getMessage(),
-                    servlet.elapsedMillis());
+                    container.elapsedMillis());
         }
         if (headSent) {
-            end(() -> servlet.abort(t, status), false);
+            end(() -> container.abort(t, status), false);
         } else {
-            end(() -> servlet.error(status, status == 503 ? runtime.retryAfter() : null), true);
+            end(() -> container.error(status, status == 503 ? runtime.retryAfter() : null), true);
         }
     }
 
@@ -511,11 +511,11 @@ final class CgiExchange implements ScriptGate.Admission {
     private void clientFault(RequestBodyException e) {
         runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), e.status(), e.getMessage());
         if (!headSent) {
-            end(() -> servlet.errorUnlessAnswered(e.status()), false);
+            end(() -> container.errorUnlessAnswered(e.status()), false);
         } else if (e.fault() == RequestBodyException.Fault.GONE) {
-            end(servlet::clientGone, false);
+            end(container::clientGone, false);
         } else {
-            end(() -> servlet.abort(e, e.status()), false);
+            end(() -> container.abort(e, e.status()), false);
         }
     }
 

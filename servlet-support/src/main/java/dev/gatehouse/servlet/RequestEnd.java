@@ -7,8 +7,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The ways one gateway request ends (CGI, FastCGI proxy, FastCGI authorizer), at most one of
- * them, each through the
+ * The ways one gateway request ends (CGI, FastCGI proxy, FastCGI authorizer, an async ASGI
+ * exchange), at most one of them, each through the
  * {@link ContainerGuard} so nothing touches a request the container has recycled: complete
  * normally, answer an error status (before the response head went out), or abort the
  * connection (after it, so that a truncated body never looks complete).
@@ -197,7 +197,7 @@ public final class RequestEnd {
         }
         try {
             async.complete();
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) {
             // the container completed it meanwhile (client gone)
         }
     }

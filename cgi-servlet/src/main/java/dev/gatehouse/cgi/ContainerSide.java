@@ -21,7 +21,7 @@ import java.io.InputStream;
  * {@link ClientOutput}, each with the {@code writeTimeout} deadline. Each end is counted in the
  * servlet's figures as it is taken ({@link RequestTally}), once, with the status it ends with.
  */
-final class ServletSide {
+final class ContainerSide {
 
     private final CgiRuntime runtime;
     private final AsyncContext async;
@@ -34,7 +34,7 @@ final class ServletSide {
     /** The status of the head sent, which a normal completion ends with. */
     private volatile int status = HttpServletResponse.SC_OK;
 
-    ServletSide(
+    ContainerSide(
             CgiRuntime runtime,
             AsyncContext async,
             CgiRequestWrapper request,
