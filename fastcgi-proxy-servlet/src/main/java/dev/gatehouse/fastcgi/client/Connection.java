@@ -1,10 +1,10 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.protocol.ByteStream;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.FastCgiProtocolException;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
-import dev.gatehouse.fastcgi.protocol.Stderr;
-import dev.gatehouse.fastcgi.protocol.Stdout;
+import dev.gatehouse.fastcgi.protocol.StreamRecord;
 import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -264,18 +264,27 @@ final class Connection implements EventLoop.Handler {
             lost("unexpected " + record.type() + " on an idle connection", null);
             return false;
         }
-        if (record instanceof Stdout stdout && !stdout.isEnd()) {
-            paused = !exchange.stdout(stdout.content());
-            if (paused) {
-                updateInterest();
+        if (record instanceof StreamRecord piece) {
+            if (!piece.isEnd()) {
+                stream(piece);
             }
-        } else if (record instanceof Stderr stderr && !stderr.isEnd()) {
-            exchange.stderr(stderr.content());
         } else if (record instanceof EndRequest end) {
             endRequest(end);
             return false;
         }
         return state == ConnectionState.ACTIVE;
+    }
+
+    /** A STDOUT piece goes to the exchange, which may pause reading; a STDERR piece to its log. */
+    private void stream(StreamRecord piece) {
+        if (piece.stream() == ByteStream.STDOUT) {
+            paused = !exchange.stdout(piece.content());
+            if (paused) {
+                updateInterest();
+            }
+        } else {
+            exchange.stderr(piece.content());
+        }
     }
 
     private void endRequest(EndRequest end) {
