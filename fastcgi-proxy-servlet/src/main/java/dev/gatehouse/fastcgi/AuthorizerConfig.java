@@ -48,7 +48,7 @@ public record AuthorizerConfig(
         int maxConnections,
         int maxQueued,
         Duration queueTimeout,
-        FastCgiConfig.Balancing balancing,
+        Balancing balancing,
         int maxHeaderBytes,
         int maxDenialBytes) {
 
@@ -83,15 +83,13 @@ public record AuthorizerConfig(
                 p.atLeast("maxConnections", 16, 1),
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
-                p.parse("balancing", "roundRobin", FastCgiConfig.Balancing::parse),
+                p.parse("balancing", "roundRobin", Balancing::parse),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
                 p.atLeast("maxDenialBytes", 65536, 0));
     }
 
     /** The transport settings for the filter's own client. */
     ClientConfig clientConfig() {
-        Balancing chosen =
-                balancing == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
         return new ClientConfig(
                 connectTimeout,
                 readTimeout,
@@ -99,7 +97,7 @@ public record AuthorizerConfig(
                 maxConnections,
                 maxQueued,
                 queueTimeout,
-                chosen,
+                balancing,
                 UNHEALTHY_FOR);
     }
 

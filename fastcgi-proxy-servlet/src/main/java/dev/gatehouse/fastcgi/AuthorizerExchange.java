@@ -3,7 +3,7 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
@@ -66,7 +66,7 @@ final class AuthorizerExchange implements ResponseListener {
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
     private State state = State.HEAD;
     private CgiResponseHead head;
-    private volatile Exchange exchange;
+    private volatile BackendExchange backendExchange;
     private volatile boolean gone;
 
     /** What the filter marks an authorized request with; see {@link FastCgiAuthorizerFilter}. */
@@ -95,15 +95,15 @@ final class AuthorizerExchange implements ResponseListener {
         async.addListener(guard);
     }
 
-    /** Records the running exchange, to abort it if the client goes away. */
-    void started(Exchange started) {
-        exchange = started;
+    /** Records the running backend exchange, to abort it if the client goes away. */
+    void started(BackendExchange started) {
+        backendExchange = started;
         if (gone) {
             started.abort();
         }
     }
 
-    /** The exchange could not be started (params too large, client closed): 502. */
+    /** The backend exchange could not be started (params too large, client closed): 502. */
     void notStarted(RuntimeException e) {
         LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri, e.getMessage());
         tally.end(HttpServletResponse.SC_BAD_GATEWAY);
@@ -111,7 +111,7 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public boolean onStdout(Exchange source, ByteBuffer content) {
+    public boolean onStdout(BackendExchange source, ByteBuffer content) {
         try {
             if (state == State.HEAD) {
                 byte[] bytes = new byte[content.remaining()];
@@ -151,12 +151,12 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public void onStderr(Exchange source, ByteBuffer content) {
+    public void onStderr(BackendExchange source, ByteBuffer content) {
         stderr.accept(content);
     }
 
     @Override
-    public void onComplete(Exchange source, EndRequest endRequest) {
+    public void onComplete(BackendExchange source, EndRequest endRequest) {
         stderr.finish();
         if (state == State.DONE) {
             return;
@@ -230,7 +230,7 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public void onFailure(Exchange source, FastCgiClientException failure) {
+    public void onFailure(BackendExchange source, FastCgiClientException failure) {
         stderr.finish();
         if (state == State.DONE) {
             return;
@@ -260,14 +260,14 @@ final class AuthorizerExchange implements ResponseListener {
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
-    /** The client went away: abort the exchange and let go. */
+    /** The client went away: abort the backend exchange and let go. */
     private void clientGone(String why) {
         if (gone) {
             return;
         }
         gone = true;
         LOG.log(Level.INFO, "{0}: client gone ({1}); aborting the authorizer exchange", requestUri, why);
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }

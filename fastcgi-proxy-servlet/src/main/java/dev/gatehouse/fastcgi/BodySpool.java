@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
@@ -30,9 +30,9 @@ import java.util.function.LongConsumer;
  * php-fpm reads no body without one; and with {@code requestBuffering} every body is read before
  * a connection is taken, so that a client that sends slowly holds its own socket and this buffer
  * but no php-fpm worker and no thread (nginx's {@code fastcgi_request_buffering on}). Bounded by
- * {@code maxSpoolBytes}; beyond it the caller answers 413. Then {@link #feed(Exchange)} sends the
- * body as STDIN: from memory in one write, from the file one chunk per completed write, read on a
- * container thread ({@link AsyncContext#start}), never on the transport thread.
+ * {@code maxSpoolBytes}; beyond it the caller answers 413. Then {@link #feed(BackendExchange)}
+ * sends the body as STDIN: from memory in one write, from the file one chunk per completed write,
+ * read on a container thread ({@link AsyncContext#start}), never on the transport thread.
  *
  * <p>Reads run only in the container's {@link ReadListener} calls, under this object's monitor
  * and through the {@link ContainerGuard}; the memory is taken at the first byte, so a client that
@@ -293,7 +293,7 @@ final class BodySpool implements ReadListener {
      * Sends the spooled body as STDIN, then ends it; deletes the file at the end. A body in
      * memory goes out in one write, with the end right behind it.
      */
-    void feed(Exchange exchange) {
+    void feed(BackendExchange backendExchange) {
         if (channel == null) {
             byte[] body;
             int size;
@@ -303,44 +303,44 @@ final class BodySpool implements ReadListener {
                 memory = null;
             }
             if (size > 0) {
-                exchange.write(ByteBuffer.wrap(body, 0, size)).whenComplete((ok, e) -> account.close());
+                backendExchange.write(ByteBuffer.wrap(body, 0, size)).whenComplete((ok, e) -> account.close());
             } else {
                 account.close();
             }
-            exchange.endBody();
+            backendExchange.endBody();
             return;
         }
-        feedFrom(exchange, 0);
+        feedFrom(backendExchange, 0);
     }
 
-    private void feedFrom(Exchange exchange, long position) {
+    private void feedFrom(BackendExchange backendExchange, long position) {
         try {
             ByteBuffer chunk = ByteBuffer.wrap(memory);
             int n = channel.read(chunk, position);
             if (n <= 0) {
-                exchange.endBody();
+                backendExchange.endBody();
                 delete();
                 return;
             }
-            exchange.write(chunk.flip()).whenComplete((ok, e) -> next(exchange, position + n));
+            backendExchange.write(chunk.flip()).whenComplete((ok, e) -> next(backendExchange, position + n));
         } catch (IOException e) {
             boolean quiet = discarded();
             delete();
-            exchange.abort();
+            backendExchange.abort();
             if (!quiet) {
                 onError.accept(e);
             }
         }
     }
 
-    private void next(Exchange exchange, long position) {
+    private void next(BackendExchange backendExchange, long position) {
         try {
-            if (!guard.run(() -> async.start(() -> feedFrom(exchange, position)))) {
+            if (!guard.run(() -> async.start(() -> feedFrom(backendExchange, position)))) {
                 throw new IllegalStateException("the container ended the request");
             }
         } catch (IOException | IllegalStateException e) {
             delete();
-            exchange.abort();
+            backendExchange.abort();
         }
     }
 

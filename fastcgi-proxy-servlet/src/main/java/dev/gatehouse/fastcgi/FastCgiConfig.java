@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
@@ -110,34 +111,6 @@ public record FastCgiConfig(
 
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
-
-    /** How a request picks among several backends. */
-    public enum Balancing {
-        /** Each request the next backend in turn. */
-        ROUND_ROBIN("roundRobin"),
-        /** The backend with the fewest requests in progress; ties in configured order. */
-        LEAST_BUSY("leastBusy");
-
-        private final String paramValue;
-
-        Balancing(String paramValue) {
-            this.paramValue = paramValue;
-        }
-
-        /** The init-param value naming this strategy. */
-        public String paramValue() {
-            return paramValue;
-        }
-
-        static Balancing parse(String value) {
-            for (Balancing b : values()) {
-                if (b.paramValue.equalsIgnoreCase(value)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("expected roundRobin or leastBusy");
-        }
-    }
 
     /**
      * Where SCRIPT_NAME ends and PATH_INFO begins (RFC 3875 §4.1.13, §4.1.5): the init-param

@@ -3,7 +3,6 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.fastcgi.client.Backend;
-import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.client.ClientStats;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
@@ -218,8 +217,6 @@ public class FastCgiProxyServlet extends HttpServlet {
     }
 
     static ClientConfig clientConfig(FastCgiConfig config) {
-        Balancing balancing =
-                config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
         return new ClientConfig(
                 config.connectTimeout(),
                 config.readTimeout(),
@@ -227,7 +224,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 config.maxConnections(),
                 config.maxQueued(),
                 config.queueTimeout(),
-                balancing,
+                config.balancing(),
                 UNHEALTHY_FOR);
     }
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
 import dev.gatehouse.fastcgi.FastCgiConfig.ScriptName;
+import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import dev.gatehouse.servlet.TypedInitParams;

@@ -2,10 +2,10 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.fastcgi.client.BackendOverloadedException;
 import dev.gatehouse.fastcgi.client.BackendTimeoutException;
 import dev.gatehouse.fastcgi.client.BackendUnavailableException;
-import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
@@ -46,10 +46,11 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@link BackendTimeoutException}</td><td>504</td></tr>
  *   <tr><td>{@link PoolExhaustedException}, {@link BackendOverloadedException}</td>
  *       <td>503 with Retry-After</td></tr>
- *   <tr><td>the client went away</td><td colspan="2">the exchange is aborted
+ *   <tr><td>the client went away</td><td colspan="2">the backend exchange is aborted
  *       (ABORT_REQUEST) and its connection closed</td></tr>
  *   <tr><td>the request body is malformed (a bad chunk), cut off or silent
- *       ({@link RequestBodyException})</td><td>400 (408 when silent), the exchange aborted</td>
+ *       ({@link RequestBodyException})</td><td>400 (408 when silent), the backend exchange
+ *       aborted</td>
  *       <td>the connection is aborted, unless the client is gone or the response whole</td></tr>
  *   <tr><td>the spool's temp file fails</td><td>500</td><td>—</td></tr>
  * </table>
@@ -75,7 +76,7 @@ final class ProxyExchange implements ResponseListener {
 
     private final ResponseRelay relay;
     private final StderrLines stderr;
-    private volatile Exchange exchange;
+    private volatile BackendExchange backendExchange;
     private RequestBodyPump pump; // under this object's monitor
     private volatile BodySpool spool;
     private volatile boolean gone;
@@ -86,7 +87,7 @@ final class ProxyExchange implements ResponseListener {
      * Whether the body streams through a {@link RequestBodyPump}, and whether the application
      * has ended the request: an application may answer (END_REQUEST) before {@link #send} has
      * set the pump, and the body's drain must then start from there, not be skipped (the pump
-     * would read the whole body into an ended exchange).
+     * would read the whole body into an ended backend exchange).
      */
     private boolean pumpComing;
 
@@ -144,7 +145,7 @@ final class ProxyExchange implements ResponseListener {
      */
     void send(CgiRequest request) throws IOException {
         if (!request.hasBody()) {
-            Exchange started = open(request);
+            BackendExchange started = open(request);
             if (started != null) {
                 started.endBody();
             }
@@ -157,7 +158,7 @@ final class ProxyExchange implements ResponseListener {
         synchronized (this) {
             pumpComing = true;
         }
-        Exchange started = open(request);
+        BackendExchange started = open(request);
         if (started == null) {
             return;
         }
@@ -213,7 +214,7 @@ final class ProxyExchange implements ResponseListener {
                 limit,
                 request.isChunked() ? -1 : request.contentLength(),
                 length -> {
-                    Exchange started = open(request.withContentLength(length));
+                    BackendExchange started = open(request.withContentLength(length));
                     if (started != null) {
                         created[0].feed(started);
                     } else {
@@ -247,8 +248,8 @@ final class ProxyExchange implements ResponseListener {
         created[0].watchIdle(runtime.timer());
     }
 
-    private Exchange open(CgiRequest request) {
-        Exchange started;
+    private BackendExchange open(CgiRequest request) {
+        BackendExchange started;
         try {
             started = runtime.client().exchange(FastCgiParams.of(request, target, runtime.policy()), this);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -261,7 +262,7 @@ final class ProxyExchange implements ResponseListener {
             return null;
         }
         relay.bind(started);
-        exchange = started;
+        backendExchange = started;
         if (request.contentLength() > 0) {
             tally.metrics().bytesIn(request.contentLength());
         }
@@ -272,7 +273,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public boolean onStdout(Exchange source, ByteBuffer content) {
+    public boolean onStdout(BackendExchange source, ByteBuffer content) {
         tally.metrics().bytesOut(content.remaining());
         try {
             return relay.onStdout(content);
@@ -286,7 +287,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public void onReadComplete(Exchange source) {
+    public void onReadComplete(BackendExchange source) {
         try {
             relay.readComplete();
         } catch (ClientGoneException e) {
@@ -295,12 +296,12 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public void onStderr(Exchange source, ByteBuffer content) {
+    public void onStderr(BackendExchange source, ByteBuffer content) {
         stderr.accept(content);
     }
 
     @Override
-    public void onComplete(Exchange source, EndRequest endRequest) {
+    public void onComplete(BackendExchange source, EndRequest endRequest) {
         stderr.finish();
         RequestBodyPump body;
         boolean coming;
@@ -327,7 +328,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public void onFailure(Exchange source, FastCgiClientException failure) {
+    public void onFailure(BackendExchange source, FastCgiClientException failure) {
         stderr.finish();
         int status = status(failure);
         if (relay.headSent()) {
@@ -451,10 +452,10 @@ final class ProxyExchange implements ResponseListener {
     /**
      * The client's body could not be read: it is malformed (a bad chunk), the client went away
      * in the middle of it, or stopped sending. The client's fault: one line, no trace; the
-     * exchange, if one was opened, is aborted (its connection is not kept busy) and the spool
-     * deleted. Before the response head the client is told the fault's status (one that is gone
-     * never sees it); after it a client that is gone, or a response already whole, is left as it
-     * is, and any other is aborted.
+     * backend exchange, if one was opened, is aborted (its connection is not kept busy) and the
+     * spool deleted. Before the response head the client is told the fault's status (one that is
+     * gone never sees it); after it a client that is gone, or a response already whole, is left
+     * as it is, and any other is aborted.
      */
     private void bodyFailed(RequestBodyException e) {
         if (gone) {
@@ -463,7 +464,7 @@ final class ProxyExchange implements ResponseListener {
         gone = true;
         LOG.log(Level.INFO, "{0}: {1}, {2}", requestUri, e.status(), e.getMessage());
         discardSpool();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
@@ -492,14 +493,14 @@ final class ProxyExchange implements ResponseListener {
         gone = true;
         LOG.log(Level.ERROR, "{0}: 500, cannot spool the request body: {1}", requestUri, e.getMessage());
         discardSpool();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
         error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
     }
 
-    /** The client went away or its connection broke: abort the exchange and let go. */
+    /** The client went away or its connection broke: abort the backend exchange and let go. */
     private void clientGone(String why) {
         if (gone) {
             return;
@@ -513,7 +514,7 @@ final class ProxyExchange implements ResponseListener {
                 target.scriptName());
         discardSpool();
         relay.release();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
@@ -524,8 +525,8 @@ final class ProxyExchange implements ResponseListener {
     /**
      * The response cannot go on although the client is there (it took nothing for {@code
      * sendTimeout}, or its buffer could not be read back): abort its connection (the body is
-     * cut, so it must not look complete), delete the buffer, and abort the exchange if the
-     * application is still answering.
+     * cut, so it must not look complete), delete the buffer, and abort the backend exchange if
+     * the application is still answering.
      */
     private void cutOff(String why) {
         if (gone) {
@@ -538,7 +539,7 @@ final class ProxyExchange implements ResponseListener {
         // release below empties it) can no longer complete the cut body as a whole one
         end.abort(new IOException(why));
         relay.release();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }

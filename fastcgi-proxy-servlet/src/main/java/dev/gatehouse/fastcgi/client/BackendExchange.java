@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * One request/response cycle with a FastCGI application (FastCGI 1.0 §5, Responder or
  * Authorizer role): the handle the caller drives, and the one object that owns the cycle's state
- * ({@link ExchangeState}). Obtained from {@link FastCgiClient#exchange}.
+ * ({@link BackendExchangeState}). Obtained from {@link FastCgiClient#exchange}.
  *
  * <p><b>Flow control in both directions.</b> The request body goes out with {@link #write}, one
  * chunk at a time: the returned stage completes when the chunk is on the wire, and only then may
@@ -27,9 +27,9 @@ import java.util.concurrent.CompletionStage;
  * returned stages run on the transport thread (use the {@code ...Async} variants of
  * {@link CompletionStage} to leave it).
  */
-public final class Exchange {
+public final class BackendExchange {
 
-    private static final System.Logger LOG = SafeLogger.of(Exchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(BackendExchange.class.getName());
 
     /** Each connection carries one request at a time (no multiplexing), always with this id. */
     static final int REQUEST_ID = 1;
@@ -44,7 +44,7 @@ public final class Exchange {
     private final RequestBody body = new RequestBody();
     private final StdinStream stdin;
 
-    private volatile ExchangeState state = ExchangeState.PENDING;
+    private volatile BackendExchangeState state = BackendExchangeState.PENDING;
     private volatile Backend backend;
     /** The pool it went out on; transport thread only. */
     private BackendPool pool;
@@ -58,7 +58,8 @@ public final class Exchange {
     private boolean abortSent;
     private CompletableFuture<Void> aborted;
 
-    Exchange(EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer[] head, ResponseListener listener) {
+    BackendExchange(
+            EventLoop loop, Dispatcher dispatcher, RecordWriter writer, ByteBuffer[] head, ResponseListener listener) {
         this.loop = loop;
         this.dispatcher = dispatcher;
         this.writer = writer;
@@ -107,7 +108,7 @@ public final class Exchange {
     /** Resumes reading the response after {@code onStdout} returned false; else does nothing. */
     public void demand() {
         loop.execute(() -> {
-            if (connection != null && state == ExchangeState.STREAMING) {
+            if (connection != null && state == BackendExchangeState.STREAMING) {
                 connection.resume();
             }
         });
@@ -130,7 +131,7 @@ public final class Exchange {
     }
 
     /** The current state, as last set by the transport thread. */
-    public ExchangeState state() {
+    public BackendExchangeState state() {
         return state;
     }
 
@@ -151,7 +152,7 @@ public final class Exchange {
 
     // ---- transitions, on the transport thread ---------------------------------------------
 
-    private void to(ExchangeState next, String event, ExchangeState... from) {
+    private void to(BackendExchangeState next, String event, BackendExchangeState... from) {
         if (Arrays.asList(from).contains(state)) {
             state = next;
             return;
@@ -161,18 +162,18 @@ public final class Exchange {
 
     /** PENDING/CONNECTING → QUEUED. */
     void queued(long now) {
-        to(ExchangeState.QUEUED, "queued", ExchangeState.PENDING, ExchangeState.CONNECTING);
+        to(BackendExchangeState.QUEUED, "queued", BackendExchangeState.PENDING, BackendExchangeState.CONNECTING);
         attempts.queued(now);
     }
 
     /** PENDING/QUEUED/CONNECTING → CONNECTING: a connection to {@code pool} is being opened. */
     void connecting(BackendPool pool) {
         to(
-                ExchangeState.CONNECTING,
+                BackendExchangeState.CONNECTING,
                 "connecting",
-                ExchangeState.PENDING,
-                ExchangeState.QUEUED,
-                ExchangeState.CONNECTING);
+                BackendExchangeState.PENDING,
+                BackendExchangeState.QUEUED,
+                BackendExchangeState.CONNECTING);
         backend = pool.backend();
         connection = null;
     }
@@ -184,7 +185,12 @@ public final class Exchange {
 
     /** PENDING/QUEUED/CONNECTING → STREAMING: the request goes out on {@code assigned}. */
     void attach(Connection assigned, BackendPool pool) {
-        to(ExchangeState.STREAMING, "attach", ExchangeState.PENDING, ExchangeState.QUEUED, ExchangeState.CONNECTING);
+        to(
+                BackendExchangeState.STREAMING,
+                "attach",
+                BackendExchangeState.PENDING,
+                BackendExchangeState.QUEUED,
+                BackendExchangeState.CONNECTING);
         backend = pool.backend();
         this.pool = pool;
         pool.requestSent();
@@ -201,13 +207,13 @@ public final class Exchange {
     /** STREAMING → COMPLETED or FAILED; ABORTING → ABORTED: END_REQUEST arrived (§5.5). */
     void ended(EndRequest end) {
         connection = null;
-        if (state == ExchangeState.ABORTING) {
+        if (state == BackendExchangeState.ABORTING) {
             finishAbort();
             return;
         }
         switch (end.protocolStatus()) {
             case REQUEST_COMPLETE -> {
-                to(ExchangeState.COMPLETED, "END_REQUEST", ExchangeState.STREAMING);
+                to(BackendExchangeState.COMPLETED, "END_REQUEST", BackendExchangeState.STREAMING);
                 stdin.release();
                 calls.complete(end);
             }
@@ -228,17 +234,17 @@ public final class Exchange {
     /** Any state before the end → FAILED, telling the listener once. */
     void fail(FastCgiClientException failure) {
         connection = null;
-        if (state == ExchangeState.ABORTING) {
+        if (state == BackendExchangeState.ABORTING) {
             finishAbort();
             return;
         }
         to(
-                ExchangeState.FAILED,
+                BackendExchangeState.FAILED,
                 "fail",
-                ExchangeState.PENDING,
-                ExchangeState.QUEUED,
-                ExchangeState.CONNECTING,
-                ExchangeState.STREAMING);
+                BackendExchangeState.PENDING,
+                BackendExchangeState.QUEUED,
+                BackendExchangeState.CONNECTING,
+                BackendExchangeState.STREAMING);
         stdin.release();
         LOG.log(Level.DEBUG, () -> "exchange failed: " + failure.getMessage());
         calls.failure(failure);
@@ -246,7 +252,7 @@ public final class Exchange {
 
     /** CONNECTING/STREAMING → PENDING: the connection failed before anything was committed. */
     void retry() {
-        to(ExchangeState.PENDING, "retry", ExchangeState.CONNECTING, ExchangeState.STREAMING);
+        to(BackendExchangeState.PENDING, "retry", BackendExchangeState.CONNECTING, BackendExchangeState.STREAMING);
         connection = null;
     }
 
@@ -255,12 +261,12 @@ public final class Exchange {
             case PENDING, QUEUED, CONNECTING -> {
                 dispatcher.abandon(this, connection);
                 connection = null;
-                state = ExchangeState.ABORTED;
+                state = BackendExchangeState.ABORTED;
                 stdin.release();
                 done.complete(null);
             }
             case STREAMING -> {
-                state = ExchangeState.ABORTING;
+                state = BackendExchangeState.ABORTING;
                 aborted = done;
                 abortSent = true;
                 connection.pool().abortSent();
@@ -273,7 +279,7 @@ public final class Exchange {
 
     /** ABORTING → ABORTED: the connection is released (closed). */
     private void finishAbort() {
-        to(ExchangeState.ABORTED, "aborted", ExchangeState.ABORTING);
+        to(BackendExchangeState.ABORTED, "aborted", BackendExchangeState.ABORTING);
         stdin.release();
         aborted.complete(null);
     }
@@ -281,22 +287,22 @@ public final class Exchange {
     // ---- body and response, on the transport thread ---------------------------------------
 
     private void offerChunk(ByteBuffer chunk, CompletableFuture<Void> written) {
-        if (state.isTerminal() || state == ExchangeState.ABORTING) {
+        if (state.isTerminal() || state == BackendExchangeState.ABORTING) {
             written.complete(null);
             return;
         }
         stdin.offer(chunk, written);
-        if (state == ExchangeState.STREAMING) {
+        if (state == BackendExchangeState.STREAMING) {
             stdin.send(connection);
             connection.flush();
         }
     }
 
     private void offerEnd() {
-        if (state.isTerminal() || state == ExchangeState.ABORTING) {
+        if (state.isTerminal() || state == BackendExchangeState.ABORTING) {
             return;
         }
-        Connection streaming = state == ExchangeState.STREAMING ? connection : null;
+        Connection streaming = state == BackendExchangeState.STREAMING ? connection : null;
         if (stdin.end(streaming) && streaming != null) {
             streaming.flush();
         }
@@ -304,7 +310,7 @@ public final class Exchange {
 
     /** @return whether to keep reading */
     boolean stdout(ByteBuffer content) {
-        if (state != ExchangeState.STREAMING) {
+        if (state != BackendExchangeState.STREAMING) {
             return true; // ABORTING: discarded
         }
         responseBytes += content.remaining();
@@ -313,13 +319,13 @@ public final class Exchange {
 
     /** The connection's last read has been delivered and the exchange goes on. */
     void readComplete() {
-        if (state == ExchangeState.STREAMING) {
+        if (state == BackendExchangeState.STREAMING) {
             calls.readComplete();
         }
     }
 
     void stderr(ByteBuffer content) {
-        if (state == ExchangeState.STREAMING) {
+        if (state == BackendExchangeState.STREAMING) {
             calls.stderr(content);
         }
     }
@@ -349,7 +355,7 @@ public final class Exchange {
      * byte was acknowledged to the caller, so the request can be sent again in full.
      */
     boolean replayable() {
-        return receivedBytes == 0 && !stdin.anyWritten() && state == ExchangeState.STREAMING;
+        return receivedBytes == 0 && !stdin.anyWritten() && state == BackendExchangeState.STREAMING;
     }
 
     /** The dispatcher's record of this exchange's tries. */
@@ -359,6 +365,6 @@ public final class Exchange {
 
     @Override
     public String toString() {
-        return "Exchange[" + state + ", backend=" + backend + "]";
+        return "BackendExchange[" + state + ", backend=" + backend + "]";
     }
 }

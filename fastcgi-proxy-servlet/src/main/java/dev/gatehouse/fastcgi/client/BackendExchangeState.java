@@ -1,8 +1,8 @@
 package dev.gatehouse.fastcgi.client;
 
 /**
- * The life of an {@link Exchange}. Transitions, each made by one method of the exchange on the
- * transport thread:
+ * The life of a {@link BackendExchange}. Transitions, each made by one method of the exchange on
+ * the transport thread:
  *
  * <pre>
  * PENDING ──▶ QUEUED ──▶ CONNECTING ──▶ STREAMING ──▶ COMPLETED
@@ -12,7 +12,7 @@ package dev.gatehouse.fastcgi.client;
  * any state before STREAMING ──▶ ABORTED (nothing sent) or FAILED
  * </pre>
  */
-public enum ExchangeState {
+public enum BackendExchangeState {
     /** Created, not yet given to a backend. */
     PENDING,
     /** Waiting in the client's bounded FIFO queue for a connection. */

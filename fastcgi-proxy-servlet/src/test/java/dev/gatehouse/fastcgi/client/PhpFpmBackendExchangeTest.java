@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Round trips, keep-alive and GET_VALUES against a real php-fpm. */
-class PhpFpmExchangeTest {
+class PhpFpmBackendExchangeTest {
 
     @RegisterExtension
     static final PhpFpm FPM = FpmScripts.phpFpm();
@@ -32,7 +32,7 @@ class PhpFpmExchangeTest {
 
     private static Collector hello(FastCgiClient client, String name) {
         Collector collector = new Collector();
-        Exchange exchange = client.exchange(
+        BackendExchange exchange = client.exchange(
                 Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", name)),
                 collector);
         exchange.endBody();
@@ -67,7 +67,7 @@ class PhpFpmExchangeTest {
         }
         try (FastCgiClient client = client(FpmScripts.tcp(FPM))) {
             Collector collector = new Collector();
-            Exchange exchange = client.exchange(
+            BackendExchange exchange = client.exchange(
                     Collector.params(
                             FpmScripts.script(FPM, "echo.php"),
                             "POST",
