@@ -136,7 +136,7 @@ final class CgiExchange implements ScriptGate.Admission {
     boolean buffersBody() {
         CgiConfig config = runtime.config();
         return config.requestBuffering()
-                && (cgiRequest.contentLength() > 0
+                && (cgiRequest.body().length() > 0
                         || config.chunkedBody() == CgiConfig.ChunkedBody.SPOOL && cgiRequest.isChunked());
     }
 
@@ -251,7 +251,7 @@ final class CgiExchange implements ScriptGate.Admission {
 
     private void start(Map<String, String> env) throws GatewayFailure {
         List<String> argv = CommandArguments.append(
-                script.command(), cgiRequest.queryString(), runtime.config().queryArguments());
+                script.command(), cgiRequest.target().query(), runtime.config().queryArguments());
         try {
             process = ScriptProcess.start(
                     argv,
@@ -286,7 +286,7 @@ final class CgiExchange implements ScriptGate.Admission {
                 spool,
                 container,
                 runtime.executor(),
-                spool != null ? -1 : effective.contentLength(),
+                spool != null ? -1 : effective.body().length(),
                 DrainBound.of(runtime.config().maxSpoolBytes()),
                 this::bodyFailed);
         feeder.start();

@@ -241,13 +241,13 @@ public class CgiServlet extends HttpServlet {
         }
         CgiRequest cgiRequest = CgiRequests.from(request);
         if (runtime.config().requestBuffering()
-                && cgiRequest.contentLength() > runtime.config().maxSpoolBytes()) {
+                && cgiRequest.body().length() > runtime.config().maxSpoolBytes()) {
             // refused before a byte of it is read; the container closes the connection
             runtime.log(
                     Level.INFO,
                     "{0}: 413, Content-Length {1} exceeds maxSpoolBytes {2}",
                     request.getRequestURI(),
-                    cgiRequest.contentLength(),
+                    cgiRequest.body().length(),
                     runtime.config().maxSpoolBytes());
             response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;

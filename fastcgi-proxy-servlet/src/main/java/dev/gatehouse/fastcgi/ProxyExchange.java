@@ -164,7 +164,7 @@ final class ProxyExchange implements ResponseListener {
         }
         ServletInputStream in = async.getRequest().getInputStream();
         RequestBodyPump created = new RequestBodyPump(
-                in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)), end::ended);
+                in, request.body().length(), started, guard, e -> bodyFailed(RequestBodyException.of(e)), end::ended);
         boolean endedFirst;
         synchronized (this) {
             pump = created;
@@ -184,12 +184,12 @@ final class ProxyExchange implements ResponseListener {
      */
     private void spoolThenSend(CgiRequest request) throws IOException {
         long limit = runtime.config().maxSpoolBytes();
-        if (!request.isChunked() && request.contentLength() > limit) {
+        if (!request.isChunked() && request.body().length() > limit) {
             LOG.log(
                     Level.INFO,
                     "{0}: 413, Content-Length {1} exceeds maxSpoolBytes = {2}",
                     requestUri,
-                    request.contentLength(),
+                    request.body().length(),
                     limit);
             error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
             return;
@@ -212,7 +212,7 @@ final class ProxyExchange implements ResponseListener {
                 guard,
                 runtime.tempDir(),
                 limit,
-                request.isChunked() ? -1 : request.contentLength(),
+                request.isChunked() ? -1 : request.body().length(),
                 length -> {
                     BackendExchange started = open(request.withContentLength(length));
                     if (started != null) {
@@ -263,8 +263,8 @@ final class ProxyExchange implements ResponseListener {
         }
         relay.bind(started);
         backendExchange = started;
-        if (request.contentLength() > 0) {
-            tally.metrics().bytesIn(request.contentLength());
+        if (request.body().length() > 0) {
+            tally.metrics().bytesIn(request.body().length());
         }
         if (gone) {
             started.abort();

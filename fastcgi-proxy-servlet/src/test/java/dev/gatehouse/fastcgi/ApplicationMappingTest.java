@@ -96,20 +96,10 @@ class ApplicationMappingTest {
         CgiRequest request = new CgiRequest(
                 "GET",
                 "HTTP/1.1",
-                "http",
-                false,
-                "/ctx/app/caf%C3%A9/a%20b",
-                "x=1",
-                "example.org",
-                8080,
-                "198.51.100.1",
-                "192.0.2.7",
-                null,
-                51234,
-                null,
-                null,
-                null,
-                -1,
+                new CgiRequest.Target("/ctx/app/caf%C3%A9/a%20b", "x=1"),
+                new CgiRequest.Server("http", false, "example.org", 8080, "198.51.100.1"),
+                new CgiRequest.Client("192.0.2.7", null, 51234, null, null),
+                new CgiRequest.Body(null, -1),
                 List.of(new Header("Host", List.of("example.org:8080"))));
         Route.Script route = (Route.Script) ApplicationMapping.map("/ctx", MappingMatch.PATH, "/app", "/café/a b");
         MetaVariablePolicy policy =

@@ -49,20 +49,10 @@ class FastCgiParamsTest {
             return new CgiRequest(
                     method,
                     "HTTP/1.1",
-                    scheme,
-                    secure,
-                    uri,
-                    query,
-                    "example.org",
-                    port,
-                    "198.51.100.1",
-                    "192.0.2.7",
-                    null,
-                    51234,
-                    null,
-                    null,
-                    contentType,
-                    contentLength,
+                    new CgiRequest.Target(uri, query),
+                    new CgiRequest.Server(scheme, secure, "example.org", port, "198.51.100.1"),
+                    new CgiRequest.Client("192.0.2.7", null, 51234, null, null),
+                    new CgiRequest.Body(contentType, contentLength),
                     headers);
         }
     }

@@ -44,38 +44,44 @@ public final class MetaVariables {
                 env.put(name, value);
             }
         }
-        putIfPresent(env, "AUTH_TYPE", request.authType());
+        putIfPresent(env, "AUTH_TYPE", request.client().authType());
         // §4.1.2: set when the request declares its body's length: a Content-Length field (even
         // 0, as some clients send on GET) or a chunked body spooled to learn it.
-        if (request.contentLength() >= 0) {
-            env.put("CONTENT_LENGTH", Long.toString(request.contentLength()));
+        if (request.body().length() >= 0) {
+            env.put("CONTENT_LENGTH", Long.toString(request.body().length()));
         }
-        putIfPresent(env, "CONTENT_TYPE", request.contentType());
+        putIfPresent(env, "CONTENT_TYPE", request.body().type());
         env.put("GATEWAY_INTERFACE", GATEWAY_INTERFACE);
         if (!location.pathInfo().isEmpty()) {
             env.put("PATH_INFO", location.pathInfo());
             putIfPresent(env, "PATH_TRANSLATED", location.pathTranslated());
         }
-        env.put("QUERY_STRING", request.queryString());
-        env.put("REMOTE_ADDR", request.remoteAddr());
-        env.put("REMOTE_HOST", request.remoteHost() != null ? request.remoteHost() : request.remoteAddr());
-        putIfPresent(env, "REMOTE_USER", request.remoteUser());
+        env.put("QUERY_STRING", request.target().query());
+        env.put("REMOTE_ADDR", request.client().addr());
+        env.put(
+                "REMOTE_HOST",
+                request.client().host() != null
+                        ? request.client().host()
+                        : request.client().addr());
+        putIfPresent(env, "REMOTE_USER", request.client().user());
         env.put("REQUEST_METHOD", request.method());
         env.put("SCRIPT_NAME", location.scriptName());
-        env.put("SERVER_NAME", request.serverName());
-        env.put("SERVER_PORT", Integer.toString(request.serverPort()));
+        env.put("SERVER_NAME", request.server().name());
+        env.put("SERVER_PORT", Integer.toString(request.server().port()));
         env.put("SERVER_PROTOCOL", request.protocol());
         env.put("SERVER_SOFTWARE", policy.serverSoftware());
 
-        String query = request.queryString();
-        env.put("REQUEST_URI", query.isEmpty() ? request.requestUri() : request.requestUri() + "?" + query);
+        String query = request.target().query();
+        env.put(
+                "REQUEST_URI",
+                query.isEmpty() ? request.target().uri() : request.target().uri() + "?" + query);
         putIfPresent(env, "SCRIPT_FILENAME", location.scriptFilename());
         putIfPresent(env, "DOCUMENT_ROOT", location.documentRoot());
         putIfPresent(env, "DOCUMENT_URI", location.documentUri());
-        env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
-        putIfPresent(env, "SERVER_ADDR", request.serverAddr());
-        env.put("REQUEST_SCHEME", request.scheme());
-        if (request.secure()) {
+        env.put("REMOTE_PORT", Integer.toString(request.client().port()));
+        putIfPresent(env, "SERVER_ADDR", request.server().addr());
+        env.put("REQUEST_SCHEME", request.server().scheme());
+        if (request.server().secure()) {
             env.put("HTTPS", "on");
         }
         // php-cgi refuses to run (force-cgi-redirect) unless this is set.

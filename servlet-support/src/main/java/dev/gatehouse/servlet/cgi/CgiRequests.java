@@ -25,20 +25,20 @@ public final class CgiRequests {
         return new CgiRequest(
                 request.getMethod(),
                 request.getProtocol(),
-                request.getScheme(),
-                request.isSecure(),
-                request.getRequestURI(),
-                request.getQueryString(),
-                request.getServerName(),
-                request.getServerPort(),
-                request.getLocalAddr(),
-                request.getRemoteAddr(),
-                request.getRemoteHost(),
-                request.getRemotePort(),
-                request.getAuthType(),
-                request.getRemoteUser(),
-                request.getContentType(),
-                request.getContentLengthLong(),
+                new CgiRequest.Target(request.getRequestURI(), request.getQueryString()),
+                new CgiRequest.Server(
+                        request.getScheme(),
+                        request.isSecure(),
+                        request.getServerName(),
+                        request.getServerPort(),
+                        request.getLocalAddr()),
+                new CgiRequest.Client(
+                        request.getRemoteAddr(),
+                        request.getRemoteHost(),
+                        request.getRemotePort(),
+                        request.getAuthType(),
+                        request.getRemoteUser()),
+                new CgiRequest.Body(request.getContentType(), request.getContentLengthLong()),
                 headers);
     }
 }
