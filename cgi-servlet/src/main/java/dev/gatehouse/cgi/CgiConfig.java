@@ -6,7 +6,6 @@ import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +129,7 @@ public record CgiConfig(
                 p.string("scriptRoot", "/WEB-INF/cgi"),
                 p.string("program", null),
                 p.parse("interpreters", Interpreters.DEFAULTS, Interpreters::parse),
-                list(p.string("passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
+                InitParams.list(p.string("passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
                 p.parse("environment", "", InitParams::lines),
                 p.bool("passAuthorization", false),
                 p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
@@ -164,19 +163,9 @@ public record CgiConfig(
                         p.parse("linkTargets", "", SymlinkPolicy::targets)));
     }
 
-    private static List<String> list(String value) {
-        List<String> items = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.strip());
-            }
-        }
-        return items;
-    }
-
     private static Set<String> methods(String value) {
         Set<String> methods = new LinkedHashSet<>();
-        for (String m : list(value)) {
+        for (String m : InitParams.list(value)) {
             if (!m.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
                 throw new IllegalArgumentException("method names are upper-case letters: " + m);
             }

@@ -5,7 +5,6 @@ import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +72,7 @@ public record AuthorizerConfig(
     public static AuthorizerConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
         return new AuthorizerConfig(
-                p.parse("backend", "127.0.0.1:9001", AuthorizerConfig::backends),
+                p.parse("backend", "127.0.0.1:9001", BackendAddress::list),
                 p.bool("passAuthorization", true),
                 attributePrefix(param.apply("attributePrefix")),
                 p.parse("params", "", InitParams::lines),
@@ -118,18 +117,5 @@ public record AuthorizerConfig(
             }
         }
         return value;
-    }
-
-    private static List<BackendAddress> backends(String value) {
-        List<BackendAddress> list = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                list.add(BackendAddress.parse(item));
-            }
-        }
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
-        }
-        return list;
     }
 }

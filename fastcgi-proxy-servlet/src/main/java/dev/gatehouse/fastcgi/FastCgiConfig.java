@@ -6,7 +6,6 @@ import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,7 +186,7 @@ public record FastCgiConfig(
             }
         }
         return new FastCgiConfig(
-                p.parse("backend", "127.0.0.1:9000", FastCgiConfig::backends),
+                p.parse("backend", "127.0.0.1:9000", BackendAddress::list),
                 p.parse("documentRoot", "/", FastCgiConfig::documentRoot),
                 p.parse("scriptPattern", ".+\\.php", FastCgiConfig::pattern),
                 p.parse("frontController", null, v -> v == null ? null : frontController(v)),
@@ -217,19 +216,6 @@ public record FastCgiConfig(
                         p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
                         p.parse("linkTargets", "", SymlinkPolicy::targets)),
                 scriptName);
-    }
-
-    private static List<BackendAddress> backends(String value) {
-        List<BackendAddress> list = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                list.add(BackendAddress.parse(item));
-            }
-        }
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
-        }
-        return list;
     }
 
     private static String documentRoot(String value) {

@@ -1,7 +1,9 @@
 package dev.gatehouse.servlet;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -99,6 +101,17 @@ public final class InitParams {
             }
             throw new IllegalArgumentException("expected a number of bytes from " + min + " to " + max);
         });
+    }
+
+    /** Comma-separated items, each stripped; blank items are skipped. */
+    public static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.strip());
+            }
+        }
+        return items;
     }
 
     /** One {@code NAME=value} per line; blank lines are skipped. */
