@@ -2,8 +2,6 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
 import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.StderrLog;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiRequest;
@@ -17,6 +15,8 @@ import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrLog;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
  * request body is copied to stdin by a {@link StdinFeeder} (non-blocking reads, pipe writes on
  * another gateway thread) and stderr drained by the servlet's
- * {@link dev.gatehouse.cgi.exec.StderrPump}, so that a script that writes before it reads, or
+ * {@link dev.gatehouse.servlet.process.StderrPump}, so that a script that writes before it reads, or
  * writes much to stderr, never deadlocks. Every touch of the request or response
  * goes through the {@link ContainerGuard}, so nothing is written after the container let go.
  *
@@ -83,7 +83,7 @@ final class CgiExchange implements ScriptGate.Admission {
     private final ContainerSide container;
     private final boolean head;
 
-    private volatile ScriptProcess process;
+    private volatile ChildProcess process;
     private volatile boolean timedOut;
     /** Whether the tree has been killed once: a second walk of {@code /proc} finds nothing more. */
     private final AtomicBoolean killed = new AtomicBoolean();
@@ -253,7 +253,7 @@ final class CgiExchange implements ScriptGate.Admission {
         List<String> argv = CommandArguments.append(
                 script.command(), cgiRequest.target().query(), runtime.config().queryArguments());
         try {
-            process = ScriptProcess.start(
+            process = ChildProcess.start(
                     argv,
                     env,
                     script.file().getParent(),
@@ -394,7 +394,7 @@ final class CgiExchange implements ScriptGate.Admission {
      */
     private void onTimeout() {
         timedOut = true;
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             runtime.log(
                     Level.INFO,
@@ -414,7 +414,7 @@ final class CgiExchange implements ScriptGate.Admission {
     /** The streamed request body broke off: the script must not answer a part of it. */
     private void bodyFailed(RequestBodyException e) {
         bodyFailure = e;
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             p.killTree();
         }
@@ -426,7 +426,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (b != null) {
             b.abandon(400, "the container ended the request while its body was being read");
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null && kill(p)) {
             runtime.metrics().killedOnDisconnect.increment();
         }
@@ -434,11 +434,11 @@ final class CgiExchange implements ScriptGate.Admission {
     }
 
     /**
-     * Kills the tree once; {@link ScriptProcess#close} still kills what is left at the end.
+     * Kills the tree once; {@link ChildProcess#close} still kills what is left at the end.
      *
      * @return whether this call killed it
      */
-    private boolean kill(ScriptProcess p) {
+    private boolean kill(ChildProcess p) {
         if (killed.compareAndSet(false, true)) {
             p.killTree();
             return true;
@@ -523,7 +523,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             awaitExit(p, 100, TimeUnit.MILLISECONDS);
             if (!p.isAlive()) {
@@ -575,7 +575,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
     }
 
-    private static void awaitExit(ScriptProcess p, long time, TimeUnit unit) {
+    private static void awaitExit(ChildProcess p, long time, TimeUnit unit) {
         try {
             p.waitFor(time, unit);
         } catch (InterruptedException e) {

@@ -1,10 +1,8 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.ScriptResolutionException;
 import dev.gatehouse.cgi.exec.ScriptResolver;
-import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
@@ -18,6 +16,8 @@ import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricSet;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrPump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -142,7 +142,7 @@ public class CgiServlet extends HttpServlet {
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
         ExecutorService killer = CgiRuntime.killerPool(KILLERS, threads("kill"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
-        java.util.Set<ScriptProcess> running = ConcurrentHashMap.newKeySet();
+        java.util.Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
         CgiMetrics metrics = new CgiMetrics(gate::queued, running::size);
         runtime = new CgiRuntime(
                 config,
@@ -176,7 +176,7 @@ public class CgiServlet extends HttpServlet {
         for (BodyBuffer buffer : runtime.buffering()) {
             buffer.abandon(503, "the servlet is being destroyed");
         }
-        for (ScriptProcess process : runtime.running()) {
+        for (ChildProcess process : runtime.running()) {
             process.killTree();
         }
         runtime.timer().shutdownNow();

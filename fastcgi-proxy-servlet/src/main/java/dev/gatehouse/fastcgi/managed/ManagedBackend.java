@@ -1,10 +1,10 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.fastcgi.BackendAddress;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Listen;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.process.ChildProcess;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * the process, its directory and one daemon thread, the supervisor:
  *
  * <ul>
- *   <li>{@link #start()} launches it through commons-exec ({@link ScriptProcess}, as the leader of
+ *   <li>{@link #start()} launches it through commons-exec ({@link ChildProcess}, as the leader of
  *       its own process group) and returns once its socket accepts a connection, or fails with
  *       {@link BackendStartException} naming the command, the exit status and its last output.
  *   <li>The supervisor relays its output to the log, polling both pipes without blocking; when
@@ -57,7 +57,7 @@ public final class ManagedBackend implements AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(1));
     private final Thread shutdownHook;
 
-    private volatile ScriptProcess process;
+    private volatile ChildProcess process;
     private volatile List<ProcessHandle> tree = List.of();
     private volatile boolean closed;
     /** Counted down when {@link #close()} has finished, on whichever thread ran it. */
@@ -145,13 +145,13 @@ public final class ManagedBackend implements AutoCloseable {
 
     /** The running server's pid (php-fpm's master), or -1 while none runs. */
     public long pid() {
-        ScriptProcess p = process;
+        ChildProcess p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
     }
 
     /** The pids of the server and its workers now. */
     public List<Long> pids() {
-        ScriptProcess p = process;
+        ChildProcess p = process;
         return p == null ? List.of() : p.pids();
     }
 
@@ -212,7 +212,7 @@ public final class ManagedBackend implements AutoCloseable {
         }
         stdout = new OutputRelay(name, LOG);
         stderr = new OutputRelay(name, LOG);
-        ScriptProcess started = ScriptProcess.start(plan.argv(), plan.environment(), dir, name, true);
+        ChildProcess started = ChildProcess.start(plan.argv(), plan.environment(), dir, name, true);
         process = started;
         startedAt = System.nanoTime();
         long deadline = startedAt + config.startTimeout().toNanos();
@@ -254,7 +254,7 @@ public final class ManagedBackend implements AutoCloseable {
     private void supervise() {
         long treeAt = System.nanoTime();
         while (!closed) {
-            ScriptProcess current = process;
+            ChildProcess current = process;
             relay(current);
             if (!current.isAlive()) {
                 restartAfterExit(current);
@@ -268,7 +268,7 @@ public final class ManagedBackend implements AutoCloseable {
         }
     }
 
-    private void restartAfterExit(ScriptProcess dead) {
+    private void restartAfterExit(ChildProcess dead) {
         Integer status = ProcessTrees.waitQuietly(dead);
         lastExitStatus = status == null ? -1 : status;
         lastExitMillis = System.currentTimeMillis();
@@ -298,7 +298,7 @@ public final class ManagedBackend implements AutoCloseable {
             restarts++;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: restart failed: {1}", name, e.getMessage());
-            ScriptProcess failed = process;
+            ChildProcess failed = process;
             if (failed != null) {
                 failed.killTree(); // the next turn of the loop sees it dead and backs off further
             }
@@ -310,7 +310,7 @@ public final class ManagedBackend implements AutoCloseable {
      * live on in it, re-parented, serving the old socket) and every process of the last tree
      * snapshot that still runs (one that left the group); waits until they are gone.
      */
-    private void killLeftovers(ScriptProcess dead) {
+    private void killLeftovers(ChildProcess dead) {
         dead.close();
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
@@ -318,7 +318,7 @@ public final class ManagedBackend implements AutoCloseable {
         ProcessTrees.awaitGone(dead, tree);
     }
 
-    private void relay(ScriptProcess p) {
+    private void relay(ChildProcess p) {
         stdout.drain(p.stdout());
         stderr.drain(p.stderr());
     }
@@ -380,7 +380,7 @@ public final class ManagedBackend implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             try {
                 stop(p);
@@ -402,7 +402,7 @@ public final class ManagedBackend implements AutoCloseable {
         }
     }
 
-    private void stop(ScriptProcess p) {
+    private void stop(ChildProcess p) {
         List<ProcessHandle> workers = ProcessTrees.handles(p);
         Integer status = null;
         if (p.isAlive()) {

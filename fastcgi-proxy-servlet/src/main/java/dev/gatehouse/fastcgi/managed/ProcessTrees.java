@@ -1,8 +1,8 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.cgi.exec.ProcessGroup;
-import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.ProcessGroup;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -32,7 +32,7 @@ final class ProcessTrees {
      * worker still holding the listening socket would answer the next start's probe. An exited
      * orphan waiting for its reaper (a zombie) counts as gone.
      */
-    static void awaitGone(ScriptProcess server, List<ProcessHandle> handles) {
+    static void awaitGone(ChildProcess server, List<ProcessHandle> handles) {
         long deadline = System.nanoTime() + REAP_NANOS;
         ProcessGroup group = server.group();
         if (group != null && !group.awaitEmpty(REAP_NANOS, TimeUnit.NANOSECONDS)) {
@@ -50,14 +50,14 @@ final class ProcessTrees {
         }
     }
 
-    static List<ProcessHandle> handles(ScriptProcess p) {
+    static List<ProcessHandle> handles(ChildProcess p) {
         return p.pids().stream()
                 .map(ProcessHandle::of)
                 .flatMap(Optional::stream)
                 .toList();
     }
 
-    static Integer waitQuietly(ScriptProcess p) {
+    static Integer waitQuietly(ChildProcess p) {
         try {
             return p.waitFor(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * took seconds of CPU; this walk takes microseconds per process of the tree.
  *
  * <p>The kernel's list is a snapshot that may miss a child forked while it is read, as any
- * listing may; {@link ScriptProcess#killTree()} walks again after its kill for that reason.
+ * listing may; {@link ChildProcess#killTree()} walks again after its kill for that reason.
  */
 final class ProcessTree {
 

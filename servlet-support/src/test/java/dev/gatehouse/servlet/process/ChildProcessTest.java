@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes: environment, directory and argv as given, and the kill of the whole tree. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ScriptProcessTest {
+class ChildProcessTest {
 
     /** How long a killed process may take to go, generous for a loaded machine. */
     private static final long GONE_SECONDS = 15;
@@ -54,17 +54,17 @@ class ScriptProcessTest {
         return file;
     }
 
-    private ScriptProcess start(List<String> argv, Map<String, String> env) throws IOException {
+    private ChildProcess start(List<String> argv, Map<String, String> env) throws IOException {
         return start(argv, env, false);
     }
 
-    private ScriptProcess start(List<String> argv, Map<String, String> env, boolean processGroup) throws IOException {
-        ScriptProcess p = ScriptProcess.start(argv, env, dir, "test", processGroup);
+    private ChildProcess start(List<String> argv, Map<String, String> env, boolean processGroup) throws IOException {
+        ChildProcess p = ChildProcess.start(argv, env, dir, "test", processGroup);
         started.add(p.pid());
         return p;
     }
 
-    private static BufferedReader lines(ScriptProcess p) {
+    private static BufferedReader lines(ChildProcess p) {
         return new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8));
     }
 
@@ -103,7 +103,7 @@ class ScriptProcessTest {
     @Test
     void killTreeKillsTheScriptAndItsChild() throws Exception {
         Path file = script("tree.sh", "#!/bin/sh\nsleep 30 &\necho $!\nwait\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV);
+        ChildProcess p = start(List.of(file.toString()), ENV);
         long child = readPid(lines(p));
         started.add(child);
         assertEquals(
@@ -130,7 +130,7 @@ class ScriptProcessTest {
     @Test
     void killTreeKillsAGrandchild() throws Exception {
         Path file = script("deep.sh", "#!/bin/sh\nsh -c 'sleep 30 & echo $!; wait' &\nwait\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV);
+        ChildProcess p = start(List.of(file.toString()), ENV);
         long grandchild = readPid(lines(p));
         started.add(grandchild);
         long middle = ProcessHandle.of(grandchild)
@@ -153,7 +153,7 @@ class ScriptProcessTest {
     @Test
     void closeKillsARunningTree() throws Exception {
         Path file = script("tree.sh", "#!/bin/sh\nsleep 30 &\necho $!\nwait\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV);
+        ChildProcess p = start(List.of(file.toString()), ENV);
         long child = readPid(lines(p));
         started.add(child);
 
@@ -169,9 +169,9 @@ class ScriptProcessTest {
      */
     @Test
     void killTreeKillsAChildLeftBehindByAScriptThatExitedWhenItLeadsAProcessGroup() throws Exception {
-        assertTrue(ScriptProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
+        assertTrue(ChildProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
         Path file = script("orphan.sh", "#!/bin/sh\nsleep 30 &\necho $!\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV, true);
+        ChildProcess p = start(List.of(file.toString()), ENV, true);
         long child = readPid(lines(p));
         started.add(child);
         assertEquals(0, p.waitFor(GONE_SECONDS, TimeUnit.SECONDS), "the script itself exits");
@@ -189,9 +189,9 @@ class ScriptProcessTest {
      */
     @Test
     void closeKillsWhatIsLeftOfTheGroupOfAScriptThatExited() throws Exception {
-        assertTrue(ScriptProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
+        assertTrue(ChildProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
         Path file = script("bg.sh", "#!/bin/sh\nsleep 30 >/dev/null 2>&1 &\necho $!\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV, true);
+        ChildProcess p = start(List.of(file.toString()), ENV, true);
         long child = readPid(lines(p));
         started.add(child);
         assertEquals(0, p.waitFor(5, TimeUnit.SECONDS), "the script itself exits");
@@ -208,7 +208,7 @@ class ScriptProcessTest {
     @Test
     void closeKillsTheGroupOfALeaderKilledFromOutside() throws Exception {
         Path file = script("master.sh", "#!/bin/sh\nsleep 30 &\nsleep 30 &\necho $!\nwait\n");
-        ScriptProcess p = start(List.of(file.toString()), ENV, true);
+        ChildProcess p = start(List.of(file.toString()), ENV, true);
         long worker = readPid(lines(p));
         started.add(worker);
         ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
@@ -232,7 +232,7 @@ class ScriptProcessTest {
         env.put("GATEWAY_INTERFACE", "CGI/1.1");
         env.put("QUERY_STRING", "a=1&b=two words");
         env.put("HTTP_X_EMPTY", "");
-        ScriptProcess p = start(List.of("/usr/bin/env"), env);
+        ChildProcess p = start(List.of("/usr/bin/env"), env);
         List<String> lines = new ArrayList<>(lines(p).lines().toList());
         lines.sort(null);
         assertEquals(List.of("GATEWAY_INTERFACE=CGI/1.1", "HTTP_X_EMPTY=", "QUERY_STRING=a=1&b=two words"), lines);
@@ -242,7 +242,7 @@ class ScriptProcessTest {
 
     @Test
     void runsInTheGivenDirectory() throws Exception {
-        ScriptProcess p = start(List.of("/bin/pwd", "-P"), Map.of());
+        ChildProcess p = start(List.of("/bin/pwd", "-P"), Map.of());
         assertEquals(dir.toRealPath().toString(), lines(p).readLine());
         assertEquals(0, p.waitFor(GONE_SECONDS, TimeUnit.SECONDS));
         p.close();
@@ -254,7 +254,7 @@ class ScriptProcessTest {
         List<String> argv =
                 new ArrayList<>(List.of("/bin/sh", "-c", "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done", "sh"));
         argv.addAll(args);
-        ScriptProcess p = start(argv, ENV);
+        ChildProcess p = start(argv, ENV);
         assertEquals(
                 args.stream().map(a -> "[" + a + "]").toList(), lines(p).lines().toList());
         assertEquals(0, p.waitFor(GONE_SECONDS, TimeUnit.SECONDS));
@@ -263,7 +263,7 @@ class ScriptProcessTest {
 
     @Test
     void streamsAndExitStatus() throws Exception {
-        ScriptProcess p = start(List.of("/bin/sh", "-c", "cat; echo oops >&2; exit 3"), ENV);
+        ChildProcess p = start(List.of("/bin/sh", "-c", "cat; echo oops >&2; exit 3"), ENV);
         byte[] body = new byte[100_000];
         Arrays.fill(body, (byte) 'b');
         try (OutputStream in = p.stdin()) {
@@ -283,7 +283,7 @@ class ScriptProcessTest {
 
     @Test
     void waitForReturnsNullWhileRunning() throws Exception {
-        ScriptProcess p = start(List.of("/bin/sh", "-c", "exec sleep 30"), ENV);
+        ChildProcess p = start(List.of("/bin/sh", "-c", "exec sleep 30"), ENV);
         assertNull(p.waitFor(20, TimeUnit.MILLISECONDS));
         assertTrue(p.isAlive());
         p.close();
@@ -294,6 +294,6 @@ class ScriptProcessTest {
     void missingProgramFailsToStart() {
         assertThrows(
                 IOException.class,
-                () -> ScriptProcess.start(List.of(dir.resolve("missing").toString()), ENV, dir, "test", false));
+                () -> ChildProcess.start(List.of(dir.resolve("missing").toString()), ENV, dir, "test", false));
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import java.io.IOException;
 import java.util.Set;

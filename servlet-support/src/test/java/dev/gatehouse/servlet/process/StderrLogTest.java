@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import dev.gatehouse.servlet.JreLeaks;
 import java.io.IOException;
@@ -14,38 +14,39 @@ import org.apache.commons.exec.launcher.CommandLauncher;
 import org.apache.commons.exec.launcher.CommandLauncherFactory;
 
 /**
- * One running gateway program, started through commons-exec's launcher with exactly the given
- * environment (nothing inherited) in the script's directory. This object owns the process: its
- * streams, and the kill of its whole tree.
+ * One child process of the gateway — a CGI script, or a FastCGI server such as php-fpm that a
+ * proxy manages — started through commons-exec's launcher with exactly the given environment
+ * (nothing inherited) in the given directory. This object owns the process: its streams, and the
+ * kill of its whole tree.
  *
  * <p>commons-exec's {@code ExecuteWatchdog} destroys only the direct process, and its
  * {@code PumpStreamHandler} spends a thread per stream; so the launcher is used alone, the
  * caller relays the streams, and {@link #killTree()} kills the whole tree: every process in
- * {@link ProcessHandle#descendants()}, and — when the script was started as the leader of a
+ * {@link ProcessHandle#descendants()}, and — when the program was started as the leader of a
  * process group of its own through {@code setsid(1)} — every process left in that
  * {@link ProcessGroup}, which catches children that outlived their parent (a {@code cmd &} that
  * keeps stdout open). A group outlives its leader: {@link #close()} kills what is left of it
  * even when the leader has exited or was killed by someone else, since its members are then
  * re-parented and no descendant walk finds them.
  */
-public final class ScriptProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private static final CommandLauncher LAUNCHER = CommandLauncherFactory.createVMLauncher();
 
-    /** {@code setsid(1)} from util-linux, when present: it makes the script a group leader. */
+    /** {@code setsid(1)} from util-linux, when present: it makes the program a group leader. */
     private static final Path SETSID = findSetsid();
 
     private final Process process;
     private final String name;
     private final ProcessGroup group;
 
-    private ScriptProcess(Process process, String name, boolean groupLeader) {
+    private ChildProcess(Process process, String name, boolean groupLeader) {
         this.process = process;
         this.name = name;
         this.group = groupLeader ? ProcessGroup.ledBy(process.pid()) : null;
     }
 
-    /** Whether scripts can be given a process group of their own on this machine. */
+    /** Whether programs can be given a process group of their own on this machine. */
     public static boolean processGroupsAvailable() {
         return SETSID != null;
     }
@@ -53,9 +54,9 @@ public final class ScriptProcess implements AutoCloseable {
     /**
      * Starts {@code argv} with {@code environment} in {@code directory}.
      *
-     * @param name a short name for log lines, e.g. the SCRIPT_NAME
+     * @param name a short name for log lines, e.g. the SCRIPT_NAME or the servlet's name
      */
-    public static ScriptProcess start(
+    public static ChildProcess start(
             List<String> argv, Map<String, String> environment, Path directory, String name, boolean ownProcessGroup)
             throws IOException {
         boolean group = ownProcessGroup && SETSID != null;
@@ -63,7 +64,7 @@ public final class ScriptProcess implements AutoCloseable {
         for (String arg : group ? argv : argv.subList(1, argv.size())) {
             command.addArgument(arg, false);
         }
-        return new ScriptProcess(
+        return new ChildProcess(
                 JreLeaks.startProcess(() -> LAUNCHER.exec(command, environment, directory.toFile())), name, group);
     }
 

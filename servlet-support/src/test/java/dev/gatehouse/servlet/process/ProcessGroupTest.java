@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,8 +46,8 @@ class ProcessGroupTest {
      */
     @Test
     void aGroupWhoseLeaderPidNamesAnotherProcessHasNoMembers() throws Exception {
-        ScriptProcess p =
-                ScriptProcess.start(List.of("/bin/sleep", "30"), Map.of("PATH", "/usr/bin:/bin"), dir, "t", true);
+        ChildProcess p =
+                ChildProcess.start(List.of("/bin/sleep", "30"), Map.of("PATH", "/usr/bin:/bin"), dir, "t", true);
         try {
             ProcessGroup group = p.group();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

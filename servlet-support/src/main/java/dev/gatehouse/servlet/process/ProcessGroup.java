@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet.process;
 
 import dev.gatehouse.servlet.JreLeaks;
 import java.io.IOException;
