@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * A FastCGI server the proxy runs itself (php-fpm, php-cgi or any command), in a private
@@ -46,6 +48,7 @@ public final class ManagedBackend implements AutoCloseable {
     private static final Logger LOG = SafeLogger.of(ManagedBackend.class.getName());
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long TREE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_SOCKET_PATH = 100; // sun_path holds 108 bytes with the NUL
 
     private final ManagedBackendConfig config;
@@ -79,9 +82,9 @@ public final class ManagedBackend implements AutoCloseable {
         try {
             this.address = address(config.listen(), dir);
             this.plan = LaunchPlan.of(
-                    config, kind, program, dir, address, System.getenv("PATH"), ProcessTrees.runningAsRoot());
+                    config, kind, program, dir, address, System.getenv("PATH"), ChildProcess.jvmRunsAsRoot());
         } catch (IOException | RuntimeException e) {
-            ProcessTrees.deleteTree(dir);
+            deleteTree(dir);
             throw e;
         }
         this.shutdownHook = new Thread(this::close, "gatehouse-backend-stop-" + name);
@@ -192,7 +195,7 @@ public final class ManagedBackend implements AutoCloseable {
             close(); // whatever went wrong, nothing started here keeps running
             throw e;
         }
-        if (ProcessTrees.runningAsRoot()) {
+        if (ChildProcess.jvmRunsAsRoot()) {
             LOG.log(
                     Level.WARNING,
                     "{0}: the JVM runs as root, so {1} runs the application as root too; run the container"
@@ -219,7 +222,8 @@ public final class ManagedBackend implements AutoCloseable {
         while (!accepts()) {
             relay(started);
             if (!started.isAlive()) {
-                throw new BackendStartException(failure("exited with status " + ProcessTrees.waitQuietly(started)));
+                throw new BackendStartException(
+                        failure("exited with status " + started.awaitExit(1, TimeUnit.SECONDS)));
             }
             if (System.nanoTime() - deadline > 0 || closed) {
                 started.killTree();
@@ -229,7 +233,7 @@ public final class ManagedBackend implements AutoCloseable {
             LockSupport.parkNanos(POLL_NANOS);
         }
         relay(started);
-        tree = ProcessTrees.handles(started);
+        tree = started.tree();
         LOG.log(Level.INFO, "{0}: {1} pid {2} listening at {3}", name, kind.paramValue(), started.pid(), address);
     }
 
@@ -261,7 +265,7 @@ public final class ManagedBackend implements AutoCloseable {
                 continue;
             }
             if (System.nanoTime() - treeAt > TREE_EVERY_NANOS) {
-                tree = ProcessTrees.handles(current); // to find workers a killed master leaves behind
+                tree = current.tree(); // to find workers a killed master leaves behind
                 treeAt = System.nanoTime();
             }
             LockSupport.parkNanos(POLL_NANOS);
@@ -269,7 +273,7 @@ public final class ManagedBackend implements AutoCloseable {
     }
 
     private void restartAfterExit(ChildProcess dead) {
-        Integer status = ProcessTrees.waitQuietly(dead);
+        Integer status = dead.awaitExit(1, TimeUnit.SECONDS);
         lastExitStatus = status == null ? -1 : status;
         lastExitMillis = System.currentTimeMillis();
         relay(dead);
@@ -315,7 +319,7 @@ public final class ManagedBackend implements AutoCloseable {
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
         }
-        ProcessTrees.awaitGone(dead, tree);
+        awaitGone(dead, tree);
     }
 
     private void relay(ChildProcess p) {
@@ -396,14 +400,14 @@ public final class ManagedBackend implements AutoCloseable {
             }
         }
         try {
-            ProcessTrees.deleteTree(dir);
+            deleteTree(dir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: cannot remove {1}: {2}", name, dir, e.getMessage());
         }
     }
 
     private void stop(ChildProcess p) {
-        List<ProcessHandle> workers = ProcessTrees.handles(p);
+        List<ProcessHandle> workers = p.tree();
         Integer status = null;
         if (p.isAlive()) {
             p.terminate();
@@ -423,13 +427,36 @@ public final class ManagedBackend implements AutoCloseable {
         tree.forEach(ProcessHandle::destroyForcibly);
         List<ProcessHandle> all = new ArrayList<>(workers);
         all.addAll(tree);
-        ProcessTrees.awaitGone(p, all);
+        awaitGone(p, all);
         LOG.log(
                 Level.INFO,
                 "{0}: managed backend pid {1} stopped{2}",
                 name,
                 p.pid(),
                 status == null ? " (killed)" : ", status " + status);
+    }
+
+    /**
+     * Waits, bounded, until {@code p}'s process group is empty and none of {@code others} runs
+     * ({@link ChildProcess#awaitGone}): a worker still holding the listening socket would answer
+     * the next start's probe.
+     */
+    private static void awaitGone(ChildProcess p, List<ProcessHandle> others) {
+        List<Long> left = p.awaitGone(others, REAP_NANOS, TimeUnit.NANOSECONDS);
+        if (!left.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} of pid {1} still has members {2} after SIGKILL", p.group(), p.pid(), left);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static BackendAddress address(Listen listen, Path dir) throws IOException {

@@ -4,11 +4,15 @@ import dev.gatehouse.servlet.JreLeaks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.launcher.CommandLauncher;
 import org.apache.commons.exec.launcher.CommandLauncherFactory;
@@ -97,6 +101,15 @@ public final class ChildProcess implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Handles of the program and of its live descendants, the program's first; taken now, so that
+     * a kill through them later reaches these processes and never one that reuses a pid. A server
+     * keeps such a snapshot to find workers that a killed master leaves behind.
+     */
+    public List<ProcessHandle> tree() {
+        return pids().stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+    }
+
     public String name() {
         return name;
     }
@@ -117,6 +130,56 @@ public final class ChildProcess implements AutoCloseable {
     /** Waits for the exit status, up to the given time; returns null when it is still running. */
     public Integer waitFor(long timeout, TimeUnit unit) throws InterruptedException {
         return process.waitFor(timeout, unit) ? process.exitValue() : null;
+    }
+
+    /**
+     * {@link #waitFor} for a caller that cannot be interrupted meaningfully (a supervisor, a
+     * shutdown path): an interrupt ends the wait with null and stays set on the thread.
+     */
+    public Integer awaitExit(long timeout, TimeUnit unit) {
+        try {
+            return waitFor(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Waits, bounded, until the program's process group is empty and none of {@code others} runs,
+     * killing again what it still finds in the group: SIGKILL takes effect asynchronously, and a
+     * process still holding a resource (a server's worker on its listening socket) would be met
+     * by whatever comes next. An exited orphan waiting for its reaper (a zombie) counts as gone.
+     *
+     * @param others processes to wait for too, typically a {@link #tree()} snapshot taken while
+     *     the program ran: those that left the group are found through it
+     * @return the members of the group still running when the group's wait ran out; empty when
+     *     it emptied, or when the program has no group
+     */
+    public List<Long> awaitGone(Collection<ProcessHandle> others, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Long> left = List.of();
+        if (group != null && !group.awaitEmpty(timeout, unit)) {
+            left = group.members();
+        }
+        for (ProcessHandle h : others) {
+            while (ProcessGroup.running(h.pid()) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+        return left;
+    }
+
+    /**
+     * Whether the JVM runs as root (uid 0), and so every program it starts unless told otherwise;
+     * false when it cannot tell (no {@code /proc}, no {@code unix} attribute view).
+     */
+    public static boolean jvmRunsAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -157,7 +220,7 @@ public final class ChildProcess implements AutoCloseable {
     private static Path findSetsid() {
         for (String dir : new String[] {"/usr/bin", "/bin"}) {
             Path candidate = Path.of(dir, "setsid");
-            if (java.nio.file.Files.isExecutable(candidate)) {
+            if (Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
