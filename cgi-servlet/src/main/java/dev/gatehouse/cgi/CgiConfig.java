@@ -5,6 +5,7 @@ import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.PathDenial;
 import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.process.StderrRelay;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -146,7 +147,7 @@ public record CgiConfig(
                 p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
                 p.bool("requestBuffering", true),
                 p.bool("queryArguments", false),
-                p.atLeast("maxStderrLines", 200, 0),
+                p.atLeast("maxStderrLines", StderrRelay.MAX_LINES, 0),
                 p.bool("processGroup", false),
                 p.parse(
                         "requireExecutable",

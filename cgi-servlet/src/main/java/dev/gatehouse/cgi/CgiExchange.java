@@ -13,10 +13,11 @@ import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;
 import dev.gatehouse.servlet.process.ChildProcess;
-import dev.gatehouse.servlet.process.StderrLog;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client that sends its whole body before it reads still gets the answer.
  */
 final class CgiExchange implements ScriptGate.Admission {
+
+    private static final System.Logger STDERR_LOG = SafeLogger.of("dev.gatehouse.cgi.stderr");
 
     private final CgiRuntime runtime;
     private final ResolvedScript script;
@@ -103,7 +106,7 @@ final class CgiExchange implements ScriptGate.Admission {
     /** Reading the streamed request body failed (the client's fault); the script is killed. */
     private volatile RequestBodyException bodyFailure;
 
-    private StderrLog stderr;
+    private StderrRelay stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
 
@@ -267,13 +270,13 @@ final class CgiExchange implements ScriptGate.Admission {
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.afterTimeout(runtime.config().timeout(), this::onTimeout);
-        stderr = new StderrLog(
-                process.stderr(),
+        stderr = StderrRelay.perRequest(
+                STDERR_LOG,
                 location.scriptName(),
                 runtime.config().maxStderrLines(),
                 runtime.metrics().stderrLogged,
                 runtime.metrics().stderrDropped);
-        runtime.stderr().add(stderr);
+        runtime.stderr().add(stderr, process.stderr());
     }
 
     private void feedStdin(CgiRequest effective, RequestBodySpool spool) throws IOException {

@@ -12,6 +12,7 @@ import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.cgi.ResponseHeadWriter;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,7 +25,7 @@ import java.util.Locale;
 /**
  * One request put to a FastCGI authorizer (FastCGI 1.0 §6.3), from {@code startAsync} to its
  * single end ({@link RequestEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
- * arrives (STDERR goes to the log as the proxy's does, {@link StderrLines}); then, by its status:
+ * arrives (STDERR goes to the log as the proxy's does, {@link StderrRelay}); then, by its status:
  * <ul>
  *   <li><b>200</b>: the body is discarded; at END_REQUEST each {@code Variable-NAME} field becomes
  *       the request attribute prefix+NAME, the request is marked as authorized and dispatched
@@ -62,7 +63,7 @@ final class AuthorizerExchange implements ResponseListener {
     private final RequestTally tally;
 
     private final CgiHeaderParser parser;
-    private final StderrLines stderr;
+    private final StderrRelay stderr;
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
     private State state = State.HEAD;
     private CgiResponseHead head;
@@ -91,7 +92,8 @@ final class AuthorizerExchange implements ResponseListener {
                 new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
         this.end = new RequestEnd(async, guard);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
-        this.stderr = new StderrLines("authorizer for " + requestUri);
+        this.stderr =
+                StderrRelay.perRequest(ProxyExchange.STDERR_LOG, "authorizer for " + requestUri, StderrRelay.MAX_LINES);
         async.addListener(guard);
     }
 
@@ -152,7 +154,7 @@ final class AuthorizerExchange implements ResponseListener {
 
     @Override
     public void onStderr(BackendExchange source, ByteBuffer content) {
-        stderr.accept(content);
+        stderr.feed(content);
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link RequestEnd}): the request body is read in full first by a {@link BodySpool}
  * ({@code requestBuffering}, or a chunked body) or goes out as it comes through
  * {@link RequestBodyPump}, the response comes back through
- * {@link ResponseRelay}, STDERR goes to the log ({@link StderrLines}), and every failure is
+ * {@link ResponseRelay}, STDERR goes to the log ({@link StderrRelay}), and every failure is
  * mapped here, once:
  *
  * <table>
@@ -64,6 +65,7 @@ import java.util.concurrent.TimeUnit;
 final class ProxyExchange implements ResponseListener {
 
     private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
+    static final System.Logger STDERR_LOG = SafeLogger.of("dev.gatehouse.fastcgi.stderr");
 
     private final ProxyRuntime runtime;
     private final ScriptTarget target;
@@ -75,7 +77,7 @@ final class ProxyExchange implements ResponseListener {
     private final RequestTally tally;
 
     private final ResponseRelay relay;
-    private final StderrLines stderr;
+    private final StderrRelay stderr;
     private volatile BackendExchange backendExchange;
     private RequestBodyPump pump; // under this object's monitor
     private volatile BodySpool spool;
@@ -121,7 +123,7 @@ final class ProxyExchange implements ResponseListener {
             }
         });
         this.end = new RequestEnd(async, guard);
-        this.stderr = new StderrLines(target.scriptName());
+        this.stderr = StderrRelay.perRequest(STDERR_LOG, target.scriptName(), StderrRelay.MAX_LINES);
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         this.relay = new ResponseRelay(
                 runtime.config().maxHeaderBytes(),
@@ -297,7 +299,7 @@ final class ProxyExchange implements ResponseListener {
 
     @Override
     public void onStderr(BackendExchange source, ByteBuffer content) {
-        stderr.accept(content);
+        stderr.feed(content);
     }
 
     @Override

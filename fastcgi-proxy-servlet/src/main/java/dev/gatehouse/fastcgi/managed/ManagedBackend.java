@@ -5,6 +5,7 @@ import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Listen;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrRelay;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -68,8 +69,8 @@ public final class ManagedBackend implements AutoCloseable {
 
     private volatile int restarts;
     private Thread supervisor;
-    private volatile OutputRelay stdout;
-    private volatile OutputRelay stderr;
+    private volatile StderrRelay stdout;
+    private volatile StderrRelay stderr;
     private volatile long startedAt;
     private volatile int lastExitStatus = -1;
     private volatile long lastExitMillis;
@@ -213,8 +214,8 @@ public final class ManagedBackend implements AutoCloseable {
         if (address instanceof BackendAddress.Unix unix) {
             Files.deleteIfExists(unix.path()); // a stale socket of the last run
         }
-        stdout = new OutputRelay(name, LOG);
-        stderr = new OutputRelay(name, LOG);
+        stdout = StderrRelay.perServer(LOG, name);
+        stderr = StderrRelay.perServer(LOG, name);
         ChildProcess started = ChildProcess.start(plan.argv(), plan.environment(), dir, name, true);
         process = started;
         startedAt = System.nanoTime();
@@ -277,8 +278,8 @@ public final class ManagedBackend implements AutoCloseable {
         lastExitStatus = status == null ? -1 : status;
         lastExitMillis = System.currentTimeMillis();
         relay(dead);
-        stdout.flush();
-        stderr.flush();
+        stdout.finish();
+        stderr.finish();
         if (closed) {
             return;
         }
@@ -419,8 +420,8 @@ public final class ManagedBackend implements AutoCloseable {
         }
         if (stdout != null) {
             relay(p);
-            stdout.flush();
-            stderr.flush();
+            stdout.finish();
+            stderr.finish();
         }
         p.close(); // SIGKILL to what is left of the group and tree
         workers.forEach(ProcessHandle::destroyForcibly);

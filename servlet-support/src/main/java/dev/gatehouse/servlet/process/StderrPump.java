@@ -1,13 +1,13 @@
 package dev.gatehouse.servlet.process;
 
-import java.io.IOException;
-import java.util.Set;
+import java.io.InputStream;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One thread that drains the standard error of every running script into its {@link StderrLog}.
+ * One thread that drains the standard error of every running script into its {@link StderrRelay}.
  * A pipe cannot be selected on in Java, so instead of a blocked thread per script it polls:
  * every few milliseconds it reads what {@code available()} says is there, which never blocks.
  * A script's pipe holds 64 KiB, so a chatty script waits at most one poll; a quiet one costs
@@ -17,7 +17,7 @@ public final class StderrPump implements AutoCloseable {
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final Set<StderrLog> logs = ConcurrentHashMap.newKeySet();
+    private final Map<StderrRelay, InputStream> relays = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -28,9 +28,9 @@ public final class StderrPump implements AutoCloseable {
         thread.start();
     }
 
-    /** Starts draining a script's stderr. */
-    public void add(StderrLog log) {
-        logs.add(log);
+    /** Starts draining a script's stderr into {@code relay}. */
+    public void add(StderrRelay relay, InputStream stderr) {
+        relays.put(relay, stderr);
         LockSupport.unpark(thread);
     }
 
@@ -38,47 +38,32 @@ public final class StderrPump implements AutoCloseable {
      * Stops draining: reads what is left without blocking (the script has exited, so all it
      * wrote is there) and logs the last line. Called by the exchange that owns the script.
      */
-    public void remove(StderrLog log) {
-        logs.remove(log);
-        synchronized (log) {
-            drain(log);
-            log.finish();
+    public void remove(StderrRelay relay) {
+        InputStream stderr = relays.remove(relay);
+        synchronized (relay) {
+            if (stderr != null) {
+                relay.drain(stderr);
+            }
+            relay.finish();
         }
     }
 
     private void pump() {
         byte[] buf = new byte[65536];
         while (!closed) {
-            if (logs.isEmpty()) {
+            if (relays.isEmpty()) {
                 LockSupport.park(this); // until add() or close()
                 continue;
             }
-            for (StderrLog log : logs) {
-                synchronized (log) {
-                    if (logs.contains(log)) {
-                        drain(log, buf);
+            for (StderrRelay relay : relays.keySet()) {
+                synchronized (relay) {
+                    InputStream stderr = relays.get(relay);
+                    if (stderr != null) {
+                        relay.drain(stderr, buf);
                     }
                 }
             }
             LockSupport.parkNanos(POLL_NANOS);
-        }
-    }
-
-    private static void drain(StderrLog log) {
-        drain(log, new byte[4096]);
-    }
-
-    private static void drain(StderrLog log, byte[] buf) {
-        try {
-            for (int n; (n = log.stream().available()) > 0; ) {
-                int read = log.stream().read(buf, 0, Math.min(n, buf.length));
-                if (read <= 0) {
-                    return;
-                }
-                log.feed(buf, 0, read);
-            }
-        } catch (IOException e) {
-            // closed: the process was killed and its streams closed
         }
     }
 
