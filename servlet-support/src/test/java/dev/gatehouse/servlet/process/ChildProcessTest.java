@@ -226,6 +226,45 @@ class ChildProcessTest {
                 "group empty: " + p.group().members());
     }
 
+    /**
+     * What a managed backend does after its master died (formerly fastcgi.managed.ProcessTrees):
+     * a tree snapshot taken while it ran, the exit status without an InterruptedException, and a
+     * bounded wait until the killed group and the snapshot are gone.
+     */
+    @Test
+    void awaitGoneWaitsUntilTheKilledGroupAndTheSnapshotAreGone() throws Exception {
+        assertTrue(ChildProcess.processGroupsAvailable(), "setsid(1) is installed (util-linux)");
+        Path file = script("server.sh", "#!/bin/sh\nsleep 30 &\necho $!\nwait\n");
+        ChildProcess p = start(List.of(file.toString()), ENV, true);
+        long worker = readPid(lines(p));
+        started.add(worker);
+        List<ProcessHandle> tree = p.tree();
+        assertEquals(
+                List.of(p.pid(), worker), tree.stream().map(ProcessHandle::pid).toList(), "program first");
+        assertNull(p.awaitExit(10, TimeUnit.MILLISECONDS), "still running");
+
+        ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+        assertEquals(128 + 9, p.awaitExit(5, TimeUnit.SECONDS));
+        p.close();
+
+        assertEquals(List.of(), p.awaitGone(tree, GONE_SECONDS, TimeUnit.SECONDS), "no member left");
+        for (ProcessHandle h : tree) {
+            assertFalse(ProcessGroup.running(h.pid()), "pid " + h.pid() + " gone when awaitGone returns");
+        }
+    }
+
+    @Test
+    void awaitExitKeepsAnInterruptAndAnswersNull() throws Exception {
+        ChildProcess p = start(List.of("/bin/sh", "-c", "exec sleep 30"), ENV);
+        Thread.currentThread().interrupt();
+        try {
+            assertNull(p.awaitExit(5, TimeUnit.SECONDS));
+            assertTrue(Thread.interrupted(), "the interrupt is still set (and cleared here)");
+        } finally {
+            p.close();
+        }
+    }
+
     @Test
     void environmentIsExactlyTheGivenOne() throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
