@@ -528,7 +528,7 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         ChildProcess p = process;
         if (p != null) {
-            awaitExit(p, 100, TimeUnit.MILLISECONDS);
+            p.awaitExit(100, TimeUnit.MILLISECONDS);
             if (!p.isAlive()) {
                 stderrDone(); // every line is logged before the client sees the end
             }
@@ -542,7 +542,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (p != null) {
             if (p.isAlive() && !timedOut) {
                 // output closed but the script lingers: it may use what is left of its time
-                awaitExit(p, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                p.awaitExit(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             p.close();
             stderrDone();
@@ -575,14 +575,6 @@ final class CgiExchange implements ScriptGate.Admission {
         if (stderr != null) {
             runtime.stderr().remove(stderr);
             stderr = null;
-        }
-    }
-
-    private static void awaitExit(ChildProcess p, long time, TimeUnit unit) {
-        try {
-            p.waitFor(time, unit);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
