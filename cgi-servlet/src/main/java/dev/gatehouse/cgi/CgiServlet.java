@@ -16,6 +16,7 @@ import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.MetricSet;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;

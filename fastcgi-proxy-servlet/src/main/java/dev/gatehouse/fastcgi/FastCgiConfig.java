@@ -2,8 +2,8 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.InitParams;
-import dev.gatehouse.servlet.PathDenial;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.PathDenial;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,5 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.Balancing;
@@ -17,6 +16,7 @@ import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;

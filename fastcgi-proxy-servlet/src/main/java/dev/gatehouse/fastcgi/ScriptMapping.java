@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

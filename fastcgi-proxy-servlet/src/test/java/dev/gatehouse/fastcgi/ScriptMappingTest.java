@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.gatehouse.cgi.exec;
 
 import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
