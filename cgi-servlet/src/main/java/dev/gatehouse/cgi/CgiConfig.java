@@ -1,6 +1,6 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.Interpreters;
+import dev.gatehouse.cgi.mapping.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.path.PathDenial;

@@ -1,9 +1,9 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
-import dev.gatehouse.cgi.exec.ResolvedScript;
 import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.cgi.exec.StderrLog;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiRequest;

@@ -1,10 +1,10 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.ResolvedScript;
 import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.ScriptResolutionException;
-import dev.gatehouse.cgi.exec.ScriptResolver;
 import dev.gatehouse.cgi.exec.StderrPump;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
+import dev.gatehouse.cgi.mapping.ScriptResolutionException;
+import dev.gatehouse.cgi.mapping.ScriptResolver;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
