@@ -1,6 +1,8 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.path.PathDenial;
 import dev.gatehouse.servlet.path.SymlinkPolicy;

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
@@ -9,6 +10,10 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
+import dev.gatehouse.fastcgi.mapping.Route;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.RequestEnd;
@@ -296,7 +301,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         } else if (route instanceof Route.Static file) {
             serveStatic(request, response, file);
         } else if (route instanceof Route.Script script) {
-            proxy(request, script.target(), tally);
+            proxy(request, script.location(), tally);
         }
     }
 
@@ -328,7 +333,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 response);
     }
 
-    private void proxy(HttpServletRequest request, ScriptTarget target, RequestTally tally)
+    private void proxy(HttpServletRequest request, ScriptLocation target, RequestTally tally)
             throws ServletException, IOException {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");

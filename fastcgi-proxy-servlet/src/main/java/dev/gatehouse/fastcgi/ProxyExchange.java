@@ -2,6 +2,7 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.BackendOverloadedException;
 import dev.gatehouse.fastcgi.client.BackendTimeoutException;
 import dev.gatehouse.fastcgi.client.BackendUnavailableException;
@@ -9,6 +10,7 @@ import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
@@ -63,7 +65,7 @@ final class ProxyExchange implements ResponseListener {
     private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
 
     private final ProxyRuntime runtime;
-    private final ScriptTarget target;
+    private final ScriptLocation target;
     private final AsyncContext async;
     private final String requestUri;
     private final ContainerGuard guard;
@@ -91,7 +93,7 @@ final class ProxyExchange implements ResponseListener {
     private boolean backendEnded;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
-    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async, RequestTally tally)
+    ProxyExchange(ProxyRuntime runtime, ScriptLocation target, AsyncContext async, RequestTally tally)
             throws IOException {
         this.runtime = runtime;
         this.tally = tally;
