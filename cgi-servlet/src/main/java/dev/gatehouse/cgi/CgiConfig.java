@@ -1,10 +1,10 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.Interpreters;
+import dev.gatehouse.cgi.mapping.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.InitParams;
-import dev.gatehouse.servlet.PathDenial;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.PathDenial;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import dev.gatehouse.servlet.process.StderrRelay;
 import java.time.Duration;
 import java.util.LinkedHashSet;

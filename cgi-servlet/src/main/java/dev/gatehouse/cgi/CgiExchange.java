@@ -1,7 +1,7 @@
 package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.exec.RequestBodySpool;
-import dev.gatehouse.cgi.exec.ResolvedScript;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiRequest;

@@ -1,8 +1,8 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptResolutionException;
-import dev.gatehouse.cgi.exec.ScriptResolver;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
+import dev.gatehouse.cgi.mapping.ScriptResolutionException;
+import dev.gatehouse.cgi.mapping.ScriptResolver;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
@@ -16,6 +16,7 @@ import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricSet;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
 import dev.gatehouse.servlet.process.ChildProcess;
 import dev.gatehouse.servlet.process.StderrPump;
 import jakarta.servlet.AsyncContext;

@@ -3,6 +3,7 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
+import dev.gatehouse.fastcgi.mapping.AuthorizerParams;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
 import dev.gatehouse.servlet.JreLeaks;

@@ -2,9 +2,11 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.fastcgi.client.Balancing;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.InitParams;
-import dev.gatehouse.servlet.PathDenial;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.PathDenial;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.client.ClientStats;
@@ -9,6 +9,10 @@ import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
+import dev.gatehouse.fastcgi.mapping.Route;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.JreLeaks;
@@ -18,6 +22,7 @@ import dev.gatehouse.servlet.TypedInitParams;
 import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -291,7 +296,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         } else if (route instanceof Route.Static file) {
             serveStatic(request, response, file);
         } else if (route instanceof Route.Script script) {
-            proxy(request, script.target(), tally);
+            proxy(request, script.location(), tally);
         }
     }
 
@@ -323,7 +328,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 response);
     }
 
-    private void proxy(HttpServletRequest request, ScriptTarget target, RequestTally tally)
+    private void proxy(HttpServletRequest request, ScriptLocation target, RequestTally tally)
             throws ServletException, IOException {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");

@@ -2,6 +2,7 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.fastcgi.client.BackendOverloadedException;
 import dev.gatehouse.fastcgi.client.BackendTimeoutException;
@@ -9,6 +10,7 @@ import dev.gatehouse.fastcgi.client.BackendUnavailableException;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.ClientGoneException;
@@ -68,7 +70,7 @@ final class ProxyExchange implements ResponseListener {
     static final System.Logger STDERR_LOG = SafeLogger.of("dev.gatehouse.fastcgi.stderr");
 
     private final ProxyRuntime runtime;
-    private final ScriptTarget target;
+    private final ScriptLocation target;
     private final AsyncContext async;
     private final String requestUri;
     private final ContainerGuard guard;
@@ -96,7 +98,7 @@ final class ProxyExchange implements ResponseListener {
     private boolean backendEnded;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
-    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async, RequestTally tally)
+    ProxyExchange(ProxyRuntime runtime, ScriptLocation target, AsyncContext async, RequestTally tally)
             throws IOException {
         this.runtime = runtime;
         this.tally = tally;

@@ -1,4 +1,4 @@
-package dev.gatehouse.servlet;
+package dev.gatehouse.servlet.path;
 
 import java.io.IOException;
 import java.nio.file.Files;

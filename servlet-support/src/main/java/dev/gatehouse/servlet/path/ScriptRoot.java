@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.servlet.path;
 
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
@@ -10,7 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
- * Finds the script root on the file system. A path that names a resource of the web
+ * Finds a gateway's root on the file system: the CGI servlet's {@code scriptRoot}, the FastCGI
+ * proxy's {@code documentRoot}. A path that names a resource of the web
  * application ({@code /WEB-INF/cgi}) is used where the container unpacked it, or else copied out
  * of the archive into the context's temp directory; {@code /} is always the application's root;
  * any other value is an absolute file-system path.

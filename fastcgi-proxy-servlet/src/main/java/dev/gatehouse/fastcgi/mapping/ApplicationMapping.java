@@ -1,5 +1,6 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import jakarta.servlet.http.MappingMatch;
 
 /**
@@ -58,6 +59,6 @@ public final class ApplicationMapping {
                 return new Route.NotFound("dot segment in the path " + info);
             }
         }
-        return new Route.Script(new ScriptTarget(scriptName, null, info, null, null, scriptName + info));
+        return new Route.Script(new ScriptLocation(scriptName, info, null, null, null, scriptName + info));
     }
 }

@@ -1,15 +1,12 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.fastcgi.FastCgiConfig;
+import dev.gatehouse.servlet.path.ConfinedWalk;
+import dev.gatehouse.servlet.path.PathRefusal;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -52,8 +49,11 @@ import java.util.regex.Pattern;
  * <p><b>Directory requests</b> try the index file in the directory: a script when it matches
  * the pattern, else a static file; without one, the front controller, else 404.
  *
- * <p><b>Confinement.</b> Each prefix is examined without following links; a symbolic link is
- * resolved and must lie under the real document root, else 403. Files are reported by their
+ * <p><b>Confinement</b> is the shared {@link ConfinedWalk}, the one the CGI servlet's script
+ * resolution uses too; here the whole path is checked before the first lookup ({@link
+ * ConfinedWalk#checkAll}), since what the walk does not reach goes to the front controller. Each
+ * prefix is examined without following links; a symbolic link is resolved and must lie under the
+ * real document root (or where the {@link SymlinkPolicy} lets links go), else 403. Files are reported by their
  * real path, and a script reached through a link must match the pattern by its real path under
  * the root too (else 403), so a {@code .php} link to an uploaded {@code .jpg} never runs.
  * The check races with changes to the tree (a link swapped in after it); a document root that
@@ -61,13 +61,11 @@ import java.util.regex.Pattern;
  */
 public final class ScriptMapping {
 
-    private static final String WELL_KNOWN = ".well-known";
-
+    private final ConfinedWalk walk;
     private final Path root;
     private final Pattern scriptPattern;
     private final String indexFile;
     private final String frontController;
-    private final SymlinkPolicy symlinks;
 
     /**
      * @param documentRoot an existing directory
@@ -85,11 +83,9 @@ public final class ScriptMapping {
     public ScriptMapping(
             Path documentRoot, Pattern scriptPattern, String indexFile, String frontController, SymlinkPolicy symlinks)
             throws IOException {
-        this.symlinks = Objects.requireNonNull(symlinks, "symlinks");
-        this.root = documentRoot.toRealPath();
-        if (!Files.isDirectory(root)) {
-            throw new IOException("document root is not a directory: " + root);
-        }
+        // .well-known passes anywhere: ACME challenges are served from the document root
+        this.walk = new ConfinedWalk(documentRoot, "document root", symlinks, true, "file");
+        this.root = walk.root();
         this.scriptPattern = Objects.requireNonNull(scriptPattern, "scriptPattern");
         if (indexFile.isEmpty() || indexFile.indexOf('/') >= 0) {
             throw new IllegalArgumentException("index file must be a file name: " + indexFile);
@@ -130,28 +126,20 @@ public final class ScriptMapping {
         boolean trailingSlash = p.length() > 1 && p.endsWith("/");
         String body = p.substring(1, trailingSlash ? p.length() - 1 : p.length());
         List<String> segments = body.isEmpty() ? List.of() : List.of(body.split("/", -1));
-        Route refused = checkSyntax(segments, p);
-        if (refused != null) {
-            return refused;
-        }
         try {
-            return walk(context, p, segments, trailingSlash);
-        } catch (Refusal r) {
-            return r.route;
+            // the whole path before any lookup: what the walk does not reach goes to the front
+            // controller as PATH_INFO; no NUL is left in the path once this passes
+            walk.checkAll(segments, printable(p));
+            Route refused = protectedDirectory(segments, p);
+            return refused != null ? refused : walk(context, p, segments, trailingSlash);
+        } catch (PathRefusal r) {
+            return r.status() == PathRefusal.Status.NOT_FOUND
+                    ? new Route.NotFound(r.getMessage())
+                    : new Route.Forbidden(r.getMessage());
         }
     }
 
-    private static Route checkSyntax(List<String> segments, String path) {
-        for (String s : segments) {
-            if (s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('\\') >= 0 || s.indexOf('\0') >= 0) {
-                return new Route.NotFound("illegal path segment in " + printable(path));
-            }
-        }
-        for (String s : segments) {
-            if (s.charAt(0) == '.' && !s.equals(WELL_KNOWN)) {
-                return new Route.Forbidden("hidden path segment in " + path);
-            }
-        }
+    private static Route protectedDirectory(List<String> segments, String path) {
         if (!segments.isEmpty()) {
             String first = segments.get(0).toUpperCase(Locale.ROOT);
             if (first.equals("WEB-INF") || first.equals("META-INF")) {
@@ -162,39 +150,28 @@ public final class ScriptMapping {
     }
 
     private Route walk(String context, String path, List<String> segments, boolean trailingSlash)
-            throws IOException, Refusal {
-        Path dir = root;
-        StringBuilder prefix = new StringBuilder();
-        for (int k = 0; k < segments.size(); k++) {
-            prefix.append('/').append(segments.get(k));
-            Entry entry = lookup(dir, segments.get(k), path);
-            if (entry == null) {
-                break;
-            }
-            boolean last = k == segments.size() - 1;
-            if (entry.attrs.isDirectory()) {
-                if (last) {
-                    return directory(context, path, prefix.toString(), entry.file);
-                }
-                dir = entry.file;
-                continue;
-            }
-            if (!entry.attrs.isRegularFile()) {
-                throw new Refusal(new Route.Forbidden("not a regular file: " + prefix));
-            }
-            String candidate = prefix.toString();
-            if (isScript(candidate)) {
-                requireScriptFile(candidate, entry.file);
-                String pathInfo = path.substring(candidate.length());
-                return script(context, candidate, entry.file, pathInfo, context + path);
-            }
-            if (last && !trailingSlash) {
-                return new Route.Static(candidate, entry.file);
-            }
-            break;
-        }
+            throws IOException, PathRefusal {
         if (segments.isEmpty()) {
             return directory(context, path, "", root);
+        }
+        ConfinedWalk.Stop stop = walk.walk(segments, path);
+        if (!stop.missing()) {
+            String candidate = "/" + String.join("/", segments.subList(0, stop.index() + 1));
+            ConfinedWalk.Entry entry = stop.entry();
+            if (entry.attributes().isDirectory()) {
+                return directory(context, path, candidate, entry.file());
+            }
+            if (!entry.attributes().isRegularFile()) {
+                return new Route.Forbidden("not a regular file: " + candidate);
+            }
+            if (isScript(candidate)) {
+                requireScriptFile(candidate, entry.file());
+                String pathInfo = path.substring(candidate.length());
+                return script(context, candidate, entry.file(), pathInfo, context + path);
+            }
+            if (stop.index() == segments.size() - 1 && !trailingSlash) {
+                return new Route.Static(candidate, entry.file());
+            }
         }
         String named = namedScript(segments);
         if (named != null) {
@@ -203,53 +180,57 @@ public final class ScriptMapping {
         return frontControllerOr(context, path, "no such file: " + path);
     }
 
-    private Route directory(String context, String path, String dirPath, Path dir) throws IOException, Refusal {
+    private Route directory(String context, String path, String dirPath, Path dir) throws IOException, PathRefusal {
         String indexPath = dirPath + "/" + indexFile;
-        Entry index = lookup(dir, indexFile, indexPath);
-        if (index != null && index.attrs.isRegularFile()) {
+        ConfinedWalk.Entry index = walk.lookup(dir, indexFile, indexPath);
+        if (index != null && index.attributes().isRegularFile()) {
             if (!isScript(indexPath)) {
-                return new Route.Static(indexPath, index.file);
+                return new Route.Static(indexPath, index.file());
             }
-            requireScriptFile(indexPath, index.file);
-            return script(context, indexPath, index.file, "", context + indexPath);
+            requireScriptFile(indexPath, index.file());
+            return script(context, indexPath, index.file(), "", context + indexPath);
         }
         return frontControllerOr(
                 context, path, "directory without " + indexFile + ": " + (dirPath.isEmpty() ? "/" : dirPath));
     }
 
-    private Route frontControllerOr(String context, String path, String reason) throws IOException, Refusal {
+    private Route frontControllerOr(String context, String path, String reason) throws IOException, PathRefusal {
         if (frontController == null) {
             return new Route.NotFound(reason);
         }
         Path dir = root;
-        Entry entry = null;
+        ConfinedWalk.Entry entry = null;
         String[] segments = frontController.substring(1).split("/");
         for (int k = 0; k < segments.length; k++) {
-            entry = lookup(dir, segments[k], frontController);
+            entry = walk.lookup(dir, segments[k], frontController);
             boolean last = k == segments.length - 1;
-            if (entry == null || (last ? !entry.attrs.isRegularFile() : !entry.attrs.isDirectory())) {
+            if (entry == null
+                    || (last
+                            ? !entry.attributes().isRegularFile()
+                            : !entry.attributes().isDirectory())) {
                 return new Route.NotFound("front controller " + frontController + " is not a file, for " + path);
             }
-            dir = entry.file;
+            dir = entry.file();
         }
-        return script(context, frontController, entry.file, path, context + frontController);
+        return script(context, frontController, entry.file(), path, context + frontController);
     }
 
     private Route script(String context, String scriptPath, Path file, String pathInfo, String documentUri) {
         String translated = pathInfo.isEmpty() ? null : root + pathInfo;
-        return new Route.Script(new ScriptTarget(
-                context + scriptPath, file.toString(), pathInfo, translated, root.toString(), documentUri));
+        return new Route.Script(new ScriptLocation(
+                context + scriptPath, pathInfo, translated, file.toString(), root.toString(), documentUri));
     }
 
     /**
      * A script reached through a link must be a script where it really is, too: a
      * {@code x.php} link to {@code uploads/evil.jpg} is not run.
      */
-    private void requireScriptFile(String scriptPath, Path file) throws Refusal {
+    private void requireScriptFile(String scriptPath, Path file) throws PathRefusal {
         String real = "/"
                 + root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         if (!isScript(real)) {
-            throw new Refusal(new Route.Forbidden("script " + scriptPath + " is a link to a non-script file " + real));
+            throw new PathRefusal(
+                    PathRefusal.Status.FORBIDDEN, "script " + scriptPath + " is a link to a non-script file " + real);
         }
     }
 
@@ -269,63 +250,7 @@ public final class ScriptMapping {
         return null;
     }
 
-    /** A file as found: its real path and own attributes. */
-    private record Entry(Path file, BasicFileAttributes attrs) {}
-
-    /**
-     * One segment under a real directory: null if missing; a link resolved and confined to the
-     * root.
-     */
-    private Entry lookup(Path dir, String name, String path) throws IOException, Refusal {
-        Path file = dir.resolve(name);
-        BasicFileAttributes attrs = attributes(file, path);
-        if (attrs == null || !attrs.isSymbolicLink()) {
-            return attrs == null ? null : new Entry(file, attrs);
-        }
-        Path real;
-        try {
-            real = file.toRealPath();
-        } catch (NoSuchFileException e) {
-            return null; // dangling link
-        } catch (AccessDeniedException e) {
-            throw new Refusal(new Route.Forbidden("link not resolvable: " + path));
-        } catch (FileSystemException e) {
-            throw new Refusal(new Route.NotFound("link not resolvable (" + e.getReason() + "): " + path));
-        }
-        String refusal = symlinks.refusal(file, real, root);
-        if (refusal != null) {
-            throw new Refusal(new Route.Forbidden(refusal + ": " + path));
-        }
-        attrs = attributes(real, path);
-        return attrs == null ? null : new Entry(real, attrs);
-    }
-
-    /** One lstat; null when there is no such file. */
-    private static BasicFileAttributes attributes(Path file, String path) throws IOException, Refusal {
-        try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return null;
-        } catch (AccessDeniedException e) {
-            throw new Refusal(new Route.Forbidden("not accessible: " + path));
-        } catch (FileSystemException e) {
-            // e.g. a name too long for the file system: no file can have it
-            throw new Refusal(new Route.NotFound("no such file (" + e.getReason() + "): " + path));
-        }
-    }
-
     private static String printable(String path) {
         return path.replace("\0", "\\0");
-    }
-
-    /** A mapping decided inside the walk: it ends the walk. */
-    private static final class Refusal extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient Route route;
-
-        Refusal(Route route) {
-            super(null, null, false, false);
-            this.route = route;
-        }
     }
 }

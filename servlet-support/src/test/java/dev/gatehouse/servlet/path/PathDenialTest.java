@@ -1,4 +1,4 @@
-package dev.gatehouse.servlet;
+package dev.gatehouse.servlet.path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.cgi.mapping;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

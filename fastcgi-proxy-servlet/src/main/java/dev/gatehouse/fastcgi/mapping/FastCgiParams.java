@@ -1,8 +1,10 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.MetaVariables;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.fastcgi.FastCgiConfig;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Map;
  * <p>Beyond RFC 3875, nginx's {@code fastcgi_params} adds REQUEST_URI, DOCUMENT_URI,
  * DOCUMENT_ROOT, SCRIPT_FILENAME, REMOTE_PORT, SERVER_ADDR, REQUEST_SCHEME, HTTPS and
  * REDIRECT_STATUS; {@link MetaVariables} emits all of them (DOCUMENT_URI from
- * {@link ScriptTarget#documentUri()}). The server's own environment is never passed: the
+ * {@link ScriptLocation#documentUri()}). The server's own environment is never passed: the
  * application runs in its own process with its own. The configured extra params come last and
  * win over a meta-variable of the same name.
  */
@@ -31,8 +33,8 @@ public final class FastCgiParams {
     }
 
     /** The PARAMS for one request to one script, in the order of {@link MetaVariables#of}. */
-    public static List<NameValuePair> of(CgiRequest request, ScriptTarget target, MetaVariablePolicy policy) {
-        Map<String, String> variables = MetaVariables.of(request, target.location(), policy, Map.of());
+    public static List<NameValuePair> of(CgiRequest request, ScriptLocation location, MetaVariablePolicy policy) {
+        Map<String, String> variables = MetaVariables.of(request, location, policy, Map.of());
         List<NameValuePair> params = new ArrayList<>(variables.size());
         variables.forEach((name, value) -> params.add(new NameValuePair(name, value)));
         return List.copyOf(params);

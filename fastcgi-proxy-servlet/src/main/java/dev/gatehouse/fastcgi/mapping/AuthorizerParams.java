@@ -1,4 +1,4 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
@@ -19,7 +19,7 @@ import java.util.Map;
  * with the query) and DOCUMENT_URI (the decoded path, context path included). FCGI_ROLE is
  * {@code AUTHORIZER}, as mod_authnz_fcgi sends it; there is no SCRIPT_FILENAME or DOCUMENT_ROOT.
  */
-final class AuthorizerParams {
+public final class AuthorizerParams {
 
     /** Left out for an authorizer, FastCGI 1.0 §6.3. */
     static final List<String> NOT_SENT = List.of("CONTENT_LENGTH", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME");
@@ -31,7 +31,7 @@ final class AuthorizerParams {
      * @param path the decoded request path, context path included: DOCUMENT_URI
      * @param policy what reaches the authorizer besides the request (HTTP_AUTHORIZATION, extras)
      */
-    static List<NameValuePair> of(CgiRequest request, String path, MetaVariablePolicy policy) {
+    public static List<NameValuePair> of(CgiRequest request, String path, MetaVariablePolicy policy) {
         ScriptLocation location = new ScriptLocation(path, "", null, null, null, path);
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put("FCGI_ROLE", "AUTHORIZER");

@@ -1,4 +1,4 @@
-package dev.gatehouse.servlet;
+package dev.gatehouse.servlet.path;
 
 import java.util.ArrayList;
 import java.util.List;

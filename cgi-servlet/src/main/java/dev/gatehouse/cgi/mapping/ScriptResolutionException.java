@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.cgi.mapping;
 
 /**
  * A request path does not lead to a script that may run. The servlet layer maps

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.cgi.mapping;
 
 import java.nio.file.Path;
 import java.util.List;

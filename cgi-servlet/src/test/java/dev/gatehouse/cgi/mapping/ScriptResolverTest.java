@@ -1,11 +1,11 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.cgi.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.cgi.exec.ScriptResolutionException.Reason;
+import dev.gatehouse.cgi.mapping.ScriptResolutionException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

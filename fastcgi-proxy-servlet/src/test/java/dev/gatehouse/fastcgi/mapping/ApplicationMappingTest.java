@@ -1,10 +1,12 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.CgiRequest.Header;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.fastcgi.FastCgiConfig;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import jakarta.servlet.http.MappingMatch;
 import java.util.LinkedHashMap;
@@ -74,8 +76,8 @@ class ApplicationMappingTest {
     @MethodSource("mappings")
     void scriptNameIsTheMappingAndPathInfoTheRest(Case c) {
         Route route = ApplicationMapping.map(c.context(), c.match(), c.servletPath(), c.pathInfo());
-        ScriptTarget expected = new ScriptTarget(
-                c.scriptName(), null, c.expectedPathInfo(), null, null, c.scriptName() + c.expectedPathInfo());
+        ScriptLocation expected = new ScriptLocation(
+                c.scriptName(), c.expectedPathInfo(), null, null, null, c.scriptName() + c.expectedPathInfo());
         assertEquals(new Route.Script(expected), route);
     }
 
@@ -105,7 +107,7 @@ class ApplicationMappingTest {
         MetaVariablePolicy policy =
                 FastCgiParams.policy(FastCgiConfig.parse(Map.of("scriptName", "mapping")::get), "Gatehouse test");
         Map<String, String> params = new LinkedHashMap<>();
-        for (NameValuePair p : FastCgiParams.of(request, route.target(), policy)) {
+        for (NameValuePair p : FastCgiParams.of(request, route.location(), policy)) {
             params.put(p.name(), p.value());
         }
         Map<String, String> expected = new LinkedHashMap<>();

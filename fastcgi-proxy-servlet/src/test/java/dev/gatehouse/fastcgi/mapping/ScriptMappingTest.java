@@ -1,11 +1,12 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,11 +116,11 @@ class ScriptMappingTest {
 
     /** A script under ROOT; PATH_TRANSLATED follows from PATH_INFO. */
     private static Route script(String scriptName, String file, String pathInfo, String documentUri) {
-        return new Route.Script(new ScriptTarget(
+        return new Route.Script(new ScriptLocation(
                 scriptName,
-                "ROOT" + file,
                 pathInfo,
                 pathInfo.isEmpty() ? null : "ROOT" + pathInfo,
+                "ROOT" + file,
                 "ROOT",
                 documentUri));
     }
@@ -327,12 +328,12 @@ class ScriptMappingTest {
     private static Route relative(Route route) {
         String r = root.toString();
         if (route instanceof Route.Script s) {
-            ScriptTarget t = s.target();
-            return new Route.Script(new ScriptTarget(
+            ScriptLocation t = s.location();
+            return new Route.Script(new ScriptLocation(
                     t.scriptName(),
-                    t.scriptFilename().replace(r, "ROOT"),
                     t.pathInfo(),
                     t.pathTranslated() == null ? null : t.pathTranslated().replace(r, "ROOT"),
+                    t.scriptFilename().replace(r, "ROOT"),
                     t.documentRoot().replace(r, "ROOT"),
                     t.documentUri()));
         }
@@ -380,7 +381,7 @@ class ScriptMappingTest {
         ScriptMapping mapping = new ScriptMapping(link, PHP, "index.php", null);
         assertEquals(root, mapping.documentRoot());
         Route.Script s = (Route.Script) mapping.map("", "/hello.php");
-        assertEquals(root.resolve("hello.php").toString(), s.target().scriptFilename());
+        assertEquals(root.resolve("hello.php").toString(), s.location().scriptFilename());
     }
 
     // ---------------------------------------------------------------- followSymlinks, linkTargets
@@ -391,7 +392,7 @@ class ScriptMappingTest {
 
     private static String filename(Route route) {
         return assertInstanceOf(Route.Script.class, route, route.toString())
-                .target()
+                .location()
                 .scriptFilename();
     }
 

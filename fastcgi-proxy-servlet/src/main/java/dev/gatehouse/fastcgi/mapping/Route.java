@@ -1,5 +1,6 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.mapping;
 
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,10 +10,23 @@ import java.util.Objects;
  */
 public sealed interface Route {
 
-    /** A script that exists under the document root: forward the request to the application. */
-    record Script(ScriptTarget target) implements Route {
+    /**
+     * A script of the application: forward the request to it.
+     *
+     * @param location SCRIPT_NAME, PATH_INFO and the file-system values as the application sees
+     *     them (real paths, links resolved); its DOCUMENT_URI is the URL path finally served (the
+     *     request path, a directory's index script, or the front controller), never null here, and
+     *     SCRIPT_FILENAME goes with DOCUMENT_ROOT: both, or neither when no file is looked up
+     *     ({@link ApplicationMapping})
+     */
+    record Script(ScriptLocation location) implements Route {
         public Script {
-            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(location, "location");
+            if ((location.scriptFilename() == null) != (location.documentRoot() == null)) {
+                throw new IllegalArgumentException("a script file goes with a document root: "
+                        + location.scriptFilename() + ", " + location.documentRoot());
+            }
+            Objects.requireNonNull(location.documentUri(), "documentUri");
         }
     }
 
