@@ -1,12 +1,16 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.path.PathDenial;
 import dev.gatehouse.servlet.path.SymlinkPolicy;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -218,6 +222,16 @@ public record FastCgiConfig(
                         p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
                         p.parse("linkTargets", "", SymlinkPolicy::targets)),
                 scriptName);
+    }
+
+    /** The try-files mapping this configuration describes, over its document root on the file system. */
+    public ScriptMapping scriptMapping(Path documentRoot) throws IOException {
+        return new ScriptMapping(documentRoot, scriptPattern, indexFile, frontController, symlinks);
+    }
+
+    /** The meta-variable policy of this configuration ({@link FastCgiParams#policy}). */
+    public MetaVariablePolicy policy(String serverSoftware) {
+        return FastCgiParams.policy(serverSoftware, passAuthorization, params);
     }
 
     private static String documentRoot(String value) {

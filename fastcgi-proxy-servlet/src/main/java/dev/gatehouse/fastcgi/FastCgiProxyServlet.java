@@ -10,7 +10,6 @@ import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
 import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
-import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.mapping.Route;
 import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.Abort;
@@ -188,7 +187,7 @@ public class FastCgiProxyServlet extends HttpServlet {
             try {
                 Path root = ScriptRoot.locate(
                         context, config.documentRoot(), tempDir.resolve("fastcgi-" + getServletName()));
-                mapping = ScriptMapping.of(root, config);
+                mapping = config.scriptMapping(root);
             } catch (IOException e) {
                 throw new ServletException(
                         getServletName() + ": init-param documentRoot='" + config.documentRoot() + "': "
@@ -201,7 +200,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         // a managed backend's workers are ours to count: GET_VALUES would only delay its first request
         FastCgiClient client = new FastCgiClient(clientConfig(config), backends, managed == null);
         String software = "Gatehouse " + context.getServerInfo();
-        runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir, getServletName());
+        runtime = new ProxyRuntime(config, config.policy(software), client, tempDir, getServletName());
         context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
         if (mapping == null) {
             LOG.log(Level.INFO, "{0}: the whole mapping to {1}", getServletName(), backends);

@@ -4,7 +4,6 @@ import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
-import dev.gatehouse.fastcgi.FastCgiConfig;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +26,13 @@ public final class FastCgiParams {
 
     private FastCgiParams() {}
 
-    /** What reaches the application besides the request: no inherited environment. */
-    public static MetaVariablePolicy policy(FastCgiConfig config, String serverSoftware) {
-        return new MetaVariablePolicy(serverSoftware, config.passAuthorization(), List.of(), config.params());
+    /**
+     * What reaches the application besides the request: no inherited environment; Authorization
+     * when {@code passAuthorization}, and the configured extra params.
+     */
+    public static MetaVariablePolicy policy(
+            String serverSoftware, boolean passAuthorization, Map<String, String> params) {
+        return new MetaVariablePolicy(serverSoftware, passAuthorization, List.of(), params);
     }
 
     /** The PARAMS for one request to one script, in the order of {@link MetaVariables#of}. */

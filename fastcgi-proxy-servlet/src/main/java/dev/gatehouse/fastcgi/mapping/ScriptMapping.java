@@ -1,7 +1,6 @@
 package dev.gatehouse.fastcgi.mapping;
 
 import dev.gatehouse.cgi.meta.ScriptLocation;
-import dev.gatehouse.fastcgi.FastCgiConfig;
 import dev.gatehouse.servlet.path.ConfinedWalk;
 import dev.gatehouse.servlet.path.PathRefusal;
 import dev.gatehouse.servlet.path.SymlinkPolicy;
@@ -95,12 +94,6 @@ public final class ScriptMapping {
             throw new IllegalArgumentException("front controller must start with /: " + frontController);
         }
         this.frontController = frontController;
-    }
-
-    /** The mapping a configuration describes, over its document root found on the file system. */
-    public static ScriptMapping of(Path documentRoot, FastCgiConfig config) throws IOException {
-        return new ScriptMapping(
-                documentRoot, config.scriptPattern(), config.indexFile(), config.frontController(), config.symlinks());
     }
 
     /** The real path of the document root. */

@@ -105,7 +105,7 @@ class ApplicationMappingTest {
                 List.of(new Header("Host", List.of("example.org:8080"))));
         Route.Script route = (Route.Script) ApplicationMapping.map("/ctx", MappingMatch.PATH, "/app", "/café/a b");
         MetaVariablePolicy policy =
-                FastCgiParams.policy(FastCgiConfig.parse(Map.of("scriptName", "mapping")::get), "Gatehouse test");
+                FastCgiConfig.parse(Map.of("scriptName", "mapping")::get).policy("Gatehouse test");
         Map<String, String> params = new LinkedHashMap<>();
         for (NameValuePair p : FastCgiParams.of(request, route.location(), policy)) {
             params.put(p.name(), p.value());

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FastCgiParamsTest {
 
     private static final String SOFTWARE = "Gatehouse/0.1 test-container/1";
-    private static final MetaVariablePolicy DEFAULT = FastCgiParams.policy(FastCgiConfig.parse(name -> null), SOFTWARE);
+    private static final MetaVariablePolicy DEFAULT =
+            FastCgiConfig.parse(name -> null).policy(SOFTWARE);
 
     private static final ScriptLocation HELLO = new ScriptLocation(
             "/ctx/hello.php", "/a/b", "/srv/www/a/b", "/srv/www/hello.php", "/srv/www", "/ctx/hello.php/a/b");
@@ -107,11 +108,10 @@ class FastCgiParamsTest {
         extra.put("APP_ENV", "prod");
         extra.put("SERVER_SOFTWARE", "hidden");
         extra.put("PHP_VALUE", "memory_limit=256M");
-        MetaVariablePolicy withAuthAndExtra = FastCgiParams.policy(
-                FastCgiConfig.parse(Map.of(
+        MetaVariablePolicy withAuthAndExtra = FastCgiConfig.parse(Map.of(
                         "passAuthorization", "true",
-                        "params", "APP_ENV=prod\nSERVER_SOFTWARE=hidden\nPHP_VALUE=memory_limit=256M")::get),
-                SOFTWARE);
+                        "params", "APP_ENV=prod\nSERVER_SOFTWARE=hidden\nPHP_VALUE=memory_limit=256M")::get)
+                .policy(SOFTWARE);
 
         return Stream.of(
                 new Case(
@@ -212,7 +212,7 @@ class FastCgiParamsTest {
     @Test
     void policyPassesNoServerEnvironment() {
         MetaVariablePolicy policy =
-                FastCgiParams.policy(FastCgiConfig.parse(Map.of("passAuthorization", "true")::get), SOFTWARE);
+                FastCgiConfig.parse(Map.of("passAuthorization", "true")::get).policy(SOFTWARE);
         assertEquals(new MetaVariablePolicy(SOFTWARE, true, List.of(), Map.of()), policy);
     }
 
