@@ -1,6 +1,6 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.cgi.mapping.CommandArguments;
 import dev.gatehouse.cgi.mapping.ResolvedScript;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
@@ -13,6 +13,7 @@ import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.RequestBodySpool;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;

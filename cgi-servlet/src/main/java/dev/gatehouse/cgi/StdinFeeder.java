@@ -1,8 +1,8 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.RequestBodySpool;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.RequestBodySpool;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;

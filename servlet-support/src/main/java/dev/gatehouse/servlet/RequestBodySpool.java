@@ -1,7 +1,5 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet;
 
-import dev.gatehouse.servlet.BodyTooLargeException;
-import dev.gatehouse.servlet.SpoolBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A whole request body, held before the script starts so that its length can be announced as
- * CONTENT_LENGTH and a slow client holds no script slot while it sends: in memory up to {@code
+ * A whole request body, held before a gateway hands it on (the CGI servlet, before its script
+ * starts) so that its length can be announced as CONTENT_LENGTH and a slow client holds no script
+ * slot while it sends: written by blocking calls, read back as a stream; in memory up to {@code
  * memoryBytes}, beyond that in a temporary file. Bounded by {@code limit} bytes in all; the file
  * is deleted on {@link #close()}, which every owner calls on every path.
  *

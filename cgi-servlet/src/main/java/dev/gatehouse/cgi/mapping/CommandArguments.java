@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.cgi.mapping;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +11,12 @@ import java.util.List;
  * (php-cgi {@code -s}/{@code -d}, CVE-2012-1823; Windows batch files, CVE-2019-0232). Even when
  * on, a query whose words include one starting with {@code -} yields no arguments at all.
  */
-final class CommandArguments {
+public final class CommandArguments {
 
     private CommandArguments() {}
 
     /** {@code command} followed by the search words of {@code query}, when enabled and safe. */
-    static List<String> append(List<String> command, String query, boolean enabled) {
+    public static List<String> append(List<String> command, String query, boolean enabled) {
         if (!enabled || query.isEmpty() || query.indexOf('=') >= 0) {
             return command;
         }

@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi;
+package dev.gatehouse.cgi.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

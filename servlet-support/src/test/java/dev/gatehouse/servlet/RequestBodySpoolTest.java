@@ -1,4 +1,4 @@
-package dev.gatehouse.cgi.exec;
+package dev.gatehouse.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.servlet.BodyTooLargeException;
-import dev.gatehouse.servlet.SpoolBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
