@@ -1,7 +1,9 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.RequestBodySpool;
+import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.RequestBodySpool;
+import dev.gatehouse.servlet.SpoolBudget;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * file that cannot be written with 500. {@link #abandon} ends it from outside: the container gave
  * up on the request, or the servlet is being destroyed.
  */
-final class BodyBuffer implements ServletSide.BodyListener {
+final class BodyBuffer implements ContainerSide.BodyListener {
 
     /** What the exchange hears once the body is whole, or once it never will be. */
     interface Outcome {
@@ -44,7 +46,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
 
     private static final int READ_CHUNK = 16 * 1024;
 
-    private final ServletSide servlet;
+    private final ContainerSide container;
     private final RequestBodySpool spool;
     private final Outcome outcome;
 
@@ -56,8 +58,8 @@ final class BodyBuffer implements ServletSide.BodyListener {
     private long lastRead = System.nanoTime();
     private CgiRuntime runtime;
 
-    BodyBuffer(ServletSide servlet, RequestBodySpool spool, Outcome outcome) {
-        this.servlet = servlet;
+    BodyBuffer(ContainerSide container, RequestBodySpool spool, Outcome outcome) {
+        this.container = container;
         this.spool = spool;
         this.outcome = outcome;
     }
@@ -83,7 +85,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
             return;
         }
         try {
-            if (!servlet.readBody(this)) {
+            if (!container.readBody(this)) {
                 fail(400, "the container ended the request before its body was read");
             }
         } catch (IOException | RuntimeException e) {
@@ -146,12 +148,12 @@ final class BodyBuffer implements ServletSide.BodyListener {
                 if (state != State.READING) {
                     return;
                 }
-                whole = servlet.read(this::readSome);
+                whole = container.read(this::readSome);
             }
-        } catch (RequestBodySpool.TooLargeException e) {
+        } catch (BodyTooLargeException e) {
             fail(413, e.getMessage());
             return;
-        } catch (RequestBodySpool.RefusedException e) {
+        } catch (SpoolBudget.RefusedException e) {
             fail(503, e.getMessage());
             return;
         } catch (RequestBodyException e) {
@@ -187,7 +189,7 @@ final class BodyBuffer implements ServletSide.BodyListener {
                 break;
             }
             lastRead = System.nanoTime();
-            servlet.countIn(n);
+            container.countIn(n);
             spool.write(chunk, 0, n);
         }
         return in.isFinished();

@@ -1,12 +1,12 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.Interpreters;
+import dev.gatehouse.cgi.mapping.Interpreters;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.servlet.InitParams;
-import dev.gatehouse.servlet.PathDenial;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.PathDenial;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
+import dev.gatehouse.servlet.process.StderrRelay;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +130,7 @@ public record CgiConfig(
                 p.string("scriptRoot", "/WEB-INF/cgi"),
                 p.string("program", null),
                 p.parse("interpreters", Interpreters.DEFAULTS, Interpreters::parse),
-                list(p.string("passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
+                InitParams.list(p.string("passEnv", "PATH,LANG,LANGUAGE,LC_ALL,LC_CTYPE")),
                 p.parse("environment", "", InitParams::lines),
                 p.bool("passAuthorization", false),
                 p.parse("allowedMethods", "GET,HEAD,POST", CgiConfig::methods),
@@ -147,7 +147,7 @@ public record CgiConfig(
                 p.atLeast("maxSpoolBytes", 67_108_864L, 0L),
                 p.bool("requestBuffering", true),
                 p.bool("queryArguments", false),
-                p.atLeast("maxStderrLines", 200, 0),
+                p.atLeast("maxStderrLines", StderrRelay.MAX_LINES, 0),
                 p.bool("processGroup", false),
                 p.parse(
                         "requireExecutable",
@@ -164,19 +164,9 @@ public record CgiConfig(
                         p.parse("linkTargets", "", SymlinkPolicy::targets)));
     }
 
-    private static List<String> list(String value) {
-        List<String> items = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.strip());
-            }
-        }
-        return items;
-    }
-
     private static Set<String> methods(String value) {
         Set<String> methods = new LinkedHashSet<>();
-        for (String m : list(value)) {
+        for (String m : InitParams.list(value)) {
             if (!m.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
                 throw new IllegalArgumentException("method names are upper-case letters: " + m);
             }

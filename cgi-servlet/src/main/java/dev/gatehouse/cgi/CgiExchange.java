@@ -1,20 +1,24 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.RequestBodySpool;
-import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.StderrLog;
+import dev.gatehouse.cgi.mapping.CommandArguments;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
 import dev.gatehouse.cgi.meta.MetaVariables;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.BodyTooLargeException;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.RequestBodySpool;
+import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It runs on a gateway thread, never a container thread (the request is in async mode). The
  * request body is copied to stdin by a {@link StdinFeeder} (non-blocking reads, pipe writes on
  * another gateway thread) and stderr drained by the servlet's
- * {@link dev.gatehouse.cgi.exec.StderrPump}, so that a script that writes before it reads, or
+ * {@link dev.gatehouse.servlet.process.StderrPump}, so that a script that writes before it reads, or
  * writes much to stderr, never deadlocks. Every touch of the request or response
  * goes through the {@link ContainerGuard}, so nothing is written after the container let go.
  *
@@ -55,6 +59,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class CgiExchange implements ScriptGate.Admission {
 
+    private static final System.Logger STDERR_LOG = SafeLogger.of("dev.gatehouse.cgi.stderr");
+
     private final CgiRuntime runtime;
     private final ResolvedScript script;
     private final CgiRequest cgiRequest;
@@ -66,22 +72,22 @@ final class CgiExchange implements ScriptGate.Admission {
             if (cgiRequest.hasBody() && fault != RequestBodyException.Fault.TIMEOUT) {
                 // Tomcat ends a request whose body it cannot parse, or that a client cut short,
                 // while a gateway thread reads it, and would answer 500 for the read's exception
-                servlet.errorFromListener(fault.status());
+                container.errorFromListener(fault.status());
             }
-            servlet.containerEnded();
+            container.containerEnded();
             onContainerGaveUp();
         }
 
         @Override
         public void timedOut() {
-            servlet.containerEnded();
+            container.containerEnded();
             onContainerGaveUp();
         }
     });
-    private final ServletSide servlet;
+    private final ContainerSide container;
     private final boolean head;
 
-    private volatile ScriptProcess process;
+    private volatile ChildProcess process;
     private volatile boolean timedOut;
     /** Whether the tree has been killed once: a second walk of {@code /proc} finds nothing more. */
     private final AtomicBoolean killed = new AtomicBoolean();
@@ -101,7 +107,7 @@ final class CgiExchange implements ScriptGate.Admission {
     /** Reading the streamed request body failed (the client's fault); the script is killed. */
     private volatile RequestBodyException bodyFailure;
 
-    private StderrLog stderr;
+    private StderrRelay stderr;
     private ScheduledFuture<?> timeout;
     private long deadlineNanos;
 
@@ -114,7 +120,7 @@ final class CgiExchange implements ScriptGate.Admission {
             ScriptLocation location,
             RequestTally tally) {
         this.runtime = runtime;
-        this.servlet = new ServletSide(runtime, async, request, guard, tally);
+        this.container = new ContainerSide(runtime, async, request, guard, tally);
         this.script = script;
         this.cgiRequest = cgiRequest;
         this.location = location;
@@ -134,7 +140,7 @@ final class CgiExchange implements ScriptGate.Admission {
     boolean buffersBody() {
         CgiConfig config = runtime.config();
         return config.requestBuffering()
-                && (cgiRequest.contentLength() > 0
+                && (cgiRequest.body().length() > 0
                         || config.chunkedBody() == CgiConfig.ChunkedBody.SPOOL && cgiRequest.isChunked());
     }
 
@@ -151,12 +157,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     "{0}: 503, maxSpooling = {1} request bodies are being buffered already",
                     location.scriptName(),
                     runtime.config().maxSpooling());
-            servlet.error(503, runtime.retryAfter());
+            container.error(503, runtime.retryAfter());
             return;
         }
         RequestBodySpool body = RequestBodySpool.create(
                 runtime.tempDir(), runtime.config().maxSpoolBytes(), RequestBodySpool.MEMORY_BYTES, account);
-        BodyBuffer b = new BodyBuffer(servlet, body, new BodyBuffer.Outcome() {
+        BodyBuffer b = new BodyBuffer(container, body, new BodyBuffer.Outcome() {
             @Override
             public void buffered(RequestBodySpool whole) {
                 runtime.buffering().remove(buffer);
@@ -174,9 +180,9 @@ final class CgiExchange implements ScriptGate.Admission {
                         status,
                         why);
                 if (status == 503) {
-                    servlet.error(status, runtime.retryAfter());
+                    container.error(status, runtime.retryAfter());
                 } else {
-                    servlet.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
+                    container.errorUnlessAnswered(status); // Tomcat answers a body it cannot read itself
                 }
             }
         });
@@ -192,15 +198,15 @@ final class CgiExchange implements ScriptGate.Admission {
         } catch (RuntimeException e) { // executor shut down: the servlet is being destroyed
             closeSpool();
             runtime.gate().leave();
-            servlet.error(503, null);
+            container.error(503, null);
         }
     }
 
     @Override
     public void rejected(String why) {
         closeSpool();
-        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, servlet.elapsedMillis());
-        servlet.error(
+        runtime.log(Level.WARNING, "{0}: 503, {1} ({2} ms)", location.scriptName(), why, container.elapsedMillis());
+        container.error(
                 503, Long.toString(Math.max(1, runtime.config().queueTimeout().toSeconds())));
     }
 
@@ -213,7 +219,7 @@ final class CgiExchange implements ScriptGate.Admission {
                     && runtime.config().chunkedBody() == CgiConfig.ChunkedBody.SPOOL) {
                 // requestBuffering=false: spooled here, after admission, as it always was
                 body = RequestBodySpool.spool(
-                        servlet.requestBody(),
+                        container.requestBody(),
                         runtime.tempDir(),
                         runtime.config().maxSpoolBytes(),
                         RequestBodySpool.MEMORY_BYTES,
@@ -249,9 +255,9 @@ final class CgiExchange implements ScriptGate.Admission {
 
     private void start(Map<String, String> env) throws GatewayFailure {
         List<String> argv = CommandArguments.append(
-                script.command(), cgiRequest.queryString(), runtime.config().queryArguments());
+                script.command(), cgiRequest.target().query(), runtime.config().queryArguments());
         try {
-            process = ScriptProcess.start(
+            process = ChildProcess.start(
                     argv,
                     env,
                     script.file().getParent(),
@@ -265,13 +271,13 @@ final class CgiExchange implements ScriptGate.Admission {
         runtime.running().add(process);
         deadlineNanos = System.nanoTime() + runtime.config().timeout().toNanos();
         timeout = runtime.afterTimeout(runtime.config().timeout(), this::onTimeout);
-        stderr = new StderrLog(
-                process.stderr(),
+        stderr = StderrRelay.perRequest(
+                STDERR_LOG,
                 location.scriptName(),
                 runtime.config().maxStderrLines(),
                 runtime.metrics().stderrLogged,
                 runtime.metrics().stderrDropped);
-        runtime.stderr().add(stderr);
+        runtime.stderr().add(stderr, process.stderr());
     }
 
     private void feedStdin(CgiRequest effective, RequestBodySpool spool) throws IOException {
@@ -282,9 +288,9 @@ final class CgiExchange implements ScriptGate.Admission {
         feeder = new StdinFeeder(
                 process.stdin(),
                 spool,
-                servlet,
+                container,
                 runtime.executor(),
-                spool != null ? -1 : effective.contentLength(),
+                spool != null ? -1 : effective.body().length(),
                 DrainBound.of(runtime.config().maxSpoolBytes()),
                 this::bodyFailed);
         feeder.start();
@@ -325,18 +331,18 @@ final class CgiExchange implements ScriptGate.Admission {
      */
     private void completeWhenSent() {
         try {
-            servlet.awaitSent();
+            container.awaitSent();
         } catch (ClientOutput.ClientStalledException e) {
             runtime.log(Level.WARNING, "{0}: {1}, connection aborted", location.scriptName(), e.getMessage());
-            servlet.abortClient(e);
+            container.abortClient(e);
             return;
         } catch (ClientGoneException e) {
-            servlet.clientGone();
+            container.clientGone();
             return;
         } catch (IOException e) {
             // the wait was cancelled: complete() then does no harm
         }
-        servlet.complete();
+        container.complete();
     }
 
     private void end(Runnable how, boolean drain) {
@@ -349,7 +355,7 @@ final class CgiExchange implements ScriptGate.Admission {
             return; // read and dropped so that the script can finish
         }
         // flush when the script paused, so that what it wrote so far reaches the client
-        servlet.body(buf, off, len, stdout.available() == 0);
+        container.body(buf, off, len, stdout.available() == 0);
     }
 
     private GatewayFailure endedEarly(CgiHeaderParser parser) throws InterruptedException {
@@ -373,10 +379,10 @@ final class CgiExchange implements ScriptGate.Admission {
     /** Sends the head; false when it was a local redirect, dispatched instead. */
     private boolean writeHead(CgiResponseHead head) throws IOException, GatewayFailure {
         if (head.kind() == CgiResponseHead.Kind.LOCAL_REDIRECT) {
-            servlet.localRedirect(head.location(), location.scriptName());
+            container.localRedirect(head.location(), location.scriptName());
             return false;
         }
-        servlet.head(head, head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head);
+        container.head(head, head.kind() == CgiResponseHead.Kind.CLIENT_REDIRECT || !this.head);
         headSent = true;
         return true;
     }
@@ -392,7 +398,7 @@ final class CgiExchange implements ScriptGate.Admission {
      */
     private void onTimeout() {
         timedOut = true;
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             runtime.log(
                     Level.INFO,
@@ -406,13 +412,13 @@ final class CgiExchange implements ScriptGate.Admission {
         }
         // a client that does not read must not keep the slot: the gateway thread stops waiting
         // for it, and fail() aborts the connection at once
-        servlet.cancelWrites(new IOException("timed out"));
+        container.cancelWrites(new IOException("timed out"));
     }
 
     /** The streamed request body broke off: the script must not answer a part of it. */
     private void bodyFailed(RequestBodyException e) {
         bodyFailure = e;
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             p.killTree();
         }
@@ -424,19 +430,19 @@ final class CgiExchange implements ScriptGate.Admission {
         if (b != null) {
             b.abandon(400, "the container ended the request while its body was being read");
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null && kill(p)) {
             runtime.metrics().killedOnDisconnect.increment();
         }
-        servlet.released();
+        container.released();
     }
 
     /**
-     * Kills the tree once; {@link ScriptProcess#close} still kills what is left at the end.
+     * Kills the tree once; {@link ChildProcess#close} still kills what is left at the end.
      *
      * @return whether this call killed it
      */
-    private boolean kill(ScriptProcess p) {
+    private boolean kill(ChildProcess p) {
         if (killed.compareAndSet(false, true)) {
             p.killTree();
             return true;
@@ -459,12 +465,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     "{0}: {1}, connection aborted, script killed",
                     location.scriptName(),
                     t.getMessage());
-            end(() -> servlet.abortClient(t), false);
+            end(() -> container.abortClient(t), false);
             return;
         }
         if (t instanceof ClientGoneException) {
             runtime.log(Level.INFO, "{0}: client disconnected, script killed", location.scriptName());
-            end(servlet::clientGone, false);
+            end(container::clientGone, false);
             return;
         }
         if (t instanceof RequestBodyException body) {
@@ -476,9 +482,9 @@ final class CgiExchange implements ScriptGate.Admission {
             status = g.status();
         } else if (t instanceof CgiHeaderException) {
             status = 502;
-        } else if (t instanceof RequestBodySpool.TooLargeException) {
+        } else if (t instanceof BodyTooLargeException) {
             status = 413;
-        } else if (t instanceof RequestBodySpool.RefusedException) {
+        } else if (t instanceof SpoolBudget.RefusedException) {
             status = 503;
         } else {
             status = 500;
@@ -492,12 +498,12 @@ final class CgiExchange implements ScriptGate.Admission {
                     location.scriptName(),
                     status,
                     t.getMessage(),
-                    servlet.elapsedMillis());
+                    container.elapsedMillis());
         }
         if (headSent) {
-            end(() -> servlet.abort(t, status), false);
+            end(() -> container.abort(t, status), false);
         } else {
-            end(() -> servlet.error(status, status == 503 ? runtime.retryAfter() : null), true);
+            end(() -> container.error(status, status == 503 ? runtime.retryAfter() : null), true);
         }
     }
 
@@ -509,11 +515,11 @@ final class CgiExchange implements ScriptGate.Admission {
     private void clientFault(RequestBodyException e) {
         runtime.log(Level.INFO, "{0}: {1}, {2}", location.scriptName(), e.status(), e.getMessage());
         if (!headSent) {
-            end(() -> servlet.errorUnlessAnswered(e.status()), false);
+            end(() -> container.errorUnlessAnswered(e.status()), false);
         } else if (e.fault() == RequestBodyException.Fault.GONE) {
-            end(servlet::clientGone, false);
+            end(container::clientGone, false);
         } else {
-            end(() -> servlet.abort(e, e.status()), false);
+            end(() -> container.abort(e, e.status()), false);
         }
     }
 
@@ -521,9 +527,9 @@ final class CgiExchange implements ScriptGate.Admission {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
-            awaitExit(p, 100, TimeUnit.MILLISECONDS);
+            p.awaitExit(100, TimeUnit.MILLISECONDS);
             if (!p.isAlive()) {
                 stderrDone(); // every line is logged before the client sees the end
             }
@@ -537,7 +543,7 @@ final class CgiExchange implements ScriptGate.Admission {
         if (p != null) {
             if (p.isAlive() && !timedOut) {
                 // output closed but the script lingers: it may use what is left of its time
-                awaitExit(p, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                p.awaitExit(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             p.close();
             stderrDone();
@@ -570,23 +576,6 @@ final class CgiExchange implements ScriptGate.Admission {
         if (stderr != null) {
             runtime.stderr().remove(stderr);
             stderr = null;
-        }
-    }
-
-    private static void awaitExit(ScriptProcess p, long time, TimeUnit unit) {
-        try {
-            p.waitFor(time, unit);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Writing to the client failed, or the container ended the request: the client is gone. */
-    static final class ClientGoneException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGoneException(IOException cause) {
-            super("client disconnected: " + cause.getMessage(), cause);
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.StderrPump;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrPump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,14 +46,12 @@ record CgiRuntime(
         ScriptGate gate,
         Path tempDir,
         ServletContext context,
-        Set<ScriptProcess> running,
+        Set<ChildProcess> running,
         Set<BodyBuffer> buffering,
         StderrPump stderr,
         SpoolBudget budget,
         CgiMetrics metrics) {
 
-    /** Request attribute: a failure after the response head was sent; the dispatch rethrows it. */
-    static final String ABORT = "dev.gatehouse.cgi.abort";
     /** Request attribute: how many local redirects this request has followed. */
     static final String REDIRECTS = "dev.gatehouse.cgi.redirects";
 

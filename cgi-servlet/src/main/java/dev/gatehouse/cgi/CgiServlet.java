@@ -1,21 +1,24 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.ScriptResolutionException;
-import dev.gatehouse.cgi.exec.ScriptResolver;
-import dev.gatehouse.cgi.exec.StderrPump;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
+import dev.gatehouse.cgi.mapping.ScriptResolutionException;
+import dev.gatehouse.cgi.mapping.ScriptResolver;
 import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.JreLeaks;
-import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.ServletTempDir;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricSet;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrPump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -109,7 +112,7 @@ public class CgiServlet extends HttpServlet {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
         ServletContext context = getServletContext();
-        Path tempDir = tempDir(context);
+        Path tempDir = ServletTempDir.of(context);
         try {
             if (config.program() != null) {
                 program = program(config.program());
@@ -140,7 +143,7 @@ public class CgiServlet extends HttpServlet {
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads("exec"));
         ExecutorService killer = CgiRuntime.killerPool(KILLERS, threads("kill"));
         ScriptGate gate = new ScriptGate(config.maxConcurrent(), config.maxQueued(), config.queueTimeout(), timer);
-        java.util.Set<ScriptProcess> running = ConcurrentHashMap.newKeySet();
+        java.util.Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
         CgiMetrics metrics = new CgiMetrics(gate::queued, running::size);
         runtime = new CgiRuntime(
                 config,
@@ -174,7 +177,7 @@ public class CgiServlet extends HttpServlet {
         for (BodyBuffer buffer : runtime.buffering()) {
             buffer.abandon(503, "the servlet is being destroyed");
         }
-        for (ScriptProcess process : runtime.running()) {
+        for (ChildProcess process : runtime.running()) {
             process.killTree();
         }
         runtime.timer().shutdownNow();
@@ -195,7 +198,7 @@ public class CgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        RequestEnd.rethrowAbort(request, CgiRuntime.ABORT);
+        Abort.rethrow(request);
         // answered here (405, 400, 403, 404, 413) or by the exchange the call starts, counted once either way
         RequestTally.count(runtime.metrics().requests, request, response, this::serve);
     }
@@ -237,15 +240,15 @@ public class CgiServlet extends HttpServlet {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
-        CgiRequest cgiRequest = CgiRequest.from(request);
+        CgiRequest cgiRequest = CgiRequests.from(request);
         if (runtime.config().requestBuffering()
-                && cgiRequest.contentLength() > runtime.config().maxSpoolBytes()) {
+                && cgiRequest.body().length() > runtime.config().maxSpoolBytes()) {
             // refused before a byte of it is read; the container closes the connection
             runtime.log(
                     Level.INFO,
                     "{0}: 413, Content-Length {1} exceeds maxSpoolBytes {2}",
                     request.getRequestURI(),
-                    cgiRequest.contentLength(),
+                    cgiRequest.body().length(),
                     runtime.config().maxSpoolBytes());
             response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;
@@ -308,11 +311,6 @@ public class CgiServlet extends HttpServlet {
         }
         Path real = file.toRealPath();
         return new ResolvedScript(real, "", "", List.of(real.toString()));
-    }
-
-    private static Path tempDir(ServletContext context) {
-        Object attr = context.getAttribute(ServletContext.TEMPDIR);
-        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private ThreadFactory threads(String role) {

@@ -2,8 +2,8 @@ package dev.gatehouse.cgi;
 
 import dev.gatehouse.cgi.CgiConfig.ChunkedBody;
 import dev.gatehouse.cgi.CgiConfig.RequireExecutable;
-import dev.gatehouse.servlet.SymlinkPolicy;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class CgiServletBuilder {
      * {@code deny} (default none): paths refused before any script is looked for, relative to
      * {@code scriptRoot}: {@code /bin/} (anchored at the root; the directory and all below it),
      * {@code vendor/} (at any depth), {@code *.ini} ({@code *} within one segment); case is
-     * ignored. See {@link dev.gatehouse.servlet.PathDenial}.
+     * ignored. See {@link dev.gatehouse.servlet.path.PathDenial}.
      */
     public CgiServletBuilder deny(List<String> patterns) {
         params.list("deny", patterns, true);

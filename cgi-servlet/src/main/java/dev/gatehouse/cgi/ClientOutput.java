@@ -1,5 +1,6 @@
 package dev.gatehouse.cgi;
 
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -172,11 +173,11 @@ final class ClientOutput implements WriteListener {
             throw cancelled;
         }
         if (failure != null) {
-            throw new CgiExchange.ClientGoneException(
+            throw new ClientGoneException(
                     failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure));
         }
         if (guard.released()) {
-            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
+            throw ClientGoneException.containerEnded();
         }
     }
 
@@ -184,13 +185,13 @@ final class ClientOutput implements WriteListener {
         boolean ran;
         try {
             ran = guard.run(action);
-        } catch (CgiExchange.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             throw e;
         } catch (IOException | IllegalStateException e) {
-            throw new CgiExchange.ClientGoneException(e instanceof IOException io ? io : new IOException(e));
+            throw new ClientGoneException(e instanceof IOException io ? io : new IOException(e));
         }
         if (!ran) {
-            throw new CgiExchange.ClientGoneException(new IOException("the container ended the request"));
+            throw ClientGoneException.containerEnded();
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.gatehouse.cgi;
 
-import dev.gatehouse.cgi.exec.RequestBodySpool;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
+import dev.gatehouse.servlet.RequestBodySpool;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,13 +28,13 @@ import java.util.function.Consumer;
  * the exchange waits for that ({@link #awaitEnd}) before it completes the request, and {@link
  * #stop}s the feeder when it no longer waits.
  */
-final class StdinFeeder implements ServletSide.BodyListener {
+final class StdinFeeder implements ContainerSide.BodyListener {
 
     private static final int CHUNK = 64 * 1024;
 
     private final OutputStream stdin;
     private final RequestBodySpool spool;
-    private final ServletSide servlet;
+    private final ContainerSide container;
     private final Executor executor;
     private final long contentLength;
     private final DrainBound bound;
@@ -62,14 +62,14 @@ final class StdinFeeder implements ServletSide.BodyListener {
     StdinFeeder(
             OutputStream stdin,
             RequestBodySpool spool,
-            ServletSide servlet,
+            ContainerSide container,
             Executor executor,
             long contentLength,
             DrainBound bound,
             Consumer<RequestBodyException> onFailure) {
         this.stdin = stdin;
         this.spool = spool;
-        this.servlet = servlet;
+        this.container = container;
         this.executor = executor;
         this.contentLength = contentLength;
         this.bound = bound;
@@ -83,7 +83,7 @@ final class StdinFeeder implements ServletSide.BodyListener {
             return;
         }
         try {
-            if (!servlet.readBody(this)) {
+            if (!container.readBody(this)) {
                 finish(); // the container let go of the request
             }
         } catch (IOException | IllegalStateException e) {
@@ -130,7 +130,7 @@ final class StdinFeeder implements ServletSide.BodyListener {
                 return;
             }
             try {
-                end = !servlet.read(this::readSome);
+                end = !container.read(this::readSome);
             } catch (IOException | RuntimeException e) {
                 // only reads of the request happen here; the pipe is written on another thread
                 failure = e;
@@ -156,7 +156,7 @@ final class StdinFeeder implements ServletSide.BodyListener {
                 break;
             }
             read += n;
-            servlet.countIn(n);
+            container.countIn(n);
             if (draining) {
                 dropped += n;
                 if (!bound.readOn(dropped, contentLength < 0 ? -1 : contentLength - read)) {

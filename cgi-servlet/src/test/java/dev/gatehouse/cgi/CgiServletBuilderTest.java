@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gatehouse.cgi.CgiConfig.ChunkedBody;
 import dev.gatehouse.cgi.CgiConfig.RequireExecutable;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;

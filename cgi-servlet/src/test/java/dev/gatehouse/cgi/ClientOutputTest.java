@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
 import dev.gatehouse.servlet.testing.FakeResponse;
@@ -119,9 +120,7 @@ class ClientOutputTest {
         awaitWaiting(write);
         guard.onComplete(null);
         output.wake();
-        assertEquals(
-                CgiExchange.ClientGoneException.class,
-                write.get(5, TimeUnit.SECONDS).getClass());
+        assertEquals(ClientGoneException.class, write.get(5, TimeUnit.SECONDS).getClass());
     }
 
     @Test
@@ -132,7 +131,7 @@ class ClientOutputTest {
         awaitWaiting(write);
         stream.fireError(new IOException("connection reset"));
         Throwable failure = write.get(5, TimeUnit.SECONDS);
-        assertEquals(CgiExchange.ClientGoneException.class, failure.getClass());
+        assertEquals(ClientGoneException.class, failure.getClass());
         assertTrue(failure.getMessage().contains("connection reset"), failure.getMessage());
     }
 

@@ -5,7 +5,6 @@ import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,7 @@ public record AuthorizerConfig(
         int maxConnections,
         int maxQueued,
         Duration queueTimeout,
-        FastCgiConfig.Balancing balancing,
+        Balancing balancing,
         int maxHeaderBytes,
         int maxDenialBytes) {
 
@@ -73,7 +72,7 @@ public record AuthorizerConfig(
     public static AuthorizerConfig parse(Function<String, String> param) {
         InitParams p = new InitParams(param);
         return new AuthorizerConfig(
-                p.parse("backend", "127.0.0.1:9001", AuthorizerConfig::backends),
+                p.parse("backend", "127.0.0.1:9001", BackendAddress::list),
                 p.bool("passAuthorization", true),
                 attributePrefix(param.apply("attributePrefix")),
                 p.parse("params", "", InitParams::lines),
@@ -83,15 +82,13 @@ public record AuthorizerConfig(
                 p.atLeast("maxConnections", 16, 1),
                 p.atLeast("maxQueued", 256, 0),
                 p.duration("queueTimeout", "5s"),
-                p.parse("balancing", "roundRobin", FastCgiConfig.Balancing::parse),
+                p.parse("balancing", "roundRobin", Balancing::parse),
                 p.atLeast("maxHeaderBytes", 65536, CgiHeaderParser.MIN_BYTES),
                 p.atLeast("maxDenialBytes", 65536, 0));
     }
 
     /** The transport settings for the filter's own client. */
     ClientConfig clientConfig() {
-        Balancing chosen =
-                balancing == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
         return new ClientConfig(
                 connectTimeout,
                 readTimeout,
@@ -99,7 +96,7 @@ public record AuthorizerConfig(
                 maxConnections,
                 maxQueued,
                 queueTimeout,
-                chosen,
+                balancing,
                 UNHEALTHY_FOR);
     }
 
@@ -120,18 +117,5 @@ public record AuthorizerConfig(
             }
         }
         return value;
-    }
-
-    private static List<BackendAddress> backends(String value) {
-        List<BackendAddress> list = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                list.add(BackendAddress.parse(item));
-            }
-        }
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
-        }
-        return list;
     }
 }

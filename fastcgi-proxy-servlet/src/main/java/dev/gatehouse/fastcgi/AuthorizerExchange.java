@@ -3,15 +3,16 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
-import dev.gatehouse.cgi.meta.ResponseHeadWriter;
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.cgi.ResponseHeadWriter;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,7 +25,7 @@ import java.util.Locale;
 /**
  * One request put to a FastCGI authorizer (FastCGI 1.0 §6.3), from {@code startAsync} to its
  * single end ({@link RequestEnd}). The answer's CGI header block (RFC 3875 §6) is parsed as it
- * arrives (STDERR goes to the log as the proxy's does, {@link StderrLines}); then, by its status:
+ * arrives (STDERR goes to the log as the proxy's does, {@link StderrRelay}); then, by its status:
  * <ul>
  *   <li><b>200</b>: the body is discarded; at END_REQUEST each {@code Variable-NAME} field becomes
  *       the request attribute prefix+NAME, the request is marked as authorized and dispatched
@@ -62,11 +63,11 @@ final class AuthorizerExchange implements ResponseListener {
     private final RequestTally tally;
 
     private final CgiHeaderParser parser;
-    private final StderrLines stderr;
+    private final StderrRelay stderr;
     private final ByteArrayOutputStream denialBody = new ByteArrayOutputStream();
     private State state = State.HEAD;
     private CgiResponseHead head;
-    private volatile Exchange exchange;
+    private volatile BackendExchange backendExchange;
     private volatile boolean gone;
 
     /** What the filter marks an authorized request with; see {@link FastCgiAuthorizerFilter}. */
@@ -89,21 +90,22 @@ final class AuthorizerExchange implements ResponseListener {
         this.requestUri = requestUri;
         this.guard =
                 new ContainerGuard(ContainerGuard.Owner.onLoss(() -> clientGone("the container ended the request")));
-        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
+        this.end = new RequestEnd(async, guard);
         this.parser = new CgiHeaderParser(config.maxHeaderBytes(), false);
-        this.stderr = new StderrLines("authorizer for " + requestUri);
+        this.stderr =
+                StderrRelay.perRequest(ProxyExchange.STDERR_LOG, "authorizer for " + requestUri, StderrRelay.MAX_LINES);
         async.addListener(guard);
     }
 
-    /** Records the running exchange, to abort it if the client goes away. */
-    void started(Exchange started) {
-        exchange = started;
+    /** Records the running backend exchange, to abort it if the client goes away. */
+    void started(BackendExchange started) {
+        backendExchange = started;
         if (gone) {
             started.abort();
         }
     }
 
-    /** The exchange could not be started (params too large, client closed): 502. */
+    /** The backend exchange could not be started (params too large, client closed): 502. */
     void notStarted(RuntimeException e) {
         LOG.log(Level.WARNING, "{0}: 502, cannot send the request to the authorizer: {1}", requestUri, e.getMessage());
         tally.end(HttpServletResponse.SC_BAD_GATEWAY);
@@ -111,7 +113,7 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public boolean onStdout(Exchange source, ByteBuffer content) {
+    public boolean onStdout(BackendExchange source, ByteBuffer content) {
         try {
             if (state == State.HEAD) {
                 byte[] bytes = new byte[content.remaining()];
@@ -151,12 +153,12 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public void onStderr(Exchange source, ByteBuffer content) {
-        stderr.accept(content);
+    public void onStderr(BackendExchange source, ByteBuffer content) {
+        stderr.feed(content);
     }
 
     @Override
-    public void onComplete(Exchange source, EndRequest endRequest) {
+    public void onComplete(BackendExchange source, EndRequest endRequest) {
         stderr.finish();
         if (state == State.DONE) {
             return;
@@ -230,7 +232,7 @@ final class AuthorizerExchange implements ResponseListener {
     }
 
     @Override
-    public void onFailure(Exchange source, FastCgiClientException failure) {
+    public void onFailure(BackendExchange source, FastCgiClientException failure) {
         stderr.finish();
         if (state == State.DONE) {
             return;
@@ -260,14 +262,14 @@ final class AuthorizerExchange implements ResponseListener {
         end.error(HttpServletResponse.SC_BAD_GATEWAY, null);
     }
 
-    /** The client went away: abort the exchange and let go. */
+    /** The client went away: abort the backend exchange and let go. */
     private void clientGone(String why) {
         if (gone) {
             return;
         }
         gone = true;
         LOG.log(Level.INFO, "{0}: client gone ({1}); aborting the authorizer exchange", requestUri, why);
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }

@@ -1,9 +1,12 @@
 package dev.gatehouse.fastcgi;
 
+import dev.gatehouse.servlet.InitParams;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -87,5 +90,17 @@ public sealed interface BackendAddress {
             throw new IllegalArgumentException("port is not a number in '" + value + "'");
         }
         return new Tcp(host, port);
+    }
+
+    /** The {@code backend} init-param: comma-separated addresses, at least one. */
+    public static List<BackendAddress> list(String value) {
+        List<BackendAddress> list = new ArrayList<>();
+        for (String item : InitParams.list(value)) {
+            list.add(parse(item));
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
+        }
+        return list;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
+import dev.gatehouse.servlet.BodyTooLargeException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.RequestBodyException;
 import dev.gatehouse.servlet.SpoolBudget;
@@ -29,9 +30,9 @@ import java.util.function.LongConsumer;
  * php-fpm reads no body without one; and with {@code requestBuffering} every body is read before
  * a connection is taken, so that a client that sends slowly holds its own socket and this buffer
  * but no php-fpm worker and no thread (nginx's {@code fastcgi_request_buffering on}). Bounded by
- * {@code maxSpoolBytes}; beyond it the caller answers 413. Then {@link #feed(Exchange)} sends the
- * body as STDIN: from memory in one write, from the file one chunk per completed write, read on a
- * container thread ({@link AsyncContext#start}), never on the transport thread.
+ * {@code maxSpoolBytes}; beyond it the caller answers 413. Then {@link #feed(BackendExchange)}
+ * sends the body as STDIN: from memory in one write, from the file one chunk per completed write,
+ * read on a container thread ({@link AsyncContext#start}), never on the transport thread.
  *
  * <p>Reads run only in the container's {@link ReadListener} calls, under this object's monitor
  * and through the {@link ContainerGuard}; the memory is taken at the first byte, so a client that
@@ -43,7 +44,7 @@ import java.util.function.LongConsumer;
  *
  * <p>Every byte held is first reserved from the servlet's {@link SpoolBudget} through this
  * spool's account (memory at the first byte, disk as each piece spills, so a file exists only
- * past the memory threshold); a refusal ends the spool with {@link RefusedException} (503). A
+ * past the memory threshold); a refusal ends the spool with {@link SpoolBudget.RefusedException} (503). A
  * client that sends nothing for {@code idleTimeout} ends it with {@link IdleException} (408).
  * The account is closed with the file.
  */
@@ -56,24 +57,6 @@ final class BodySpool implements ReadListener {
      * buffering costs no more memory per request than streaming did.
      */
     static final int MEMORY_BYTES = RequestBodyPump.CHUNK;
-
-    /** The spool is full: the request is refused with 413. */
-    static final class TooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLargeException(long limit) {
-            super("request body exceeds maxSpoolBytes = " + limit);
-        }
-    }
-
-    /** The servlet's spool budget cannot hold more: the request is refused with 503. */
-    static final class RefusedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RefusedException(String bound) {
-            super("request body refused: " + bound + " is spent by the bodies and responses being buffered");
-        }
-    }
 
     /** The client sent nothing for the idle timeout: the request is answered 408. */
     static final class IdleException extends IOException {
@@ -110,8 +93,8 @@ final class BodySpool implements ReadListener {
      * @param announced the Content-Length, or -1 for a chunked body: sizes the memory of a small
      *     body to the body
      * @param onSpooled told the body's length once all of it is in
-     * @param onError told once if the body cannot be spooled: {@link TooLargeException}, {@link
-     *     RefusedException} (no budget), {@link IdleException}, a {@link RequestBodyException}
+     * @param onError told once if the body cannot be spooled: {@link BodyTooLargeException}, {@link
+     *     SpoolBudget.RefusedException} (no budget), {@link IdleException}, a {@link RequestBodyException}
      *     (malformed, cut off or silent: the client's fault), or another {@code IOException} (the
      *     temp file)
      * @param account this spool's share of the servlet's budget, its slot taken; closed with the
@@ -231,7 +214,7 @@ final class BodySpool implements ReadListener {
     /**
      * Reads what is ready; under the monitor. Returns the failure that ends the spool, if any: a
      * {@link RequestBodyException} when the client's body could not be read, {@link
-     * TooLargeException}, or another {@code IOException} when the file could not be written.
+     * BodyTooLargeException}, or another {@code IOException} when the file could not be written.
      */
     private IOException read() {
         try {
@@ -251,7 +234,7 @@ final class BodySpool implements ReadListener {
             if (memory == null) {
                 int size = announced >= 0 ? (int) Math.min(Math.max(announced, 1), MEMORY_BYTES) : MEMORY_BYTES;
                 if (!account.reserveMemory(size)) {
-                    throw new RefusedException("spoolMemoryBytes");
+                    throw new SpoolBudget.RefusedException("spoolMemoryBytes");
                 }
                 memory = new byte[size];
             } else if (filled == memory.length) {
@@ -269,7 +252,7 @@ final class BodySpool implements ReadListener {
             lastRead = System.nanoTime();
             length += n;
             if (length > limit) {
-                throw new TooLargeException(limit);
+                throw new BodyTooLargeException(limit);
             }
             filled += n;
         }
@@ -278,12 +261,12 @@ final class BodySpool implements ReadListener {
     /** Memory is full: moves its bytes to the file, created at the first spill. */
     private void spill() throws IOException {
         if (!account.reserveDisk(filled)) {
-            throw new RefusedException("spoolDiskBytes");
+            throw new SpoolBudget.RefusedException("spoolDiskBytes");
         }
         if (channel == null) {
             if (memory.length < MEMORY_BYTES) {
                 if (!account.reserveMemory(MEMORY_BYTES - memory.length)) {
-                    throw new RefusedException("spoolMemoryBytes");
+                    throw new SpoolBudget.RefusedException("spoolMemoryBytes");
                 }
                 memory = Arrays.copyOf(memory, MEMORY_BYTES); // more came than announced
             }
@@ -310,7 +293,7 @@ final class BodySpool implements ReadListener {
      * Sends the spooled body as STDIN, then ends it; deletes the file at the end. A body in
      * memory goes out in one write, with the end right behind it.
      */
-    void feed(Exchange exchange) {
+    void feed(BackendExchange backendExchange) {
         if (channel == null) {
             byte[] body;
             int size;
@@ -320,44 +303,44 @@ final class BodySpool implements ReadListener {
                 memory = null;
             }
             if (size > 0) {
-                exchange.write(ByteBuffer.wrap(body, 0, size)).whenComplete((ok, e) -> account.close());
+                backendExchange.write(ByteBuffer.wrap(body, 0, size)).whenComplete((ok, e) -> account.close());
             } else {
                 account.close();
             }
-            exchange.endBody();
+            backendExchange.endBody();
             return;
         }
-        feedFrom(exchange, 0);
+        feedFrom(backendExchange, 0);
     }
 
-    private void feedFrom(Exchange exchange, long position) {
+    private void feedFrom(BackendExchange backendExchange, long position) {
         try {
             ByteBuffer chunk = ByteBuffer.wrap(memory);
             int n = channel.read(chunk, position);
             if (n <= 0) {
-                exchange.endBody();
+                backendExchange.endBody();
                 delete();
                 return;
             }
-            exchange.write(chunk.flip()).whenComplete((ok, e) -> next(exchange, position + n));
+            backendExchange.write(chunk.flip()).whenComplete((ok, e) -> next(backendExchange, position + n));
         } catch (IOException e) {
             boolean quiet = discarded();
             delete();
-            exchange.abort();
+            backendExchange.abort();
             if (!quiet) {
                 onError.accept(e);
             }
         }
     }
 
-    private void next(Exchange exchange, long position) {
+    private void next(BackendExchange backendExchange, long position) {
         try {
-            if (!guard.run(() -> async.start(() -> feedFrom(exchange, position)))) {
+            if (!guard.run(() -> async.start(() -> feedFrom(backendExchange, position)))) {
                 throw new IllegalStateException("the container ended the request");
             }
         } catch (IOException | IllegalStateException e) {
             delete();
-            exchange.abort();
+            backendExchange.abort();
         }
     }
 

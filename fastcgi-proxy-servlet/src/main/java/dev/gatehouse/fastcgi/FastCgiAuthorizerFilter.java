@@ -1,14 +1,15 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.meta.CgiRequest;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
+import dev.gatehouse.fastcgi.mapping.AuthorizerParams;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
 import dev.gatehouse.fastcgi.protocol.Role;
 import dev.gatehouse.servlet.JreLeaks;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
@@ -152,7 +153,7 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
                     + " needs <async-supported>true</async-supported> on itself and on every filter and servlet"
                     + " of the path");
         }
-        List<NameValuePair> params = AuthorizerParams.of(CgiRequest.from(http), path(http), policy);
+        List<NameValuePair> params = AuthorizerParams.of(CgiRequests.from(http), path(http), policy);
         RequestTally tally = RequestTally.begin(metrics.requests);
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent authorizer (readTimeout)

@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
+import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.servlet.TypedInitParams;
 import java.time.Duration;
 import java.util.List;

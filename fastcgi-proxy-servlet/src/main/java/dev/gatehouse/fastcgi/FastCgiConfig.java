@@ -1,11 +1,17 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import dev.gatehouse.fastcgi.client.Balancing;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
 import dev.gatehouse.servlet.InitParams;
-import dev.gatehouse.servlet.PathDenial;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.PathDenial;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,34 +117,6 @@ public record FastCgiConfig(
     /** The default of {@code maxConnections}, the pool size per backend. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
-    /** How a request picks among several backends. */
-    public enum Balancing {
-        /** Each request the next backend in turn. */
-        ROUND_ROBIN("roundRobin"),
-        /** The backend with the fewest requests in progress; ties in configured order. */
-        LEAST_BUSY("leastBusy");
-
-        private final String paramValue;
-
-        Balancing(String paramValue) {
-            this.paramValue = paramValue;
-        }
-
-        /** The init-param value naming this strategy. */
-        public String paramValue() {
-            return paramValue;
-        }
-
-        static Balancing parse(String value) {
-            for (Balancing b : values()) {
-                if (b.paramValue.equalsIgnoreCase(value)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("expected roundRobin or leastBusy");
-        }
-    }
-
     /**
      * Where SCRIPT_NAME ends and PATH_INFO begins (RFC 3875 §4.1.13, §4.1.5): the init-param
      * {@code scriptName}.
@@ -214,7 +192,7 @@ public record FastCgiConfig(
             }
         }
         return new FastCgiConfig(
-                p.parse("backend", "127.0.0.1:9000", FastCgiConfig::backends),
+                p.parse("backend", "127.0.0.1:9000", BackendAddress::list),
                 p.parse("documentRoot", "/", FastCgiConfig::documentRoot),
                 p.parse("scriptPattern", ".+\\.php", FastCgiConfig::pattern),
                 p.parse("frontController", null, v -> v == null ? null : frontController(v)),
@@ -246,17 +224,14 @@ public record FastCgiConfig(
                 scriptName);
     }
 
-    private static List<BackendAddress> backends(String value) {
-        List<BackendAddress> list = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                list.add(BackendAddress.parse(item));
-            }
-        }
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("expected at least one host:port or unix:/path");
-        }
-        return list;
+    /** The try-files mapping this configuration describes, over its document root on the file system. */
+    public ScriptMapping scriptMapping(Path documentRoot) throws IOException {
+        return new ScriptMapping(documentRoot, scriptPattern, indexFile, frontController, symlinks);
+    }
+
+    /** The meta-variable policy of this configuration ({@link FastCgiParams#policy}). */
+    public MetaVariablePolicy policy(String serverSoftware) {
+        return FastCgiParams.policy(serverSoftware, passAuthorization, params);
     }
 
     private static String documentRoot(String value) {

@@ -1,22 +1,27 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.cgi.ScriptRoot;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.Backend;
-import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.client.ClientStats;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.managed.BackendStartException;
 import dev.gatehouse.fastcgi.managed.ManagedBackend;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
+import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
+import dev.gatehouse.fastcgi.mapping.Route;
+import dev.gatehouse.fastcgi.mapping.ScriptMapping;
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.InitParams;
 import dev.gatehouse.servlet.JreLeaks;
-import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.ServletTempDir;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.MetricsRegistry;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.path.ScriptRoot;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -25,7 +30,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -68,9 +72,6 @@ import java.util.function.Supplier;
  */
 public class FastCgiProxyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-
-    /** Request attribute: a failure after the response head was sent; the dispatch throws it. */
-    static final String ABORT = "dev.gatehouse.fastcgi.abort";
 
     private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
     private static final Duration UNHEALTHY_FOR = Duration.ofSeconds(10);
@@ -181,12 +182,12 @@ public class FastCgiProxyServlet extends HttpServlet {
             throw new ServletException(getServletName() + ": " + e.getMessage(), e);
         }
         ServletContext context = getServletContext();
-        Path tempDir = tempDir(context);
+        Path tempDir = ServletTempDir.of(context);
         if (config.scriptName() == FastCgiConfig.ScriptName.FILE) {
             try {
                 Path root = ScriptRoot.locate(
                         context, config.documentRoot(), tempDir.resolve("fastcgi-" + getServletName()));
-                mapping = ScriptMapping.of(root, config);
+                mapping = config.scriptMapping(root);
             } catch (IOException e) {
                 throw new ServletException(
                         getServletName() + ": init-param documentRoot='" + config.documentRoot() + "': "
@@ -199,7 +200,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         // a managed backend's workers are ours to count: GET_VALUES would only delay its first request
         FastCgiClient client = new FastCgiClient(clientConfig(config), backends, managed == null);
         String software = "Gatehouse " + context.getServerInfo();
-        runtime = new ProxyRuntime(config, FastCgiParams.policy(config, software), client, tempDir, getServletName());
+        runtime = new ProxyRuntime(config, config.policy(software), client, tempDir, getServletName());
         context.setAttribute(statsAttribute(getServletName()), (Supplier<ClientStats>) client::stats);
         if (mapping == null) {
             LOG.log(Level.INFO, "{0}: the whole mapping to {1}", getServletName(), backends);
@@ -220,8 +221,6 @@ public class FastCgiProxyServlet extends HttpServlet {
     }
 
     static ClientConfig clientConfig(FastCgiConfig config) {
-        Balancing balancing =
-                config.balancing() == FastCgiConfig.Balancing.LEAST_BUSY ? Balancing.LEAST_BUSY : Balancing.ROUND_ROBIN;
         return new ClientConfig(
                 config.connectTimeout(),
                 config.readTimeout(),
@@ -229,7 +228,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                 config.maxConnections(),
                 config.maxQueued(),
                 config.queueTimeout(),
-                balancing,
+                config.balancing(),
                 UNHEALTHY_FOR);
     }
 
@@ -255,7 +254,7 @@ public class FastCgiProxyServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        RequestEnd.rethrowAbort(request, ABORT);
+        Abort.rethrow(request);
         // answered here (400, 403, 404, a static file) or by the exchange the call starts, counted once either way
         RequestTally.count(runtime.metrics(), request, response, this::serve);
     }
@@ -296,7 +295,7 @@ public class FastCgiProxyServlet extends HttpServlet {
         } else if (route instanceof Route.Static file) {
             serveStatic(request, response, file);
         } else if (route instanceof Route.Script script) {
-            proxy(request, script.target(), tally);
+            proxy(request, script.location(), tally);
         }
     }
 
@@ -328,20 +327,15 @@ public class FastCgiProxyServlet extends HttpServlet {
                 response);
     }
 
-    private void proxy(HttpServletRequest request, ScriptTarget target, RequestTally tally)
+    private void proxy(HttpServletRequest request, ScriptLocation target, RequestTally tally)
             throws ServletException, IOException {
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + " needs <async-supported>true</async-supported>");
         }
-        CgiRequest cgiRequest = CgiRequest.from(request);
+        CgiRequest cgiRequest = CgiRequests.from(request);
         AsyncContext async = request.startAsync();
         // no overall limit: the transport times out a silent application, the container a silent client
         async.setTimeout(0);
         new ProxyExchange(runtime, target, async, tally).send(cgiRequest);
-    }
-
-    private static Path tempDir(ServletContext context) {
-        Object attr = context.getAttribute(ServletContext.TEMPDIR);
-        return attr instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -1,10 +1,10 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
 import dev.gatehouse.fastcgi.FastCgiConfig.ScriptName;
+import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
-import dev.gatehouse.servlet.SymlinkPolicy;
 import dev.gatehouse.servlet.TypedInitParams;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,7 +120,7 @@ public final class FastCgiProxyServletBuilder {
     /**
      * {@code deny} (default none): paths refused before php-fpm or the default servlet sees them,
      * relative to the web application: {@code /bin/}, {@code vendor/}, {@code *.ini}; see {@link
-     * dev.gatehouse.servlet.PathDenial}.
+     * dev.gatehouse.servlet.path.PathDenial}.
      */
     public FastCgiProxyServletBuilder deny(List<String> patterns) {
         params.list("deny", patterns, true);

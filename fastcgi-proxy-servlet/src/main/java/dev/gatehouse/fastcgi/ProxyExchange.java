@@ -2,14 +2,18 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.fastcgi.client.BackendOverloadedException;
 import dev.gatehouse.fastcgi.client.BackendTimeoutException;
 import dev.gatehouse.fastcgi.client.BackendUnavailableException;
-import dev.gatehouse.fastcgi.client.Exchange;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.fastcgi.client.PoolExhaustedException;
 import dev.gatehouse.fastcgi.client.ResponseListener;
+import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
+import dev.gatehouse.servlet.BodyTooLargeException;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import dev.gatehouse.servlet.RequestBodyException;
@@ -17,6 +21,7 @@ import dev.gatehouse.servlet.RequestEnd;
 import dev.gatehouse.servlet.SafeLogger;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.StderrRelay;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link RequestEnd}): the request body is read in full first by a {@link BodySpool}
  * ({@code requestBuffering}, or a chunked body) or goes out as it comes through
  * {@link RequestBodyPump}, the response comes back through
- * {@link ResponseRelay}, STDERR goes to the log ({@link StderrLines}), and every failure is
+ * {@link ResponseRelay}, STDERR goes to the log ({@link StderrRelay}), and every failure is
  * mapped here, once:
  *
  * <table>
@@ -44,10 +49,11 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@link BackendTimeoutException}</td><td>504</td></tr>
  *   <tr><td>{@link PoolExhaustedException}, {@link BackendOverloadedException}</td>
  *       <td>503 with Retry-After</td></tr>
- *   <tr><td>the client went away</td><td colspan="2">the exchange is aborted
+ *   <tr><td>the client went away</td><td colspan="2">the backend exchange is aborted
  *       (ABORT_REQUEST) and its connection closed</td></tr>
  *   <tr><td>the request body is malformed (a bad chunk), cut off or silent
- *       ({@link RequestBodyException})</td><td>400 (408 when silent), the exchange aborted</td>
+ *       ({@link RequestBodyException})</td><td>400 (408 when silent), the backend exchange
+ *       aborted</td>
  *       <td>the connection is aborted, unless the client is gone or the response whole</td></tr>
  *   <tr><td>the spool's temp file fails</td><td>500</td><td>—</td></tr>
  * </table>
@@ -61,9 +67,10 @@ import java.util.concurrent.TimeUnit;
 final class ProxyExchange implements ResponseListener {
 
     private static final System.Logger LOG = SafeLogger.of(FastCgiProxyServlet.class.getName());
+    static final System.Logger STDERR_LOG = SafeLogger.of("dev.gatehouse.fastcgi.stderr");
 
     private final ProxyRuntime runtime;
-    private final ScriptTarget target;
+    private final ScriptLocation target;
     private final AsyncContext async;
     private final String requestUri;
     private final ContainerGuard guard;
@@ -72,8 +79,8 @@ final class ProxyExchange implements ResponseListener {
     private final RequestTally tally;
 
     private final ResponseRelay relay;
-    private final StderrLines stderr;
-    private volatile Exchange exchange;
+    private final StderrRelay stderr;
+    private volatile BackendExchange backendExchange;
     private RequestBodyPump pump; // under this object's monitor
     private volatile BodySpool spool;
     private volatile boolean gone;
@@ -84,14 +91,14 @@ final class ProxyExchange implements ResponseListener {
      * Whether the body streams through a {@link RequestBodyPump}, and whether the application
      * has ended the request: an application may answer (END_REQUEST) before {@link #send} has
      * set the pump, and the body's drain must then start from there, not be skipped (the pump
-     * would read the whole body into an ended exchange).
+     * would read the whole body into an ended backend exchange).
      */
     private boolean pumpComing;
 
     private boolean backendEnded;
 
     /** Takes over an async request: registers the guard and the response's WriteListener. */
-    ProxyExchange(ProxyRuntime runtime, ScriptTarget target, AsyncContext async, RequestTally tally)
+    ProxyExchange(ProxyRuntime runtime, ScriptLocation target, AsyncContext async, RequestTally tally)
             throws IOException {
         this.runtime = runtime;
         this.tally = tally;
@@ -117,8 +124,8 @@ final class ProxyExchange implements ResponseListener {
                 clientGone("the container ended the request");
             }
         });
-        this.end = new RequestEnd(async, guard, FastCgiProxyServlet.ABORT);
-        this.stderr = new StderrLines(target.scriptName());
+        this.end = new RequestEnd(async, guard);
+        this.stderr = StderrRelay.perRequest(STDERR_LOG, target.scriptName(), StderrRelay.MAX_LINES);
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         this.relay = new ResponseRelay(
                 runtime.config().maxHeaderBytes(),
@@ -142,7 +149,7 @@ final class ProxyExchange implements ResponseListener {
      */
     void send(CgiRequest request) throws IOException {
         if (!request.hasBody()) {
-            Exchange started = open(request);
+            BackendExchange started = open(request);
             if (started != null) {
                 started.endBody();
             }
@@ -155,13 +162,13 @@ final class ProxyExchange implements ResponseListener {
         synchronized (this) {
             pumpComing = true;
         }
-        Exchange started = open(request);
+        BackendExchange started = open(request);
         if (started == null) {
             return;
         }
         ServletInputStream in = async.getRequest().getInputStream();
         RequestBodyPump created = new RequestBodyPump(
-                in, request.contentLength(), started, guard, e -> bodyFailed(RequestBodyException.of(e)), end::ended);
+                in, request.body().length(), started, guard, e -> bodyFailed(RequestBodyException.of(e)), end::ended);
         boolean endedFirst;
         synchronized (this) {
             pump = created;
@@ -181,12 +188,12 @@ final class ProxyExchange implements ResponseListener {
      */
     private void spoolThenSend(CgiRequest request) throws IOException {
         long limit = runtime.config().maxSpoolBytes();
-        if (!request.isChunked() && request.contentLength() > limit) {
+        if (!request.isChunked() && request.body().length() > limit) {
             LOG.log(
                     Level.INFO,
                     "{0}: 413, Content-Length {1} exceeds maxSpoolBytes = {2}",
                     requestUri,
-                    request.contentLength(),
+                    request.body().length(),
                     limit);
             error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
             return;
@@ -209,9 +216,9 @@ final class ProxyExchange implements ResponseListener {
                 guard,
                 runtime.tempDir(),
                 limit,
-                request.isChunked() ? -1 : request.contentLength(),
+                request.isChunked() ? -1 : request.body().length(),
                 length -> {
-                    Exchange started = open(request.withContentLength(length));
+                    BackendExchange started = open(request.withContentLength(length));
                     if (started != null) {
                         created[0].feed(started);
                     } else {
@@ -219,10 +226,10 @@ final class ProxyExchange implements ResponseListener {
                     }
                 },
                 e -> {
-                    if (e instanceof BodySpool.TooLargeException) {
+                    if (e instanceof BodyTooLargeException) {
                         LOG.log(Level.INFO, "{0}: 413, {1}", requestUri, e.getMessage());
                         error(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null);
-                    } else if (e instanceof BodySpool.RefusedException) {
+                    } else if (e instanceof SpoolBudget.RefusedException) {
                         LOG.log(Level.WARNING, "{0}: 503, {1}", requestUri, e.getMessage());
                         error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, runtime.retryAfter());
                     } else if (e instanceof BodySpool.IdleException) {
@@ -245,8 +252,8 @@ final class ProxyExchange implements ResponseListener {
         created[0].watchIdle(runtime.timer());
     }
 
-    private Exchange open(CgiRequest request) {
-        Exchange started;
+    private BackendExchange open(CgiRequest request) {
+        BackendExchange started;
         try {
             started = runtime.client().exchange(FastCgiParams.of(request, target, runtime.policy()), this);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -259,9 +266,9 @@ final class ProxyExchange implements ResponseListener {
             return null;
         }
         relay.bind(started);
-        exchange = started;
-        if (request.contentLength() > 0) {
-            tally.metrics().bytesIn(request.contentLength());
+        backendExchange = started;
+        if (request.body().length() > 0) {
+            tally.metrics().bytesIn(request.body().length());
         }
         if (gone) {
             started.abort();
@@ -270,35 +277,35 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public boolean onStdout(Exchange source, ByteBuffer content) {
+    public boolean onStdout(BackendExchange source, ByteBuffer content) {
         tally.metrics().bytesOut(content.remaining());
         try {
             return relay.onStdout(content);
         } catch (CgiHeaderException e) {
             source.abort();
             badHeader(e);
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             clientGone(e.getMessage());
         }
         return true;
     }
 
     @Override
-    public void onReadComplete(Exchange source) {
+    public void onReadComplete(BackendExchange source) {
         try {
             relay.readComplete();
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             clientGone(e.getMessage());
         }
     }
 
     @Override
-    public void onStderr(Exchange source, ByteBuffer content) {
-        stderr.accept(content);
+    public void onStderr(BackendExchange source, ByteBuffer content) {
+        stderr.feed(content);
     }
 
     @Override
-    public void onComplete(Exchange source, EndRequest endRequest) {
+    public void onComplete(BackendExchange source, EndRequest endRequest) {
         stderr.finish();
         RequestBodyPump body;
         boolean coming;
@@ -316,7 +323,7 @@ final class ProxyExchange implements ResponseListener {
             relay.finish();
         } catch (CgiHeaderException e) {
             badHeader(e);
-        } catch (ResponseRelay.ClientGoneException e) {
+        } catch (ClientGoneException e) {
             LOG.log(Level.DEBUG, "{0}: the client went away at the end: {1}", requestUri, e.getMessage());
             relay.release();
             tally.clientAborted();
@@ -325,7 +332,7 @@ final class ProxyExchange implements ResponseListener {
     }
 
     @Override
-    public void onFailure(Exchange source, FastCgiClientException failure) {
+    public void onFailure(BackendExchange source, FastCgiClientException failure) {
         stderr.finish();
         int status = status(failure);
         if (relay.headSent()) {
@@ -449,10 +456,10 @@ final class ProxyExchange implements ResponseListener {
     /**
      * The client's body could not be read: it is malformed (a bad chunk), the client went away
      * in the middle of it, or stopped sending. The client's fault: one line, no trace; the
-     * exchange, if one was opened, is aborted (its connection is not kept busy) and the spool
-     * deleted. Before the response head the client is told the fault's status (one that is gone
-     * never sees it); after it a client that is gone, or a response already whole, is left as it
-     * is, and any other is aborted.
+     * backend exchange, if one was opened, is aborted (its connection is not kept busy) and the
+     * spool deleted. Before the response head the client is told the fault's status (one that is
+     * gone never sees it); after it a client that is gone, or a response already whole, is left
+     * as it is, and any other is aborted.
      */
     private void bodyFailed(RequestBodyException e) {
         if (gone) {
@@ -461,7 +468,7 @@ final class ProxyExchange implements ResponseListener {
         gone = true;
         LOG.log(Level.INFO, "{0}: {1}, {2}", requestUri, e.status(), e.getMessage());
         discardSpool();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
@@ -490,14 +497,14 @@ final class ProxyExchange implements ResponseListener {
         gone = true;
         LOG.log(Level.ERROR, "{0}: 500, cannot spool the request body: {1}", requestUri, e.getMessage());
         discardSpool();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
         error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
     }
 
-    /** The client went away or its connection broke: abort the exchange and let go. */
+    /** The client went away or its connection broke: abort the backend exchange and let go. */
     private void clientGone(String why) {
         if (gone) {
             return;
@@ -511,7 +518,7 @@ final class ProxyExchange implements ResponseListener {
                 target.scriptName());
         discardSpool();
         relay.release();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }
@@ -522,8 +529,8 @@ final class ProxyExchange implements ResponseListener {
     /**
      * The response cannot go on although the client is there (it took nothing for {@code
      * sendTimeout}, or its buffer could not be read back): abort its connection (the body is
-     * cut, so it must not look complete), delete the buffer, and abort the exchange if the
-     * application is still answering.
+     * cut, so it must not look complete), delete the buffer, and abort the backend exchange if
+     * the application is still answering.
      */
     private void cutOff(String why) {
         if (gone) {
@@ -536,7 +543,7 @@ final class ProxyExchange implements ResponseListener {
         // release below empties it) can no longer complete the cut body as a whole one
         end.abort(new IOException(why));
         relay.release();
-        Exchange current = exchange;
+        BackendExchange current = backendExchange;
         if (current != null) {
             current.abort();
         }

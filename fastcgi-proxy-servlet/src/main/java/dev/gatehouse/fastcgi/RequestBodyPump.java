@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi;
 
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.DrainBound;
 import jakarta.servlet.ReadListener;
@@ -13,23 +13,24 @@ import java.util.function.Consumer;
 /**
  * Streams a request body of known length from the servlet input to the application as STDIN
  * (FastCGI 1.0 §5.3), non-blocking: a chunk is read only when the previous
- * {@link Exchange#write} has completed, into the same buffer, so a request holds one chunk of
- * memory however fast the client sends. The container calls {@link #onDataAvailable} when input
+ * {@link BackendExchange#write} has completed, into the same buffer, so a request holds one chunk
+ * of memory however fast the client sends. The container calls {@link #onDataAvailable} when input
  * arrives; a completed write (on the transport thread) reads on while input is ready. Both run
  * under this object's monitor and through the {@link ContainerGuard}. At the end of input the
- * body is ended ({@link Exchange#endBody()}).
+ * body is ended ({@link BackendExchange#endBody()}).
  *
  * <p>When the application ends the request before it has read all of STDIN, {@link #dropRest}
  * turns the pump into a drain: the rest of the client's body is read and dropped, within the
  * {@link DrainBound}'s bytes, so that the client sees the answer rather than a connection closed
- * under its unread body; the exchange completes the request once the drain has ended.
+ * under its unread body; the {@link ProxyExchange} completes the request once the drain has
+ * ended.
  */
 final class RequestBodyPump implements ReadListener {
 
     static final int CHUNK = 64 * 1024;
 
     private final ServletInputStream in;
-    private final Exchange exchange;
+    private final BackendExchange backendExchange;
     private final ContainerGuard guard;
     private final Consumer<Throwable> onError;
     private final BooleanSupplier requestEnded;
@@ -47,20 +48,20 @@ final class RequestBodyPump implements ReadListener {
      * @param contentLength the body's announced length
      * @param onError told once when the input fails: the client went away, stopped sending, or
      *     sent a malformed body
-     * @param requestEnded whether the exchange has ended the request (asked the container to
+     * @param requestEnded whether the proxy exchange has ended the request (asked the container to
      *     complete it, or aborted it): from then on the input is not touched, since a container may
      *     finish the request inline from any call on it
      */
     RequestBodyPump(
             ServletInputStream in,
             long contentLength,
-            Exchange exchange,
+            BackendExchange backendExchange,
             ContainerGuard guard,
             Consumer<Throwable> onError,
             BooleanSupplier requestEnded) {
         this.in = in;
         this.contentLength = contentLength;
-        this.exchange = exchange;
+        this.backendExchange = backendExchange;
         this.guard = guard;
         this.onError = onError;
         this.requestEnded = requestEnded;
@@ -150,14 +151,14 @@ final class RequestBodyPump implements ReadListener {
                     }
                     if (n > 0) {
                         writing = true;
-                        exchange.write(ByteBuffer.wrap(buffer, 0, n)).whenComplete((ok, e) -> written());
+                        backendExchange.write(ByteBuffer.wrap(buffer, 0, n)).whenComplete((ok, e) -> written());
                         return;
                     }
                 }
                 if (in.isFinished()) {
                     done = true;
                     if (drain == null) {
-                        exchange.endBody();
+                        backendExchange.endBody();
                     }
                 }
             });
@@ -165,7 +166,7 @@ final class RequestBodyPump implements ReadListener {
                 done = true;
             }
         } catch (IOException | RuntimeException e) {
-            done = true; // a read failed (Jetty's are unchecked): the exchange classifies it
+            done = true; // a read failed (Jetty's are unchecked): the proxy exchange classifies it
             onError.accept(e);
         }
     }

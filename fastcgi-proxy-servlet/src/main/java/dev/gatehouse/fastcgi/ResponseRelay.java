@@ -3,9 +3,10 @@ package dev.gatehouse.fastcgi;
 import dev.gatehouse.cgi.meta.CgiHeaderException;
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.CgiResponseHead;
-import dev.gatehouse.cgi.meta.ResponseHeadWriter;
-import dev.gatehouse.fastcgi.client.Exchange;
+import dev.gatehouse.fastcgi.client.BackendExchange;
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.cgi.ResponseHeadWriter;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,10 +28,10 @@ import java.util.function.Consumer;
  * transport reads on: the application finishes at its own speed and its connection is released
  * at END_REQUEST, while the container's {@link #onWritePossible} writes the buffered rest. When
  * the buffer refuses (its bound, or the servlet's spool budget), or without a buffer, the rest is
- * kept (it stays valid while the exchange is paused) and {@code onStdout} answers false, which
- * pauses the transport until {@code onWritePossible} has written it and calls {@link
- * Exchange#demand()}: backpressure, which holds the backend connection but never fails. The two
- * threads never write at once: both run under this object's monitor.
+ * kept (it stays valid while the backend exchange is paused) and {@code onStdout} answers false,
+ * which pauses the transport until {@code onWritePossible} has written it and calls {@link
+ * BackendExchange#demand()}: backpressure, which holds the backend connection but never fails.
+ * The two threads never write at once: both run under this object's monitor.
  *
  * <p><b>A stalled client.</b> With a buffer, a client that takes nothing for {@code sendTimeout}
  * while the container waits to write (nginx's {@code send_timeout}, {@link StallWatch}) is cut
@@ -68,7 +69,7 @@ final class ResponseRelay implements WriteListener {
     private final ResponseBuffer buffer;
     private final StallWatch stall;
     private final Consumer<String> onCutOff;
-    /** Resumes the paused transport: the bound exchange's {@link Exchange#demand()}. */
+    /** Resumes the paused transport: {@link BackendExchange#demand()} of the bound one. */
     private volatile Runnable demand;
     /**
      * Set by {@link #release}: the buffer is gone, so an empty buffer no longer means that every
@@ -136,7 +137,7 @@ final class ResponseRelay implements WriteListener {
                                 "the client took nothing for sendTimeout = " + sendTimeout.toMillis() + " ms"));
     }
 
-    void bind(Exchange bound) {
+    void bind(BackendExchange bound) {
         this.demand = bound::demand;
     }
 
@@ -362,21 +363,12 @@ final class ResponseRelay implements WriteListener {
     private void use(ContainerGuard.Action action) throws ClientGoneException {
         try {
             if (!guard.run(action)) {
-                throw new ClientGoneException(new IOException("the container ended the request"));
+                throw ClientGoneException.containerEnded();
             }
         } catch (ClientGoneException e) {
             throw e;
         } catch (IOException | IllegalStateException e) {
             throw new ClientGoneException(e);
-        }
-    }
-
-    /** The client connection is gone or broken: nothing more can reach it. */
-    static final class ClientGoneException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ClientGoneException(Throwable cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.fastcgi.client.Balancing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class AuthorizerConfigTest {
         assertEquals(16, c.maxConnections());
         assertEquals(256, c.maxQueued());
         assertEquals(Duration.ofSeconds(5), c.queueTimeout());
-        assertEquals(FastCgiConfig.Balancing.ROUND_ROBIN, c.balancing());
+        assertEquals(Balancing.ROUND_ROBIN, c.balancing());
         assertEquals(65536, c.maxHeaderBytes());
         assertEquals(65536, c.maxDenialBytes());
         assertEquals("5", c.retryAfter());
@@ -59,10 +60,11 @@ class AuthorizerConfigTest {
         assertEquals(Map.of("REALM", "staff"), c.params());
         assertEquals(Duration.ofSeconds(3), c.readTimeout());
         assertEquals(2, c.maxConnections());
-        assertEquals(FastCgiConfig.Balancing.LEAST_BUSY, c.balancing());
+        assertEquals(Balancing.LEAST_BUSY, c.balancing());
         assertEquals(0, c.maxDenialBytes());
         assertEquals("2", c.retryAfter());
         assertEquals(2, c.clientConfig().maxConnectionsPerBackend());
+        assertEquals(Balancing.LEAST_BUSY, c.clientConfig().balancing(), "reaches the client");
     }
 
     record Invalid(String param, String value, String message) {}

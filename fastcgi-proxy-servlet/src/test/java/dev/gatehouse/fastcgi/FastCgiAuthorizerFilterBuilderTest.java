@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
+import dev.gatehouse.fastcgi.client.Balancing;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
+import dev.gatehouse.fastcgi.client.Balancing;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -148,6 +148,7 @@ class FastCgiConfigTest {
         assertEquals(0, c.maxQueued());
         assertEquals(Duration.ofSeconds(1), c.queueTimeout());
         assertEquals(Balancing.LEAST_BUSY, c.balancing());
+        assertEquals(Balancing.LEAST_BUSY, FastCgiProxyServlet.clientConfig(c).balancing(), "reaches the client");
         assertEquals(false, c.requestBuffering());
         assertEquals(0L, c.maxSpoolBytes());
         assertEquals(1024, c.maxHeaderBytes());

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.fastcgi.FastCgiConfig.Balancing;
+import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig;
-import dev.gatehouse.servlet.SymlinkPolicy;
+import dev.gatehouse.servlet.path.SymlinkPolicy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;

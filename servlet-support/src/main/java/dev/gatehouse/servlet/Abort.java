@@ -14,18 +14,24 @@ import jakarta.servlet.ServletRequest;
  */
 public final class Abort {
 
+    /**
+     * The request attribute that carries the failure back to the servlet: one name for every
+     * bridge, so that whichever Gatehouse servlet the dispatch reaches throws it.
+     */
+    public static final String ATTRIBUTE = "dev.gatehouse.abort";
+
     private static final System.Logger LOG = SafeLogger.of(Abort.class.getName());
 
     private Abort() {}
 
     /**
-     * Within a use of the request's {@link ContainerGuard}: leaves {@code cause} in {@code
-     * attribute} and dispatches the request back. False when the container refuses the dispatch;
+     * Within a use of the request's {@link ContainerGuard}: leaves {@code cause} in {@link
+     * #ATTRIBUTE} and dispatches the request back. False when the container refuses the dispatch;
      * the caller then completes the request, after leaving the guard (a container may run {@code
      * onComplete}, which waits for the uses in progress, before {@code complete()} returns).
      */
-    public static boolean dispatch(AsyncContext async, String attribute, Throwable cause) {
-        async.getRequest().setAttribute(attribute, cause);
+    public static boolean dispatch(AsyncContext async, Throwable cause) {
+        async.getRequest().setAttribute(ATTRIBUTE, cause);
         try {
             async.dispatch();
             return true;
@@ -39,10 +45,10 @@ public final class Abort {
      * First thing in the servlet's {@code service}: throws the failure a {@link #dispatch} left in
      * {@code attribute}, which makes the container close the connection; does nothing otherwise.
      */
-    public static void rethrow(ServletRequest request, String attribute) throws ServletException {
+    public static void rethrow(ServletRequest request) throws ServletException {
         if (request.getDispatcherType() == DispatcherType.ASYNC
-                && request.getAttribute(attribute) instanceof Throwable failure) {
-            request.removeAttribute(attribute);
+                && request.getAttribute(ATTRIBUTE) instanceof Throwable failure) {
+            request.removeAttribute(ATTRIBUTE);
             throw new ServletException("response aborted after its head was sent: " + failure.getMessage(), failure);
         }
     }

@@ -1,7 +1,9 @@
 package dev.gatehouse.servlet;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -10,7 +12,7 @@ import java.util.function.Function;
  * Reads a servlet's or filter's init-params into typed values, once, at init: an absent or
  * blank parameter takes its default, and an invalid value becomes an
  * {@link IllegalArgumentException} that names the parameter, its value and what it accepts.
- * Shared by every Gatehouse configuration (CGI, FastCGI).
+ * Shared by every Gatehouse configuration (CGI, FastCGI, ASGI).
  */
 public final class InitParams {
 
@@ -64,8 +66,52 @@ public final class InitParams {
         });
     }
 
+    /** A positive duration ({@link #duration(String)}). */
     public Duration duration(String name, String def) {
         return parse(name, def, InitParams::duration);
+    }
+
+    /** A positive duration, or {@code 0} for no limit ({@link Duration#ZERO}). */
+    public Duration durationOrZero(String name, String def) {
+        return parse(name, def, v -> {
+            String expected = "expected 0 (no limit) or " + POSITIVE_DURATION;
+            Duration d;
+            try {
+                d = durationOf(v);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(expected + " (" + e.getMessage() + ")", e);
+            }
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(expected);
+            }
+            return d;
+        });
+    }
+
+    /** A number of bytes from {@code min} to {@code max}. */
+    public int size(String name, int def, int min, int max) {
+        return parse(name, Integer.toString(def), v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is expected
+            }
+            throw new IllegalArgumentException("expected a number of bytes from " + min + " to " + max);
+        });
+    }
+
+    /** Comma-separated items, each stripped; blank items are skipped. */
+    public static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.strip());
+            }
+        }
+        return items;
     }
 
     /** One {@code NAME=value} per line; blank lines are skipped. */
@@ -85,23 +131,31 @@ public final class InitParams {
         return map;
     }
 
+    private static final String POSITIVE_DURATION = "a positive duration such as 500ms, 30s or 2m";
+
     /** {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds; positive. */
     public static Duration duration(String value) {
+        try {
+            Duration d = durationOf(value);
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("expected " + POSITIVE_DURATION + " (" + e.getMessage() + ")", e);
+        }
+        throw new IllegalArgumentException("expected " + POSITIVE_DURATION);
+    }
+
+    private static Duration durationOf(String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
-        Duration d;
         if (v.endsWith("ms")) {
-            d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
         } else if (v.endsWith("s")) {
-            d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
         } else if (v.endsWith("m")) {
-            d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-        } else {
-            d = Duration.ofSeconds(Long.parseLong(v));
+            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
         }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("expected a positive duration such as 500ms, 30s or 2m");
-        }
-        return d;
+        return Duration.ofSeconds(Long.parseLong(v));
     }
 
     /** The {@code denyStatus} init-param: what a path refused by {@code deny} is answered. */

@@ -1,23 +1,21 @@
 package dev.gatehouse.servlet;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The ways one gateway request ends (CGI, FastCGI proxy, FastCGI authorizer), at most one of
- * them, each through the
+ * The ways one gateway request ends (CGI, FastCGI proxy, FastCGI authorizer, an async ASGI
+ * exchange), at most one of them, each through the
  * {@link ContainerGuard} so nothing touches a request the container has recycled: complete
  * normally, answer an error status (before the response head went out), or abort the
  * connection (after it, so that a truncated body never looks complete).
  *
  * <p>The abort is servlet-support's {@link Abort}, shared with the ASGI bridge: the failure is put
  * in a request attribute and the request dispatched back to the servlet, whose {@code service}
- * throws it ({@link #rethrowAbort}); the container then closes the connection without ending the
+ * throws it ({@link Abort#rethrow}); the container then closes the connection without ending the
  * body.
  */
 public final class RequestEnd {
@@ -26,26 +24,13 @@ public final class RequestEnd {
 
     private final AsyncContext async;
     private final ContainerGuard guard;
-    private final String abortAttribute;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The status {@link #errorUnlessAnswered} chose, or 0: the listener may have to take it again. */
     private volatile int answeredStatus;
 
-    /**
-     * @param abortAttribute the request attribute the servlet's {@link #rethrowAbort} looks for
-     */
-    public RequestEnd(AsyncContext async, ContainerGuard guard, String abortAttribute) {
+    public RequestEnd(AsyncContext async, ContainerGuard guard) {
         this.async = async;
         this.guard = guard;
-        this.abortAttribute = abortAttribute;
-    }
-
-    /**
-     * In a servlet's {@code service}: throws the failure an {@link #abort} left in {@code
-     * attribute}, which makes the container close the connection; does nothing otherwise.
-     */
-    public static void rethrowAbort(ServletRequest request, String attribute) throws ServletException {
-        Abort.rethrow(request, attribute);
     }
 
     /** Whether one of the ends has been taken (or the container let go of the request). */
@@ -203,7 +188,7 @@ public final class RequestEnd {
      * complete()} returns).
      */
     private boolean abortNow(Throwable cause) {
-        return Abort.dispatch(async, abortAttribute, cause);
+        return Abort.dispatch(async, cause);
     }
 
     private void completeNow() {
@@ -212,7 +197,7 @@ public final class RequestEnd {
         }
         try {
             async.complete();
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) {
             // the container completed it meanwhile (client gone)
         }
     }

@@ -182,4 +182,16 @@ public final class SpoolBudget {
             leave();
         }
     }
+
+    /**
+     * The budget cannot hold more of a request body ({@code bound} is the init-param it ran out
+     * of): the request is answered 503 and nothing of its body is kept.
+     */
+    public static final class RefusedException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        public RefusedException(String bound) {
+            super("request body refused: " + bound + " is spent by what the servlet holds buffered");
+        }
+    }
 }

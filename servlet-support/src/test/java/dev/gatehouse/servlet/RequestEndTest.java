@@ -19,8 +19,7 @@ class RequestEndTest {
     private final FakeAsyncContext async =
             new FakeAsyncContext(new FakeRequest(response).request(), response.response());
 
-    private final RequestEnd end =
-            new RequestEnd(async, new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})), "a");
+    private final RequestEnd end = new RequestEnd(async, new ContainerGuard(ContainerGuard.Owner.onLoss(() -> {})));
 
     /** What the fakes were asked, in order: "sendError 400", "complete", ... */
     private List<String> calls() {

@@ -43,13 +43,6 @@ public class AsgiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = SafeLogger.of(AsgiServlet.class.getName());
 
-    /**
-     * Request attribute: the failure of an application after its response started. The exchange
-     * dispatches the request back here with it, and {@link #service} throws it, so that the
-     * container closes the connection instead of ending the body as if it were complete.
-     */
-    static final String ABORT_ATTRIBUTE = "dev.gatehouse.asgi.servlet.abort";
-
     private transient AsgiApplication application;
     private transient AsgiServletConfig config;
     private transient Lifespan lifespan;
@@ -150,7 +143,7 @@ public class AsgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        Abort.rethrow(request, ABORT_ATTRIBUTE);
+        Abort.rethrow(request);
         if (!request.isAsyncSupported()) {
             throw new ServletException(getServletName() + ": async support is off; set"
                     + " <async-supported>true</async-supported> (or Dynamic.setAsyncSupported(true))"

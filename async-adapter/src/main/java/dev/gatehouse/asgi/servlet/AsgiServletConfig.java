@@ -1,7 +1,7 @@
 package dev.gatehouse.asgi.servlet;
 
+import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -71,13 +71,14 @@ public record AsgiServletConfig(
             throw new IllegalArgumentException("init-param " + APPLICATION + " is missing: expected the"
                     + " class name of an AsgiApplication with a public no-argument constructor");
         }
+        InitParams p = new InitParams(param);
         return new AsgiServletConfig(
                 application,
-                duration(param, ASYNC_TIMEOUT, DEFAULT_ASYNC_TIMEOUT, true),
-                duration(param, LIFESPAN_TIMEOUT, DEFAULT_LIFESPAN_TIMEOUT, false),
-                size(param, READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_SIZE, 1024, 16 * 1024 * 1024),
-                size(param, WEBSOCKET_MAX_MESSAGE_SIZE, DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE, 125, 256 * 1024 * 1024),
-                duration(param, WEBSOCKET_HANDSHAKE_TIMEOUT, DEFAULT_WEBSOCKET_HANDSHAKE_TIMEOUT, false));
+                p.durationOrZero(ASYNC_TIMEOUT, millis(DEFAULT_ASYNC_TIMEOUT)),
+                p.duration(LIFESPAN_TIMEOUT, millis(DEFAULT_LIFESPAN_TIMEOUT)),
+                p.size(READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_SIZE, 1024, 16 * 1024 * 1024),
+                p.size(WEBSOCKET_MAX_MESSAGE_SIZE, DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE, 125, 256 * 1024 * 1024),
+                p.duration(WEBSOCKET_HANDSHAKE_TIMEOUT, millis(DEFAULT_WEBSOCKET_HANDSHAKE_TIMEOUT)));
     }
 
     private static String value(Function<String, String> param, String name) {
@@ -85,54 +86,7 @@ public record AsgiServletConfig(
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static Duration duration(Function<String, String> param, String name, Duration def, boolean zeroAllowed) {
-        String value = value(param, name);
-        if (value == null) {
-            return def;
-        }
-        try {
-            Duration d = parseDuration(value);
-            if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
-                throw new IllegalArgumentException("negative or zero");
-            }
-            return d;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "init-param " + name + "='" + value + "' is invalid:"
-                            + " expected " + (zeroAllowed ? "0 (no limit) or " : "") + "a positive duration such"
-                            + " as 500ms, 30s or 2m",
-                    e);
-        }
-    }
-
-    private static Duration parseDuration(String value) {
-        String v = value.toLowerCase(Locale.ROOT);
-        if (v.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        } else if (v.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-        } else if (v.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-        }
-        return Duration.ofSeconds(Long.parseLong(v));
-    }
-
-    private static int size(Function<String, String> param, String name, int def, int min, int max) {
-        String value = value(param, name);
-        if (value == null) {
-            return def;
-        }
-        try {
-            int size = Integer.parseInt(value);
-            if (size < min || size > max) {
-                throw new IllegalArgumentException("out of range");
-            }
-            return size;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "init-param " + name + "='" + value + "' is invalid: expected a number of bytes from " + min
-                            + " to " + max,
-                    e);
-        }
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.asgi.servlet;
 
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.ContainerGuard;
+import dev.gatehouse.servlet.RequestEnd;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * One exchange's hold on the servlet request and response: whether the container's dispatch is
  * still running, whether the request went async, and the ways the container's side of the
  * exchange ends — complete, a short error answer, or an abort (a dispatch back to {@link
- * AsgiServlet}, which throws). Used from the exchange's {@link SerialLoop}, except {@link
+ * AsgiServlet}, which throws). Completing and aborting go through servlet-support's {@link
+ * RequestEnd}, the one way every bridge ends an async request. Used from the exchange's {@link SerialLoop}, except {@link
  * #answerAndComplete} and {@link #abortOrComplete}, which the timeout runs on the container's
  * thread with the guard released.
  */
@@ -26,6 +28,8 @@ final class ContainerSide {
     private boolean inDispatch = true;
     /** Set in the loop, once: the request went async. Read by the container's timeout thread too. */
     private volatile AsyncContext async;
+    /** Set with {@link #async}: how the async request ends, the way every bridge ends one. */
+    private volatile RequestEnd end;
 
     ContainerSide(
             HttpServletRequest request, HttpServletResponse response, ContainerGuard guard, long asyncTimeoutMillis) {
@@ -68,6 +72,7 @@ final class ContainerSide {
         AsyncContext started = request.startAsync();
         started.setTimeout(asyncTimeoutMillis);
         started.addListener(guard);
+        end = new RequestEnd(started, guard);
         async = started;
         response.getOutputStream().setWriteListener(writer);
     }
@@ -109,13 +114,9 @@ final class ContainerSide {
      * response when the dispatch returns.
      */
     void complete() {
-        if (async == null || guard.released()) {
-            return;
-        }
-        try {
-            async.complete();
-        } catch (RuntimeException e) {
-            // the container ended the request meanwhile (client gone)
+        RequestEnd taken = end;
+        if (taken != null) {
+            taken.complete();
         }
     }
 
@@ -135,10 +136,13 @@ final class ContainerSide {
      * without completing the body (Jetty 12 and Tomcat 11 alike); completed instead when the
      * container refuses the dispatch (outside the guard, as every complete).
      */
-    void abort(Throwable cause) throws IOException {
-        if (!guard.use(() -> dispatchAbort(cause), true)) {
-            complete();
+    void abort(Throwable cause) {
+        RequestEnd taken = end;
+        if (taken == null) {
+            // in the dispatch the head is written only with the final body, which ends the exchange
+            throw new IllegalStateException("an abort before the request went async", cause);
         }
+        taken.abort(cause);
     }
 
     /** On the container's thread, the guard released by the timeout: answer and complete. */
@@ -149,7 +153,7 @@ final class ContainerSide {
 
     /** On the container's thread, the guard released by the timeout: abort, else complete. */
     void abortOrComplete(Throwable cause) {
-        if (!dispatchAbort(cause)) {
+        if (!Abort.dispatch(async, cause)) {
             async.complete();
         }
     }
@@ -174,14 +178,5 @@ final class ContainerSide {
         response.setContentType("text/plain;charset=utf-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    /** True when dispatched; false when the container refuses (then the caller completes). */
-    private boolean dispatchAbort(Throwable cause) {
-        if (async == null) {
-            // in the dispatch the head is written only with the final body, which ends the exchange
-            throw new IllegalStateException("an abort before the request went async", cause);
-        }
-        return Abort.dispatch(async, AsgiServlet.ABORT_ATTRIBUTE, cause);
     }
 }

@@ -498,7 +498,7 @@ final class HttpExchange implements Receive, Send, RequestTrailers, ContainerGua
         disconnect();
         try {
             side.abort(cause);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: cannot abort: {1}", this, e.toString());
         }
     }

@@ -1,10 +1,10 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.protocol.ByteStream;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.FastCgiProtocolException;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
-import dev.gatehouse.fastcgi.protocol.Stderr;
-import dev.gatehouse.fastcgi.protocol.Stdout;
+import dev.gatehouse.fastcgi.protocol.StreamRecord;
 import dev.gatehouse.servlet.SafeLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +19,7 @@ import java.util.Map;
  * driven by the {@link EventLoop}. It carries one request at a time ({@code FCGI_KEEP_CONN}, no
  * multiplexing) and is put back into the pool only after a complete END_REQUEST, at a record
  * boundary, with nothing left half-sent and no ABORT_REQUEST on it (see
- * {@link Exchange#leftConnectionClean()}); otherwise it is closed.
+ * {@link BackendExchange#leftConnectionClean()}); otherwise it is closed.
  *
  * <p>Memory is bounded: one {@value #INPUT_BUFFER_SIZE}-byte input buffer
  * ({@link ConnectionInput}), whose STDOUT slices go to the listener without copying; while the
@@ -39,14 +39,14 @@ final class Connection implements EventLoop.Handler {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final ConnectionInput input =
-            new ConnectionInput(id -> this.state == ConnectionState.ACTIVE && id == Exchange.REQUEST_ID);
+            new ConnectionInput(id -> this.state == ConnectionState.ACTIVE && id == BackendExchange.REQUEST_ID);
     private final Outbound outbound = new Outbound();
     private final ConnectionClock clock;
     private final boolean probe;
 
     private ConnectionState state = ConnectionState.CONNECTING;
     private SelectionKey key;
-    private Exchange exchange;
+    private BackendExchange exchange;
     private boolean paused;
     private boolean reused;
 
@@ -56,7 +56,7 @@ final class Connection implements EventLoop.Handler {
             EventLoop loop,
             ClientTimeouts timeouts,
             SocketChannel channel,
-            Exchange owner,
+            BackendExchange owner,
             boolean probe) {
         this.pool = pool;
         this.dispatcher = dispatcher;
@@ -76,7 +76,7 @@ final class Connection implements EventLoop.Handler {
             Dispatcher dispatcher,
             EventLoop loop,
             ClientTimeouts timeouts,
-            Exchange owner,
+            BackendExchange owner,
             boolean probe)
             throws IOException {
         SocketChannel channel = pool.backend().openChannel();
@@ -154,8 +154,8 @@ final class Connection implements EventLoop.Handler {
         dispatcher.connectFailed(this, takeOwner(), cause);
     }
 
-    private Exchange takeOwner() {
-        Exchange owner = exchange;
+    private BackendExchange takeOwner() {
+        BackendExchange owner = exchange;
         exchange = null;
         return owner;
     }
@@ -168,7 +168,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     /** CONNECTING/IDLE → ACTIVE: {@code assigned} now owns the connection. */
-    void attach(Exchange assigned) {
+    void attach(BackendExchange assigned) {
         if (state != ConnectionState.CONNECTING && state != ConnectionState.IDLE) {
             throw new IllegalStateException("connection: attach is not allowed in state " + state);
         }
@@ -264,13 +264,10 @@ final class Connection implements EventLoop.Handler {
             lost("unexpected " + record.type() + " on an idle connection", null);
             return false;
         }
-        if (record instanceof Stdout stdout && !stdout.isEnd()) {
-            paused = !exchange.stdout(stdout.content());
-            if (paused) {
-                updateInterest();
+        if (record instanceof StreamRecord piece) {
+            if (!piece.isEnd()) {
+                stream(piece);
             }
-        } else if (record instanceof Stderr stderr && !stderr.isEnd()) {
-            exchange.stderr(stderr.content());
         } else if (record instanceof EndRequest end) {
             endRequest(end);
             return false;
@@ -278,8 +275,20 @@ final class Connection implements EventLoop.Handler {
         return state == ConnectionState.ACTIVE;
     }
 
+    /** A STDOUT piece goes to the exchange, which may pause reading; a STDERR piece to its log. */
+    private void stream(StreamRecord piece) {
+        if (piece.stream() == ByteStream.STDOUT) {
+            paused = !exchange.stdout(piece.content());
+            if (paused) {
+                updateInterest();
+            }
+        } else {
+            exchange.stderr(piece.content());
+        }
+    }
+
     private void endRequest(EndRequest end) {
-        Exchange ended = exchange;
+        BackendExchange ended = exchange;
         boolean reusable =
                 ended.leftConnectionClean() && outbound.isEmpty() && input.remaining() == 0 && input.atRecordBoundary();
         if (reusable) {
@@ -318,7 +327,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     private void probed(Map<String, String> values) {
-        Exchange owner = takeOwner();
+        BackendExchange owner = takeOwner();
         closeChannel();
         dispatcher.probed(this, owner, values);
     }
@@ -345,7 +354,7 @@ final class Connection implements EventLoop.Handler {
                 // A kept-alive connection the backend closed before we saw it (php-fpm's
                 // pm.max_requests) is stale, not a failure of the request.
                 boolean stale = reused && !(cause instanceof FastCgiProtocolException);
-                Exchange affected = takeOwner();
+                BackendExchange affected = takeOwner();
                 close();
                 dispatcher.lost(this, affected, stale && affected.replayable(), why, cause);
             }
@@ -364,7 +373,7 @@ final class Connection implements EventLoop.Handler {
             case IDLE -> lost("idle timeout", null);
             case ACTIVE -> {
                 if (awaitingBackend()) {
-                    Exchange affected = takeOwner();
+                    BackendExchange affected = takeOwner();
                     close();
                     dispatcher.timedOut(this, affected);
                 }
@@ -375,7 +384,8 @@ final class Connection implements EventLoop.Handler {
 
     /** Whether the backend is the one expected to act: not the listener, not the caller. */
     private boolean awaitingBackend() {
-        return !paused && (!outbound.isEmpty() || exchange.bodyEnded() || exchange.state() == ExchangeState.ABORTING);
+        return !paused
+                && (!outbound.isEmpty() || exchange.bodyEnded() || exchange.state() == BackendExchangeState.ABORTING);
     }
 
     /** → CLOSED, and out of the pool. */
@@ -405,7 +415,7 @@ final class Connection implements EventLoop.Handler {
     }
 
     /** The exchange this connection carries, or null. */
-    Exchange exchange() {
+    BackendExchange exchange() {
         return exchange;
     }
 }

@@ -28,7 +28,7 @@ final class Dispatcher {
     private final ClientConfig config;
     private final ClientTimeouts timeouts;
     private final EventLoop loop;
-    private final Deque<Exchange> queue = new ArrayDeque<>();
+    private final Deque<BackendExchange> queue = new ArrayDeque<>();
     private int next;
     private boolean draining;
     private boolean closed;
@@ -41,7 +41,7 @@ final class Dispatcher {
     }
 
     /** Starts {@code exchange} on a backend, or queues it, or fails it. */
-    void dispatch(Exchange exchange) {
+    void dispatch(BackendExchange exchange) {
         if (closed) {
             exchange.fail(new BackendUnavailableException("the FastCGI client is closed", null, 0));
             return;
@@ -73,7 +73,7 @@ final class Dispatcher {
      * backends not yet tried, the healthy ones, or if none is, the one whose mark ends first.
      * Allocates nothing: it runs for every request.
      */
-    private BackendPool choose(Exchange exchange, long now) {
+    private BackendPool choose(BackendExchange exchange, long now) {
         Set<BackendPool> excluded = exchange.attempts().excluded();
         boolean anyCandidate = false;
         boolean anyHealthy = false;
@@ -117,7 +117,7 @@ final class Dispatcher {
         return best;
     }
 
-    private void start(Exchange exchange, BackendPool pool) {
+    private void start(BackendExchange exchange, BackendPool pool) {
         Connection idle = pool.pollIdle();
         if (idle != null) {
             idle.attach(exchange);
@@ -149,7 +149,7 @@ final class Dispatcher {
         try {
             long now = System.nanoTime();
             // the common case: the oldest waiter takes the free connection, in order
-            for (Exchange head; (head = queue.peekFirst()) != null && anyCapacity(); ) {
+            for (BackendExchange head; (head = queue.peekFirst()) != null && anyCapacity(); ) {
                 BackendPool pool = choose(head, now);
                 if (pool == null) {
                     break; // e.g. it already tried the backend with room: look past it below
@@ -160,7 +160,7 @@ final class Dispatcher {
             if (queue.isEmpty() || !anyCapacity()) {
                 return;
             }
-            for (Exchange exchange : queue.toArray(Exchange[]::new)) {
+            for (BackendExchange exchange : queue.toArray(BackendExchange[]::new)) {
                 if (!anyCapacity()) {
                     break;
                 }
@@ -187,17 +187,17 @@ final class Dispatcher {
     // ---- events from exchanges and connections ----------------------------------------------
 
     /** The caller aborted before a connection was assigned. */
-    void abandon(Exchange exchange, Connection opening) {
+    void abandon(BackendExchange exchange, Connection opening) {
         queue.remove(exchange);
         if (opening != null) {
             opening.abandon();
         }
     }
 
-    void connected(Connection connection, Exchange owner) {
+    void connected(Connection connection, BackendExchange owner) {
         BackendPool pool = connection.pool();
         pool.markHealthy();
-        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+        if (owner != null && owner.state() == BackendExchangeState.CONNECTING) {
             connection.attach(owner);
             owner.attach(connection, pool);
         } else {
@@ -206,7 +206,7 @@ final class Dispatcher {
         }
     }
 
-    void connectFailed(Connection connection, Exchange owner, IOException cause) {
+    void connectFailed(Connection connection, BackendExchange owner, IOException cause) {
         BackendPool pool = connection.pool();
         pool.closed(connection);
         if (connection.isProbe()) {
@@ -214,19 +214,19 @@ final class Dispatcher {
         }
         pool.connectFailed();
         pool.markUnhealthy(System.nanoTime(), config.unhealthyFor().toNanos(), cause);
-        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+        if (owner != null && owner.state() == BackendExchangeState.CONNECTING) {
             owner.attempts().connectFailed(pool, cause);
             dispatch(owner);
         }
         drain();
     }
 
-    void probed(Connection connection, Exchange owner, Map<String, String> values) {
+    void probed(Connection connection, BackendExchange owner, Map<String, String> values) {
         BackendPool pool = connection.pool();
         pool.probed(values);
         pool.closed(connection);
         pool.markHealthy();
-        if (owner != null && owner.state() == ExchangeState.CONNECTING) {
+        if (owner != null && owner.state() == BackendExchangeState.CONNECTING) {
             dispatch(owner);
         }
         drain();
@@ -243,7 +243,7 @@ final class Dispatcher {
     }
 
     /** An active connection broke; {@code replay}: the request can start over elsewhere. */
-    void lost(Connection connection, Exchange affected, boolean replay, String why, Throwable cause) {
+    void lost(Connection connection, BackendExchange affected, boolean replay, String why, Throwable cause) {
         if (replay) {
             LOG.log(
                     Level.DEBUG,
@@ -259,7 +259,7 @@ final class Dispatcher {
                 affected.responseBytes()));
     }
 
-    void timedOut(Connection connection, Exchange affected) {
+    void timedOut(Connection connection, BackendExchange affected) {
         affected.fail(new BackendTimeoutException(
                 "backend " + connection.pool().backend() + " was silent for more than "
                         + config.readTimeout().toMillis() + " ms",
@@ -294,19 +294,19 @@ final class Dispatcher {
     /** Fails what is waiting or running and closes every connection. */
     void close() {
         closed = true;
-        for (Exchange exchange; (exchange = queue.pollFirst()) != null; ) {
+        for (BackendExchange exchange; (exchange = queue.pollFirst()) != null; ) {
             exchange.fail(new BackendUnavailableException("the FastCGI client is closed", null, 0));
         }
         for (BackendPool pool : pools) {
             for (Connection connection : pool.connections()) {
-                Exchange exchange = connection.exchange();
+                BackendExchange exchange = connection.exchange();
                 connection.close();
                 if (exchange == null || exchange.state().isTerminal()) {
                     continue;
                 }
                 String why = "the FastCGI client is closed";
                 exchange.fail(
-                        exchange.state() == ExchangeState.CONNECTING
+                        exchange.state() == BackendExchangeState.CONNECTING
                                 ? new BackendUnavailableException(why, null, 0)
                                 : new BackendFailureException(why, null, exchange.responseBytes()));
             }

@@ -90,7 +90,7 @@ public final class FastCgiClient implements AutoCloseable {
     }
 
     /** {@link #exchange(Role, List, ResponseListener)} in the Responder role (§6.2). */
-    public Exchange exchange(List<NameValuePair> params, ResponseListener listener) {
+    public BackendExchange exchange(List<NameValuePair> params, ResponseListener listener) {
         return exchange(Role.RESPONDER, params, listener);
     }
 
@@ -104,16 +104,16 @@ public final class FastCgiClient implements AutoCloseable {
      * @throws IllegalArgumentException if the params exceed the name-value limits
      * @throws IllegalStateException if the client is closed
      */
-    public Exchange exchange(Role role, List<NameValuePair> params, ResponseListener listener) {
+    public BackendExchange exchange(Role role, List<NameValuePair> params, ResponseListener listener) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(listener, "listener");
         if (closed) {
             throw new IllegalStateException("the FastCGI client is closed");
         }
-        ByteBuffer begin = writer.beginRequest(new BeginRequest(Exchange.REQUEST_ID, role, true));
-        ByteBuffer pairs = writer.params(new Params(Exchange.REQUEST_ID, params));
+        ByteBuffer begin = writer.beginRequest(new BeginRequest(BackendExchange.REQUEST_ID, role, true));
+        ByteBuffer pairs = writer.params(new Params(BackendExchange.REQUEST_ID, params));
         ByteBuffer[] head = {begin.asReadOnlyBuffer(), pairs.asReadOnlyBuffer()}; // one gathering write
-        Exchange exchange = new Exchange(loop, dispatcher, writer, head, listener);
+        BackendExchange exchange = new BackendExchange(loop, dispatcher, writer, head, listener);
         loop.execute(() -> dispatcher.dispatch(exchange));
         return exchange;
     }

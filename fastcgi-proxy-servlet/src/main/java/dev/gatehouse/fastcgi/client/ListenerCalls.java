@@ -8,18 +8,18 @@ import java.nio.ByteBuffer;
 /**
  * The caller's {@link ResponseListener} as the transport thread calls it for one exchange, so
  * that a listener's bug cannot break the transport: a stream callback that throws aborts the
- * exchange (as {@link Exchange#abort()}), an outcome that throws is logged and ignored.
+ * exchange (as {@link BackendExchange#abort()}), an outcome that throws is logged and ignored.
  */
 final class ListenerCalls {
 
-    private static final System.Logger LOG = SafeLogger.of(Exchange.class.getName());
+    private static final System.Logger LOG = SafeLogger.of(BackendExchange.class.getName());
 
-    private final Exchange exchange;
+    private final BackendExchange exchange;
     private final ResponseListener listener;
     private final Runnable abort;
 
     /** @param abort aborts the exchange, on the transport thread */
-    ListenerCalls(Exchange exchange, ResponseListener listener, Runnable abort) {
+    ListenerCalls(BackendExchange exchange, ResponseListener listener, Runnable abort) {
         this.exchange = exchange;
         this.listener = listener;
         this.abort = abort;

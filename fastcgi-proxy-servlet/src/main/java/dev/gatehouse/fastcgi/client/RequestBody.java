@@ -19,7 +19,7 @@ final class RequestBody {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private volatile boolean everWritten;
 
-    /** OPEN → WRITING, for {@link Exchange#write}. */
+    /** OPEN → WRITING, for {@link BackendExchange#write}. */
     void beginWrite() {
         transition(State.OPEN, State.WRITING, "write");
         everWritten = true;
@@ -35,7 +35,7 @@ final class RequestBody {
         state.compareAndSet(State.WRITING, State.OPEN);
     }
 
-    /** OPEN/WRITING → ENDED, for {@link Exchange#endBody}. */
+    /** OPEN/WRITING → ENDED, for {@link BackendExchange#endBody}. */
     void end() {
         if (!state.compareAndSet(State.OPEN, State.ENDED) && !state.compareAndSet(State.WRITING, State.ENDED)) {
             throw new IllegalStateException("request body: endBody is not allowed in state " + state.get());

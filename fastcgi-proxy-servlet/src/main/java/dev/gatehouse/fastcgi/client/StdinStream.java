@@ -1,7 +1,8 @@
 package dev.gatehouse.fastcgi.client;
 
+import dev.gatehouse.fastcgi.protocol.ByteStream;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
-import dev.gatehouse.fastcgi.protocol.Stdin;
+import dev.gatehouse.fastcgi.protocol.StreamRecord;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,7 +47,7 @@ final class StdinStream {
             ended = true;
         }
         if (ended) {
-            connection.send(writer.stdin(Stdin.end(requestId)), null);
+            connection.send(writer.stream(StreamRecord.end(ByteStream.STDIN, requestId)), null);
         }
     }
 
@@ -54,7 +55,7 @@ final class StdinStream {
     void send(Connection connection) {
         ByteBuffer chunk = pendingChunk;
         chunkSent = true;
-        connection.send(writer.stdin(new Stdin(requestId, chunk)), () -> {
+        connection.send(writer.stream(new StreamRecord(ByteStream.STDIN, requestId, chunk)), () -> {
             if (pendingChunk == chunk) {
                 chunkWritten = true;
                 release();
@@ -73,7 +74,7 @@ final class StdinStream {
         }
         ended = true;
         if (connection != null) {
-            connection.send(writer.stdin(Stdin.end(requestId)), null);
+            connection.send(writer.stream(StreamRecord.end(ByteStream.STDIN, requestId)), null);
         }
         return true;
     }

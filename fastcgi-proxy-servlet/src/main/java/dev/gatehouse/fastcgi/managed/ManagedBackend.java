@@ -1,10 +1,11 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.cgi.exec.ScriptProcess;
 import dev.gatehouse.fastcgi.BackendAddress;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Listen;
 import dev.gatehouse.servlet.SafeLogger;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrRelay;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * A FastCGI server the proxy runs itself (php-fpm, php-cgi or any command), in a private
@@ -28,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * the process, its directory and one daemon thread, the supervisor:
  *
  * <ul>
- *   <li>{@link #start()} launches it through commons-exec ({@link ScriptProcess}, as the leader of
+ *   <li>{@link #start()} launches it through commons-exec ({@link ChildProcess}, as the leader of
  *       its own process group) and returns once its socket accepts a connection, or fails with
  *       {@link BackendStartException} naming the command, the exit status and its last output.
  *   <li>The supervisor relays its output to the log, polling both pipes without blocking; when
@@ -46,6 +49,7 @@ public final class ManagedBackend implements AutoCloseable {
     private static final Logger LOG = SafeLogger.of(ManagedBackend.class.getName());
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long TREE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REAP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_SOCKET_PATH = 100; // sun_path holds 108 bytes with the NUL
 
     private final ManagedBackendConfig config;
@@ -57,7 +61,7 @@ public final class ManagedBackend implements AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(1));
     private final Thread shutdownHook;
 
-    private volatile ScriptProcess process;
+    private volatile ChildProcess process;
     private volatile List<ProcessHandle> tree = List.of();
     private volatile boolean closed;
     /** Counted down when {@link #close()} has finished, on whichever thread ran it. */
@@ -65,8 +69,8 @@ public final class ManagedBackend implements AutoCloseable {
 
     private volatile int restarts;
     private Thread supervisor;
-    private volatile OutputRelay stdout;
-    private volatile OutputRelay stderr;
+    private volatile StderrRelay stdout;
+    private volatile StderrRelay stderr;
     private volatile long startedAt;
     private volatile int lastExitStatus = -1;
     private volatile long lastExitMillis;
@@ -79,9 +83,9 @@ public final class ManagedBackend implements AutoCloseable {
         try {
             this.address = address(config.listen(), dir);
             this.plan = LaunchPlan.of(
-                    config, kind, program, dir, address, System.getenv("PATH"), ProcessTrees.runningAsRoot());
+                    config, kind, program, dir, address, System.getenv("PATH"), ChildProcess.jvmRunsAsRoot());
         } catch (IOException | RuntimeException e) {
-            ProcessTrees.deleteTree(dir);
+            deleteTree(dir);
             throw e;
         }
         this.shutdownHook = new Thread(this::close, "gatehouse-backend-stop-" + name);
@@ -145,13 +149,13 @@ public final class ManagedBackend implements AutoCloseable {
 
     /** The running server's pid (php-fpm's master), or -1 while none runs. */
     public long pid() {
-        ScriptProcess p = process;
+        ChildProcess p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
     }
 
     /** The pids of the server and its workers now. */
     public List<Long> pids() {
-        ScriptProcess p = process;
+        ChildProcess p = process;
         return p == null ? List.of() : p.pids();
     }
 
@@ -192,7 +196,7 @@ public final class ManagedBackend implements AutoCloseable {
             close(); // whatever went wrong, nothing started here keeps running
             throw e;
         }
-        if (ProcessTrees.runningAsRoot()) {
+        if (ChildProcess.jvmRunsAsRoot()) {
             LOG.log(
                     Level.WARNING,
                     "{0}: the JVM runs as root, so {1} runs the application as root too; run the container"
@@ -210,16 +214,17 @@ public final class ManagedBackend implements AutoCloseable {
         if (address instanceof BackendAddress.Unix unix) {
             Files.deleteIfExists(unix.path()); // a stale socket of the last run
         }
-        stdout = new OutputRelay(name, LOG);
-        stderr = new OutputRelay(name, LOG);
-        ScriptProcess started = ScriptProcess.start(plan.argv(), plan.environment(), dir, name, true);
+        stdout = StderrRelay.perServer(LOG, name);
+        stderr = StderrRelay.perServer(LOG, name);
+        ChildProcess started = ChildProcess.start(plan.argv(), plan.environment(), dir, name, true);
         process = started;
         startedAt = System.nanoTime();
         long deadline = startedAt + config.startTimeout().toNanos();
         while (!accepts()) {
             relay(started);
             if (!started.isAlive()) {
-                throw new BackendStartException(failure("exited with status " + ProcessTrees.waitQuietly(started)));
+                throw new BackendStartException(
+                        failure("exited with status " + started.awaitExit(1, TimeUnit.SECONDS)));
             }
             if (System.nanoTime() - deadline > 0 || closed) {
                 started.killTree();
@@ -229,7 +234,7 @@ public final class ManagedBackend implements AutoCloseable {
             LockSupport.parkNanos(POLL_NANOS);
         }
         relay(started);
-        tree = ProcessTrees.handles(started);
+        tree = started.tree();
         LOG.log(Level.INFO, "{0}: {1} pid {2} listening at {3}", name, kind.paramValue(), started.pid(), address);
     }
 
@@ -254,27 +259,27 @@ public final class ManagedBackend implements AutoCloseable {
     private void supervise() {
         long treeAt = System.nanoTime();
         while (!closed) {
-            ScriptProcess current = process;
+            ChildProcess current = process;
             relay(current);
             if (!current.isAlive()) {
                 restartAfterExit(current);
                 continue;
             }
             if (System.nanoTime() - treeAt > TREE_EVERY_NANOS) {
-                tree = ProcessTrees.handles(current); // to find workers a killed master leaves behind
+                tree = current.tree(); // to find workers a killed master leaves behind
                 treeAt = System.nanoTime();
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
     }
 
-    private void restartAfterExit(ScriptProcess dead) {
-        Integer status = ProcessTrees.waitQuietly(dead);
+    private void restartAfterExit(ChildProcess dead) {
+        Integer status = dead.awaitExit(1, TimeUnit.SECONDS);
         lastExitStatus = status == null ? -1 : status;
         lastExitMillis = System.currentTimeMillis();
         relay(dead);
-        stdout.flush();
-        stderr.flush();
+        stdout.finish();
+        stderr.finish();
         if (closed) {
             return;
         }
@@ -298,7 +303,7 @@ public final class ManagedBackend implements AutoCloseable {
             restarts++;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: restart failed: {1}", name, e.getMessage());
-            ScriptProcess failed = process;
+            ChildProcess failed = process;
             if (failed != null) {
                 failed.killTree(); // the next turn of the loop sees it dead and backs off further
             }
@@ -310,15 +315,15 @@ public final class ManagedBackend implements AutoCloseable {
      * live on in it, re-parented, serving the old socket) and every process of the last tree
      * snapshot that still runs (one that left the group); waits until they are gone.
      */
-    private void killLeftovers(ScriptProcess dead) {
+    private void killLeftovers(ChildProcess dead) {
         dead.close();
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
         }
-        ProcessTrees.awaitGone(dead, tree);
+        awaitGone(dead, tree);
     }
 
-    private void relay(ScriptProcess p) {
+    private void relay(ChildProcess p) {
         stdout.drain(p.stdout());
         stderr.drain(p.stderr());
     }
@@ -380,7 +385,7 @@ public final class ManagedBackend implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        ScriptProcess p = process;
+        ChildProcess p = process;
         if (p != null) {
             try {
                 stop(p);
@@ -396,14 +401,14 @@ public final class ManagedBackend implements AutoCloseable {
             }
         }
         try {
-            ProcessTrees.deleteTree(dir);
+            deleteTree(dir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: cannot remove {1}: {2}", name, dir, e.getMessage());
         }
     }
 
-    private void stop(ScriptProcess p) {
-        List<ProcessHandle> workers = ProcessTrees.handles(p);
+    private void stop(ChildProcess p) {
+        List<ProcessHandle> workers = p.tree();
         Integer status = null;
         if (p.isAlive()) {
             p.terminate();
@@ -415,21 +420,44 @@ public final class ManagedBackend implements AutoCloseable {
         }
         if (stdout != null) {
             relay(p);
-            stdout.flush();
-            stderr.flush();
+            stdout.finish();
+            stderr.finish();
         }
         p.close(); // SIGKILL to what is left of the group and tree
         workers.forEach(ProcessHandle::destroyForcibly);
         tree.forEach(ProcessHandle::destroyForcibly);
         List<ProcessHandle> all = new ArrayList<>(workers);
         all.addAll(tree);
-        ProcessTrees.awaitGone(p, all);
+        awaitGone(p, all);
         LOG.log(
                 Level.INFO,
                 "{0}: managed backend pid {1} stopped{2}",
                 name,
                 p.pid(),
                 status == null ? " (killed)" : ", status " + status);
+    }
+
+    /**
+     * Waits, bounded, until {@code p}'s process group is empty and none of {@code others} runs
+     * ({@link ChildProcess#awaitGone}): a worker still holding the listening socket would answer
+     * the next start's probe.
+     */
+    private static void awaitGone(ChildProcess p, List<ProcessHandle> others) {
+        List<Long> left = p.awaitGone(others, REAP_NANOS, TimeUnit.NANOSECONDS);
+        if (!left.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} of pid {1} still has members {2} after SIGKILL", p.group(), p.pid(), left);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static BackendAddress address(Listen listen, Path dir) throws IOException {

@@ -9,7 +9,7 @@ package dev.gatehouse.fastcgi.protocol;
  * <p>Implementations are immutable records. Those with byte content share their bytes with the
  * buffer they were made from (zero-copy) and expose read-only views of them.
  */
-public sealed interface FastCgiRecord permits ClientRecord, ServerRecord, StreamRecord {
+public sealed interface FastCgiRecord permits ClientRecord, ServerRecord {
 
     /** The record type, the header's {@code type} byte. */
     RecordType type();

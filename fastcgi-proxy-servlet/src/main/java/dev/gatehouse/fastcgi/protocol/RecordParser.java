@@ -12,13 +12,14 @@ import java.util.function.IntPredicate;
  *
  * <pre>{@code
  * for (ServerRecord record; (record = parser.next(input)) != null; ) {
- *     handle(record);   // a Stdout's content is a view of input: use or copy it here
+ *     handle(record);   // a STDOUT piece's content is a view of input: use or copy it here
  * }
  * input.clear();        // null: every byte was consumed, the buffer can be refilled
  * }</pre>
  *
  * <p><b>Stream content is not buffered.</b> STDOUT and STDERR content comes out as
- * {@link Stdout} and {@link Stderr} pieces as soon as it arrives: read-only slices of the
+ * {@link StreamRecord} pieces of {@link ByteStream#STDOUT} and {@link ByteStream#STDERR} as soon
+ * as it arrives: read-only slices of the
  * caller's {@code input}, valid until the caller overwrites those bytes (copy what must outlive
  * that). A record may thus come out in several pieces, which §3.3 makes equivalent; the empty
  * piece that ends a stream ({@link StreamRecord#isEnd()}) is always returned on its own. Since
@@ -57,6 +58,7 @@ public final class RecordParser {
     private long consumed;
     private long recordOffset;
     private RecordHeader record;
+    private ByteStream stream;
     private int contentRemaining;
     private int paddingRemaining;
     private ByteBuffer discrete;
@@ -157,11 +159,14 @@ public final class RecordParser {
         if (!record.type().isStream()) {
             discrete = ByteBuffer.allocate(record.contentLength());
             state = State.DISCRETE_CONTENT;
-        } else if (contentRemaining == 0) {
-            pending = streamRecord(Content.EMPTY);
-            state = State.PADDING;
         } else {
-            state = State.STREAM_CONTENT;
+            stream = applicationStream(record.type());
+            if (contentRemaining == 0) {
+                pending = streamRecord(Content.EMPTY);
+                state = State.PADDING;
+            } else {
+                state = State.STREAM_CONTENT;
+            }
         }
     }
 
@@ -177,9 +182,20 @@ public final class RecordParser {
     }
 
     private ServerRecord streamRecord(ByteBuffer content) {
-        return record.type() == RecordType.STDOUT
-                ? new Stdout(record.requestId(), content)
-                : new Stderr(record.requestId(), content);
+        return new StreamRecord(stream, record.requestId(), content);
+    }
+
+    /**
+     * The stream of a header that {@link HeaderValidator} let through: STDOUT or STDERR, as it
+     * refuses the types only a Web server sends. Checked again here so that no change there can
+     * make the parser hand out a client's stream.
+     */
+    private static ByteStream applicationStream(RecordType type) {
+        return switch (type) {
+            case STDOUT -> ByteStream.STDOUT;
+            case STDERR -> ByteStream.STDERR;
+            default -> throw new IllegalStateException(type + " is not a byte stream an application sends");
+        };
     }
 
     /** Copies from {@code input} into {@code target}; whether {@code target} is now full. */

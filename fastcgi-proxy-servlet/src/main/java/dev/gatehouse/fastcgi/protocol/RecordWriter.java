@@ -19,7 +19,8 @@ import java.util.Objects;
  *       two, although §3.3 allows it.
  *   <li>STDIN and DATA are zero-copy: the result is a gathering-write array of header, content
  *       slice and padding per record, the slices sharing the record's bytes. An empty piece
- *       becomes the empty record that ends the stream.
+ *       becomes the empty record that ends the stream. STDOUT and STDERR, which only an
+ *       application sends, are refused.
  * </ul>
  *
  * <p>Returned buffers are positioned at their first byte with their limit at their end; padding
@@ -50,13 +51,12 @@ public final class RecordWriter {
     /**
      * Any client record, as a gathering-write array (one buffer for all but STDIN and DATA).
      *
-     * @throws IllegalArgumentException if PARAMS or GET_VALUES exceed the name-value limits
+     * @throws IllegalArgumentException if PARAMS or GET_VALUES exceed the name-value limits, or
+     *     for a stream the application sends
      */
     public ByteBuffer[] write(ClientRecord record) {
-        if (record instanceof Stdin stdin) {
-            return stdin(stdin);
-        } else if (record instanceof Data data) {
-            return data(data);
+        if (record instanceof StreamRecord piece) {
+            return stream(piece);
         } else if (record instanceof BeginRequest begin) {
             return new ByteBuffer[] {beginRequest(begin)};
         } else if (record instanceof Params params) {
@@ -139,21 +139,22 @@ public final class RecordWriter {
         return lengths;
     }
 
-    /** STDIN (§5.3), zero-copy: see {@link #stream}. */
-    public ByteBuffer[] stdin(Stdin stdin) {
-        return stream(RecordType.STDIN, stdin.requestId(), stdin.content());
-    }
-
-    /** DATA (§5.3), zero-copy: see {@link #stream}. */
-    public ByteBuffer[] data(Data data) {
-        return stream(RecordType.DATA, data.requestId(), data.content());
-    }
-
     /**
-     * A piece of a byte stream as records of at most {@link #MAX_RECORD_CONTENT} bytes: for each,
-     * its header, a read-only slice of {@code content} and, if the content is not a multiple of
-     * eight, its padding. Empty content gives the one header of the record that ends the stream.
+     * A piece of STDIN or DATA (§5.3), zero-copy, as records of at most
+     * {@link #MAX_RECORD_CONTENT} bytes: for each, its header, a read-only slice of the content
+     * and, if the content is not a multiple of eight, its padding. An empty piece gives the one
+     * header of the record that ends the stream.
+     *
+     * @throws IllegalArgumentException for STDOUT or STDERR, which only an application sends
      */
+    public ByteBuffer[] stream(StreamRecord piece) {
+        if (!piece.stream().sentByClient()) {
+            throw new IllegalArgumentException(
+                    piece.stream() + " is sent by an application, never by a Web server (FastCGI 1.0 §5.3)");
+        }
+        return stream(piece.type(), piece.requestId(), piece.content());
+    }
+
     private static ByteBuffer[] stream(RecordType type, int requestId, ByteBuffer content) {
         if (!content.hasRemaining()) {
             return new ByteBuffer[] {RecordHeader.aligned(type, requestId, 0).header()};

@@ -13,12 +13,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link Backend#parse} and {@link ClientConfig} validation, as tables. */
+/** {@link Backend#parse}, {@link ClientConfig} validation and {@link Balancing}'s names, as tables. */
 class BackendAndConfigTest {
 
     record Accepted(String text, SocketAddress address) {}
@@ -105,5 +107,27 @@ class BackendAndConfigTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> row.config().get());
         assertTrue(e.getMessage().startsWith(row.name()), e.getMessage());
+    }
+
+    record Named(Balancing balancing, String paramValue) {}
+
+    static Stream<Named> balancingNames() {
+        return Stream.of(new Named(Balancing.ROUND_ROBIN, "roundRobin"), new Named(Balancing.LEAST_BUSY, "leastBusy"));
+    }
+
+    /** The init-param {@code balancing} of the servlet and the filter names a strategy so. */
+    @ParameterizedTest
+    @MethodSource("balancingNames")
+    void balancingIsNamedByItsInitParamValue(Named row) {
+        assertEquals(row.paramValue(), row.balancing().paramValue());
+        assertEquals(row.balancing(), Balancing.parse(row.paramValue()));
+        assertEquals(row.balancing(), Balancing.parse(row.paramValue().toUpperCase(Locale.ROOT)));
+        assertEquals(Balancing.values().length, balancingNames().count());
+    }
+
+    @Test
+    void balancingRefusesOtherNames() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Balancing.parse("random"));
+        assertEquals("expected roundRobin or leastBusy", e.getMessage());
     }
 }

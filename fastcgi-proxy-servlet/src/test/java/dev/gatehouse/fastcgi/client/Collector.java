@@ -25,7 +25,7 @@ class Collector implements ResponseListener {
     final CompletableFuture<EndRequest> outcome = new CompletableFuture<>();
 
     @Override
-    public boolean onStdout(Exchange exchange, ByteBuffer content) {
+    public boolean onStdout(BackendExchange exchange, ByteBuffer content) {
         synchronized (stdout) {
             copy(content, stdout);
         }
@@ -33,7 +33,7 @@ class Collector implements ResponseListener {
     }
 
     @Override
-    public void onStderr(Exchange exchange, ByteBuffer content) {
+    public void onStderr(BackendExchange exchange, ByteBuffer content) {
         synchronized (stderr) {
             copy(content, stderr);
         }
@@ -46,12 +46,12 @@ class Collector implements ResponseListener {
     }
 
     @Override
-    public void onComplete(Exchange exchange, EndRequest end) {
+    public void onComplete(BackendExchange exchange, EndRequest end) {
         outcome.complete(end);
     }
 
     @Override
-    public void onFailure(Exchange exchange, FastCgiClientException failure) {
+    public void onFailure(BackendExchange exchange, FastCgiClientException failure) {
         outcome.completeExceptionally(failure);
     }
 

@@ -185,16 +185,16 @@ class FakeBackendTest {
             CountDownLatch started = new CountDownLatch(1);
             Collector collector = new Collector() {
                 @Override
-                public boolean onStdout(Exchange exchange, ByteBuffer content) {
+                public boolean onStdout(BackendExchange exchange, ByteBuffer content) {
                     started.countDown();
                     return super.onStdout(exchange, content);
                 }
             };
-            Exchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "GET", ""), collector);
+            BackendExchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "GET", ""), collector);
             exchange.endBody();
             assertTrue(started.await(10, TimeUnit.SECONDS));
             exchange.abort().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertEquals(ExchangeState.ABORTED, exchange.state());
+            assertEquals(BackendExchangeState.ABORTED, exchange.state());
             assertTrue(
                     fake.received.stream()
                             .anyMatch(r ->
@@ -210,7 +210,7 @@ class FakeBackendTest {
         try (FakeBackend fake = new FakeBackend(PHP_FPM_VALUES, (conn, index) -> sleep(3000));
                 FastCgiClient client = client(fake, ClientConfig.defaults().withReadTimeout(Duration.ofMillis(300)))) {
             Collector collector = new Collector();
-            Exchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "POST", ""), collector);
+            BackendExchange exchange = client.exchange(Collector.params(Path.of("/x.php"), "POST", ""), collector);
             byte[] big = new byte[8 * 1024 * 1024]; // more than the socket buffers hold
             var written = exchange.write(ByteBuffer.wrap(big));
             assertInstanceOf(BackendTimeoutException.class, collector.failure(10));

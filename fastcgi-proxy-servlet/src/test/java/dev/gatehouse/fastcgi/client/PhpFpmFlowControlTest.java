@@ -32,7 +32,7 @@ class PhpFpmFlowControlTest {
         volatile boolean resume;
 
         @Override
-        public boolean onStdout(Exchange exchange, ByteBuffer content) {
+        public boolean onStdout(BackendExchange exchange, ByteBuffer content) {
             super.onStdout(exchange, content);
             pieces.incrementAndGet();
             first.countDown();
@@ -47,7 +47,7 @@ class PhpFpmFlowControlTest {
     void pausedListenerHoldsTheResponseInTheBackendNotTheProxy() throws Exception {
         try (FastCgiClient client = new FastCgiClient(ClientConfig.defaults(), List.of(FpmScripts.tcp(FPM)))) {
             PausingCollector collector = new PausingCollector();
-            Exchange exchange =
+            BackendExchange exchange =
                     client.exchange(Collector.params(FpmScripts.script(FPM, "big.php"), "GET", ""), collector);
             exchange.endBody();
             assertTrue(collector.first.await(10, TimeUnit.SECONDS));
@@ -76,15 +76,15 @@ class PhpFpmFlowControlTest {
         ClientConfig config = ClientConfig.defaults().withMaxConnectionsPerBackend(1);
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.unix(FPM)))) {
             Collector aborted = new Collector();
-            Exchange exchange =
+            BackendExchange exchange =
                     client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=700"), aborted);
             exchange.endBody();
-            awaitState(exchange, ExchangeState.STREAMING);
+            awaitState(exchange, BackendExchangeState.STREAMING);
             Thread.sleep(100);
             long start = System.nanoTime();
             exchange.abort().toCompletableFuture().get(10, TimeUnit.SECONDS);
             long waited = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(ExchangeState.ABORTED, exchange.state());
+            assertEquals(BackendExchangeState.ABORTED, exchange.state());
             // php-fpm reads ABORT_REQUEST only after the script: its END_REQUEST came then
             assertTrue(waited >= 300, "the slot was held until END_REQUEST: " + waited + " ms");
             assertFalse(aborted.outcome.isDone(), "the listener hears nothing after abort");
@@ -113,13 +113,13 @@ class PhpFpmFlowControlTest {
             client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=500"), sleeping)
                     .endBody();
             Collector queued = new Collector();
-            Exchange exchange = client.exchange(
+            BackendExchange exchange = client.exchange(
                     Collector.params(FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", "q")),
                     queued);
-            awaitState(exchange, ExchangeState.QUEUED);
+            awaitState(exchange, BackendExchangeState.QUEUED);
             assertEquals(1, client.stats().queued());
             exchange.abort().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertEquals(ExchangeState.ABORTED, exchange.state());
+            assertEquals(BackendExchangeState.ABORTED, exchange.state());
             assertEquals(0, client.stats().queued());
             sleeping.await(10);
             assertEquals("slept", sleeping.body());
@@ -129,7 +129,7 @@ class PhpFpmFlowControlTest {
         }
     }
 
-    static void awaitState(Exchange exchange, ExchangeState state) throws InterruptedException {
+    static void awaitState(BackendExchange exchange, BackendExchangeState state) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (exchange.state() != state) {
             assertTrue(System.nanoTime() < deadline, "still " + exchange.state());

@@ -140,13 +140,13 @@ class PhpFpmPoolTest {
         ClientConfig config = ClientConfig.defaults().withBalancing(Balancing.LEAST_BUSY);
         try (FastCgiClient client = new FastCgiClient(config, List.of(FpmScripts.tcp(FPM), FpmScripts.unix(FPM)))) {
             Collector sleeping = new Collector();
-            Exchange occupied =
+            BackendExchange occupied =
                     client.exchange(Collector.params(FpmScripts.script(FPM, "sleep.php"), "GET", "ms=800"), sleeping);
             occupied.endBody();
             List<Backend> used = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 Collector collector = new Collector();
-                Exchange exchange = client.exchange(
+                BackendExchange exchange = client.exchange(
                         Collector.params(
                                 FpmScripts.script(FPM, "hello.php"), "GET", "", new NameValuePair("NAME", "b" + i)),
                         collector);

@@ -43,6 +43,31 @@ class ConstantsTest {
         assertEquals(RecordType.values().length, recordTypes().count());
     }
 
+    record StreamRow(ByteStream stream, RecordType type, boolean sentByClient, String name) {}
+
+    /** §5.3: the Web server sends STDIN and DATA, the application STDOUT and STDERR. */
+    static Stream<StreamRow> byteStreams() {
+        return Stream.of(
+                new StreamRow(ByteStream.STDIN, RecordType.STDIN, true, "Stdin"),
+                new StreamRow(ByteStream.DATA, RecordType.DATA, true, "Data"),
+                new StreamRow(ByteStream.STDOUT, RecordType.STDOUT, false, "Stdout"),
+                new StreamRow(ByteStream.STDERR, RecordType.STDERR, false, "Stderr"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("byteStreams")
+    void byteStreamsHaveTheirRecordTypeAndSender(StreamRow row) {
+        assertEquals(row.type(), row.stream().recordType());
+        assertEquals(row.sentByClient(), row.stream().sentByClient());
+        assertEquals(row.name(), row.stream().displayName());
+        assertEquals(row.type(), StreamRecord.end(row.stream(), 1).type());
+    }
+
+    @Test
+    void everyByteStreamIsInTheTable() {
+        assertEquals(ByteStream.values().length, byteStreams().count());
+    }
+
     @ParameterizedTest
     @MethodSource("undefinedTypeCodes")
     void undefinedTypeCodesHaveNoType(int code) {

@@ -65,7 +65,7 @@ final class ParsedEvents {
     private static boolean joinable(ServerRecord a, ServerRecord b) {
         return a instanceof StreamRecord sa
                 && b instanceof StreamRecord sb
-                && a.getClass() == b.getClass()
+                && sa.stream() == sb.stream()
                 && a.requestId() == b.requestId()
                 && !sa.isEnd()
                 && !sb.isEnd();
@@ -82,6 +82,6 @@ final class ParsedEvents {
     }
 
     private static ServerRecord stream(StreamRecord like, ByteBuffer content) {
-        return like instanceof Stdout ? new Stdout(like.requestId(), content) : new Stderr(like.requestId(), content);
+        return new StreamRecord(like.stream(), like.requestId(), content);
     }
 }

@@ -1,7 +1,10 @@
 package dev.gatehouse.fastcgi.protocol;
 
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDERR;
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +20,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** What an application sends, parsed: byte-exact vectors and input split every way. */
@@ -33,11 +37,13 @@ class RecordParserTest {
                 new Vector(
                         "STDOUT with padding",
                         "01 06 00 01 00 05 03 00 | 68 65 6C 6C 6F" + "| 00 00 00",
-                        new Stdout(1, text("hello"))),
-                new Vector("STDOUT end", "01 06 00 01 00 00 00 00", Stdout.end(1)),
+                        new StreamRecord(STDOUT, 1, text("hello"))),
+                new Vector("STDOUT end", "01 06 00 01 00 00 00 00", StreamRecord.end(STDOUT, 1)),
                 new Vector(
-                        "STDERR", "01 07 00 01 00 04 04 00 | 6F 6F 70 73 | 00 00 00 00", new Stderr(1, text("oops"))),
-                new Vector("STDERR end", "01 07 00 01 00 00 00 00", Stderr.end(1)),
+                        "STDERR",
+                        "01 07 00 01 00 04 04 00 | 6F 6F 70 73 | 00 00 00 00",
+                        new StreamRecord(STDERR, 1, text("oops"))),
+                new Vector("STDERR end", "01 07 00 01 00 00 00 00", StreamRecord.end(STDERR, 1)),
                 // §5.5 FCGI_EndRequestBody: appStatusB3..B0 protocolStatus reserved[3]
                 new Vector(
                         "END_REQUEST complete",
@@ -112,11 +118,11 @@ class RecordParserTest {
                                 Bytes.record(RecordType.STDERR, 1, new byte[0]),
                                 end),
                         List.of(
-                                new Stdout(1, ByteBuffer.wrap(head)),
-                                new Stderr(1, text("warn")),
-                                new Stdout(1, text(" world")),
-                                Stdout.end(1),
-                                Stderr.end(1),
+                                new StreamRecord(STDOUT, 1, ByteBuffer.wrap(head)),
+                                new StreamRecord(STDERR, 1, text("warn")),
+                                new StreamRecord(STDOUT, 1, text(" world")),
+                                StreamRecord.end(STDOUT, 1),
+                                StreamRecord.end(STDERR, 1),
                                 new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE))),
                 new Exchange(
                         "255 bytes of padding everywhere",
@@ -126,8 +132,8 @@ class RecordParserTest {
                                 Bytes.record(1, 6, 1, new byte[0], 255),
                                 Bytes.record(1, 3, 1, new byte[8], 255)),
                         List.of(
-                                new Stdout(1, text("abc")),
-                                Stdout.end(1),
+                                new StreamRecord(STDOUT, 1, text("abc")),
+                                StreamRecord.end(STDOUT, 1),
                                 new EndRequest(1, 0, ProtocolStatus.REQUEST_COMPLETE))),
                 new Exchange(
                         "management answers",
@@ -154,9 +160,9 @@ class RecordParserTest {
                                 Bytes.record(1, 6, 3, new byte[0], 0),
                                 Bytes.record(1, 3, 3, new byte[8], 0)),
                         List.of(
-                                new Stdout(3, text("three")),
-                                new Stdout(1, text("one")),
-                                Stdout.end(3),
+                                new StreamRecord(STDOUT, 3, text("three")),
+                                new StreamRecord(STDOUT, 1, text("one")),
+                                StreamRecord.end(STDOUT, 3),
                                 new EndRequest(3, 0, ProtocolStatus.REQUEST_COMPLETE))));
     }
 
@@ -199,13 +205,13 @@ class RecordParserTest {
         byte[] bytes = Bytes.record(1, 6, 1, Bytes.ascii("hello"), 3);
         RecordParser parser = RecordParser.forRequest(1);
         ByteBuffer input = ByteBuffer.wrap(bytes, 0, 10);
-        Stdout first = (Stdout) parser.next(input);
-        assertEquals(new Stdout(1, text("he")), first, "two of five bytes, without waiting");
+        StreamRecord first = (StreamRecord) parser.next(input);
+        assertEquals(new StreamRecord(STDOUT, 1, text("he")), first, "two of five bytes, without waiting");
         assertTrue(first.content().isReadOnly());
         bytes[9] = 'E';
-        assertEquals(new Stdout(1, text("hE")), first, "shares the input's bytes: no copy");
+        assertEquals(new StreamRecord(STDOUT, 1, text("hE")), first, "shares the input's bytes: no copy");
         assertNull(parser.next(input));
-        assertEquals(new Stdout(1, text("llo")), parser.next(ByteBuffer.wrap(bytes, 10, 6)));
+        assertEquals(new StreamRecord(STDOUT, 1, text("llo")), parser.next(ByteBuffer.wrap(bytes, 10, 6)));
     }
 
     @Test
@@ -213,9 +219,9 @@ class RecordParserTest {
         ByteBuffer input = ByteBuffer.wrap(Bytes.concat(
                 Bytes.record(1, 6, 1, Bytes.ascii("hello"), 3), Bytes.record(1, 6, 1, Bytes.ascii("world"), 3)));
         RecordParser parser = RecordParser.forRequest(1);
-        assertEquals(new Stdout(1, text("hello")), parser.next(input));
+        assertEquals(new StreamRecord(STDOUT, 1, text("hello")), parser.next(input));
         assertEquals(13, input.position(), "the caller may pause here and resume later");
-        assertEquals(new Stdout(1, text("world")), parser.next(input));
+        assertEquals(new StreamRecord(STDOUT, 1, text("world")), parser.next(input));
         assertNull(parser.next(input));
         assertEquals(32, input.position());
     }
@@ -229,13 +235,33 @@ class RecordParserTest {
         assertTrue(parser.atRecordBoundary(), "the connection can carry the next request");
     }
 
+    /**
+     * The parser hands out only the streams an application sends; those a Web server sends are
+     * refused (messages in {@link RecordParserRejectionTest}).
+     */
+    @ParameterizedTest
+    @EnumSource(ByteStream.class)
+    void producesOnlyTheStreamsAnApplicationSends(ByteStream stream) throws FastCgiProtocolException {
+        RecordParser parser = RecordParser.forRequest(1);
+        ByteBuffer input = ByteBuffer.wrap(Bytes.record(stream.recordType(), 1, Bytes.ascii("x")));
+        if (stream.sentByClient()) {
+            assertThrows(FastCgiProtocolException.class, () -> parser.next(input));
+        } else {
+            assertEquals(new StreamRecord(stream, 1, text("x")), parser.next(input));
+        }
+    }
+
     @Test
     void activeRequestsMayChangeBetweenCalls() throws FastCgiProtocolException {
         Set<Integer> active = new HashSet<>(Set.of(1));
         RecordParser parser = RecordParser.forRequests(active::contains);
-        assertEquals(Stdout.end(1), parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 1, new byte[0]))));
+        assertEquals(
+                StreamRecord.end(STDOUT, 1),
+                parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 1, new byte[0]))));
         active.add(2);
-        assertEquals(Stdout.end(2), parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 2, new byte[0]))));
+        assertEquals(
+                StreamRecord.end(STDOUT, 2),
+                parser.next(ByteBuffer.wrap(Bytes.record(RecordType.STDOUT, 2, new byte[0]))));
     }
 
     /** 8 MiB of STDOUT in full records, as php-fpm sends them, and odd-sized ones. */
@@ -267,7 +293,7 @@ class RecordParserTest {
             ByteBuffer piece = ByteBuffer.wrap(wire, offset, size);
             for (ServerRecord record; (record = parser.next(piece)) != null; ) {
                 maxBuffered = Math.max(maxBuffered, parser.bufferedBytes());
-                if (record instanceof Stdout stdout) {
+                if (record instanceof StreamRecord stdout && stdout.stream() == STDOUT) {
                     assertTrue(stdout.length() <= size, "a piece never exceeds the input");
                     received.writeBytes(Bytes.array(stdout.content()));
                 } else {

@@ -1,5 +1,7 @@
 package dev.gatehouse.fastcgi.protocol;
 
+import static dev.gatehouse.fastcgi.protocol.ByteStream.DATA;
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDIN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The client's records as bytes: vectors built from the structures of FastCGI 1.0. */
@@ -54,12 +57,15 @@ class RecordWriterTest {
                         "01 04 00 01 00 00 00 00"),
                 new Vector(
                         "STDIN: header, content, padding",
-                        new Stdin(1, ByteBuffer.wrap(Bytes.ascii("hello"))),
+                        new StreamRecord(STDIN, 1, ByteBuffer.wrap(Bytes.ascii("hello"))),
                         "01 05 00 01 00 05 03 00 | 68 65 6C 6C 6F | 00 00 00"),
-                new Vector("STDIN: the empty record ends the stream", Stdin.end(1), "01 05 00 01 00 00 00 00"),
+                new Vector(
+                        "STDIN: the empty record ends the stream",
+                        StreamRecord.end(STDIN, 1),
+                        "01 05 00 01 00 00 00 00"),
                 new Vector(
                         "DATA: like STDIN with type 8",
-                        new Data(7, ByteBuffer.wrap(Bytes.ascii("12345678"))),
+                        new StreamRecord(DATA, 7, ByteBuffer.wrap(Bytes.ascii("12345678"))),
                         "01 08 00 07 00 08 00 00 | 31 32 33 34 35 36 37 38"),
                 // §4.1: names with empty values; 16 + 15 + 17 = 48 bytes, aligned
                 new Vector(
@@ -89,6 +95,17 @@ class RecordWriterTest {
     @MethodSource("vectors")
     void everyRecordIsAlignedToEightBytes(Vector v) {
         assertEquals(0, Bytes.array(writer.write(v.record())).length % 8, v.name());
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ByteStream.class,
+            names = {"STDOUT", "STDERR"})
+    void refusesTheStreamsOnlyAnApplicationSends(ByteStream stream) {
+        StreamRecord piece = new StreamRecord(stream, 1, ByteBuffer.wrap(Bytes.ascii("x")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> writer.write(piece));
+        assertEquals(stream + " is sent by an application, never by a Web server (FastCGI 1.0 §5.3)", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> writer.stream(StreamRecord.end(stream, 1)));
     }
 
     /** The records in {@code bytes}: header fields checked, contents returned in order. */
@@ -134,8 +151,8 @@ class RecordWriterTest {
     @MethodSource("stdinSplits")
     void stdinIsSplitIntoRecordsOfAtMost65528Bytes(Split s) {
         byte[] body = Bytes.pattern(s.length());
-        List<byte[]> contents =
-                records(Bytes.array(writer.stdin(new Stdin(3, ByteBuffer.wrap(body)))), RecordType.STDIN, 3);
+        List<byte[]> contents = records(
+                Bytes.array(writer.stream(new StreamRecord(STDIN, 3, ByteBuffer.wrap(body)))), RecordType.STDIN, 3);
         assertEquals(s.records(), contents.stream().map(c -> c.length).toList());
         assertArrayEquals(body, Bytes.concat(contents.toArray(byte[][]::new)));
     }
@@ -144,7 +161,7 @@ class RecordWriterTest {
     void stdinIsZeroCopyAndLeavesTheContentAlone() {
         byte[] body = Bytes.pattern(70000);
         ByteBuffer source = ByteBuffer.wrap(body).position(1000);
-        ByteBuffer[] out = writer.stdin(new Stdin(1, source));
+        ByteBuffer[] out = writer.stream(new StreamRecord(STDIN, 1, source));
         assertEquals(1000, source.position());
         // header, 65528 content, header, 3472 content (no padding: 3472 % 8 == 0)
         assertEquals(

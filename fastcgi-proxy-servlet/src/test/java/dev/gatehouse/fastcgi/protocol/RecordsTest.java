@@ -1,5 +1,9 @@
 package dev.gatehouse.fastcgi.protocol;
 
+import static dev.gatehouse.fastcgi.protocol.ByteStream.DATA;
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDERR;
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDIN;
+import static dev.gatehouse.fastcgi.protocol.ByteStream.STDOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,10 +31,10 @@ class RecordsTest {
                 new IdCase("BeginRequest", id -> new BeginRequest(id, Role.RESPONDER, true)),
                 new IdCase("AbortRequest", AbortRequest::new),
                 new IdCase("Params", id -> new Params(id, List.of())),
-                new IdCase("Stdin", id -> new Stdin(id, empty)),
-                new IdCase("Data", id -> new Data(id, empty)),
-                new IdCase("Stdout", id -> new Stdout(id, empty)),
-                new IdCase("Stderr", id -> new Stderr(id, empty)),
+                new IdCase("Stdin", id -> new StreamRecord(STDIN, id, empty)),
+                new IdCase("Data", id -> new StreamRecord(DATA, id, empty)),
+                new IdCase("Stdout", id -> new StreamRecord(STDOUT, id, empty)),
+                new IdCase("Stderr", id -> new StreamRecord(STDERR, id, empty)),
                 new IdCase("EndRequest", id -> new EndRequest(id, 0, ProtocolStatus.REQUEST_COMPLETE)));
     }
 
@@ -59,7 +63,7 @@ class RecordsTest {
         byte[] bytes = Bytes.ascii("hello");
         ByteBuffer source = ByteBuffer.wrap(bytes);
         source.position(1);
-        Stdin stdin = new Stdin(1, source);
+        StreamRecord stdin = new StreamRecord(STDIN, 1, source);
         source.position(5);
         assertEquals("65 6C 6C 6F", Bytes.hex(stdin.content()));
         assertTrue(stdin.content().isReadOnly());
@@ -71,20 +75,20 @@ class RecordsTest {
 
     @Test
     void anEmptyStreamPieceIsTheEndOfTheStream() {
-        assertTrue(Stdout.end(3).isEnd());
-        assertTrue(Stderr.end(3).isEnd());
-        assertTrue(Stdin.end(3).isEnd());
-        assertTrue(Data.end(3).isEnd());
-        assertFalse(new Stdout(3, ByteBuffer.wrap(new byte[1])).isEnd());
-        assertEquals(Stdout.end(3), new Stdout(3, ByteBuffer.allocate(0)));
-        assertEquals("Stdout[requestId=3, 0 bytes]", Stdout.end(3).toString());
+        assertTrue(StreamRecord.end(STDOUT, 3).isEnd());
+        assertTrue(StreamRecord.end(STDERR, 3).isEnd());
+        assertTrue(StreamRecord.end(STDIN, 3).isEnd());
+        assertTrue(StreamRecord.end(DATA, 3).isEnd());
+        assertFalse(new StreamRecord(STDOUT, 3, ByteBuffer.wrap(new byte[1])).isEnd());
+        assertEquals(StreamRecord.end(STDOUT, 3), new StreamRecord(STDOUT, 3, ByteBuffer.allocate(0)));
+        assertEquals("Stdout[requestId=3, 0 bytes]", StreamRecord.end(STDOUT, 3).toString());
     }
 
     @Test
     void streamPiecesAreEqualByContent() {
         assertEquals(
-                new Stdout(1, ByteBuffer.wrap(Bytes.ascii("ab"))),
-                new Stdout(1, ByteBuffer.wrap(Bytes.ascii("xab")).position(1)));
+                new StreamRecord(STDOUT, 1, ByteBuffer.wrap(Bytes.ascii("ab"))),
+                new StreamRecord(STDOUT, 1, ByteBuffer.wrap(Bytes.ascii("xab")).position(1)));
     }
 
     @Test

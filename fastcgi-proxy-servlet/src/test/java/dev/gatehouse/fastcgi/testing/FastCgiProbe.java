@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi.testing;
 
 import dev.gatehouse.fastcgi.protocol.BeginRequest;
+import dev.gatehouse.fastcgi.protocol.ByteStream;
 import dev.gatehouse.fastcgi.protocol.EndRequest;
 import dev.gatehouse.fastcgi.protocol.FastCgiProtocolException;
 import dev.gatehouse.fastcgi.protocol.NameValuePair;
@@ -10,9 +11,7 @@ import dev.gatehouse.fastcgi.protocol.RecordParser;
 import dev.gatehouse.fastcgi.protocol.RecordWriter;
 import dev.gatehouse.fastcgi.protocol.Role;
 import dev.gatehouse.fastcgi.protocol.ServerRecord;
-import dev.gatehouse.fastcgi.protocol.Stderr;
-import dev.gatehouse.fastcgi.protocol.Stdin;
-import dev.gatehouse.fastcgi.protocol.Stdout;
+import dev.gatehouse.fastcgi.protocol.StreamRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -96,9 +95,10 @@ public final class FastCgiProbe {
         out.add(writer.beginRequest(new BeginRequest(REQUEST_ID, Role.RESPONDER, false)));
         out.add(writer.params(new Params(REQUEST_ID, params)));
         if (body.length > 0) {
-            out.addAll(Arrays.asList(writer.stdin(new Stdin(REQUEST_ID, ByteBuffer.wrap(body)))));
+            out.addAll(Arrays.asList(
+                    writer.stream(new StreamRecord(ByteStream.STDIN, REQUEST_ID, ByteBuffer.wrap(body)))));
         }
-        out.addAll(Arrays.asList(writer.stdin(Stdin.end(REQUEST_ID))));
+        out.addAll(Arrays.asList(writer.stream(StreamRecord.end(ByteStream.STDIN, REQUEST_ID))));
         ByteBuffer[] pending = out.toArray(ByteBuffer[]::new);
 
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -134,10 +134,8 @@ public final class FastCgiProbe {
                 }
                 input.flip();
                 for (ServerRecord record; (record = parser.next(input)) != null; ) {
-                    if (record instanceof Stdout s) {
-                        copy(s.content(), stdout);
-                    } else if (record instanceof Stderr s) {
-                        copy(s.content(), stderr);
+                    if (record instanceof StreamRecord s) {
+                        copy(s.content(), s.stream() == ByteStream.STDOUT ? stdout : stderr);
                     } else if (record instanceof EndRequest end) {
                         return new Response(stdout.toByteArray(), stderr.toString(StandardCharsets.UTF_8), end);
                     }

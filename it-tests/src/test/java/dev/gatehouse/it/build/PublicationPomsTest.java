@@ -78,6 +78,7 @@ class PublicationPomsTest {
         }
         assertEquals(
                 List.of(
+                        "gatehouse-cgi-meta",
                         "gatehouse-servlet-support",
                         "gatehouse-cgi-servlet",
                         "gatehouse-async-adapter",
