@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.cgi.exec.ResolvedScript;
-import dev.gatehouse.cgi.exec.ScriptProcess;
-import dev.gatehouse.cgi.exec.StderrPump;
-import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.mapping.ResolvedScript;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
 import dev.gatehouse.cgi.meta.ScriptLocation;
+import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.process.ChildProcess;
+import dev.gatehouse.servlet.process.StderrPump;
 import dev.gatehouse.servlet.testing.Conditions;
 import dev.gatehouse.servlet.testing.FakeAsyncContext;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
@@ -61,7 +62,7 @@ class CgiExchangeTest {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final ExecutorService killer = CgiRuntime.killerPool(2, Thread::new);
     private final StderrPump stderr = new StderrPump("cgi-exchange-test-stderr");
-    private final Set<ScriptProcess> running = ConcurrentHashMap.newKeySet();
+    private final Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
     /** The descendants of each script seen while it ran: all must be gone at the end. */
     private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
 
@@ -70,7 +71,7 @@ class CgiExchangeTest {
 
     @AfterEach
     void stop() {
-        running.forEach(ScriptProcess::killTree);
+        running.forEach(ChildProcess::killTree);
         timer.shutdownNow();
         killer.shutdownNow();
         executor.shutdownNow();
@@ -120,7 +121,7 @@ class CgiExchangeTest {
                 runtime,
                 async,
                 wrapper,
-                CgiRequest.from(request.request()),
+                CgiRequests.from(request.request()),
                 script,
                 new ScriptLocation("/cgi-bin/test.sh", "", null, script.file().toString(), null),
                 RequestTally.begin(runtime.metrics().requests));
@@ -133,9 +134,9 @@ class CgiExchangeTest {
     }
 
     /** Until the script runs, noting its process tree. */
-    private ScriptProcess awaitRunning() {
+    private ChildProcess awaitRunning() {
         Conditions.await("the script runs", () -> !running.isEmpty());
-        ScriptProcess p = running.iterator().next();
+        ChildProcess p = running.iterator().next();
         ProcessHandle.of(p.pid()).ifPresent(h -> {
             seen.add(h);
             h.descendants().forEach(seen::add);
@@ -144,7 +145,7 @@ class CgiExchangeTest {
     }
 
     /** Until the script has started its child ({@code sleep}), noting it: the kill must reach it too. */
-    private void awaitChild(ScriptProcess p) {
+    private void awaitChild(ChildProcess p) {
         Conditions.await("the script's child runs", () -> ProcessHandle.of(p.pid())
                 .map(h -> h.descendants().findAny().isPresent())
                 .orElse(false));
@@ -212,7 +213,7 @@ class CgiExchangeTest {
     void aClientThatGoesAwayIsAClientAbortAndTheScriptIsKilled(Gone how) throws Exception {
         out.notReadyAfterWrite(true);
         run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of());
-        ScriptProcess p = awaitRunning();
+        ChildProcess p = awaitRunning();
         Conditions.await("the first piece is written", () -> out.text().equals("one"));
         awaitChild(p);
         switch (how) {
@@ -235,14 +236,14 @@ class CgiExchangeTest {
     @Test
     void aTimeoutAfterTheHeadAbortsTheResponseNeverCompletesIt() throws Exception {
         run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of());
-        ScriptProcess p = awaitRunning();
+        ChildProcess p = awaitRunning();
         Conditions.await("the first piece is written", () -> out.text().equals("one"));
         awaitChild(p);
         timer.fire();
         awaitEnd();
         assertTreeGone();
         assertEquals(List.of("dispatch"), async.calls(), "aborted by a dispatch, not completed");
-        GatewayFailure cause = assertInstanceOf(GatewayFailure.class, request.attribute(CgiRuntime.ABORT));
+        GatewayFailure cause = assertInstanceOf(GatewayFailure.class, request.attribute(Abort.ATTRIBUTE));
         assertEquals(504, cause.status());
         assertEquals("one", out.text());
         assertEquals(1, requests().timedOut());
@@ -312,7 +313,7 @@ class CgiExchangeTest {
         assertTreeGone();
         if (row.status() == 0) {
             assertEquals(List.of("dispatch"), async.calls());
-            assertEquals(504, ((GatewayFailure) request.attribute(CgiRuntime.ABORT)).status());
+            assertEquals(504, ((GatewayFailure) request.attribute(Abort.ATTRIBUTE)).status());
             assertEquals(row.timeoutAfter(), out.text());
         } else {
             assertEquals(List.of(row.status()), response.errors());

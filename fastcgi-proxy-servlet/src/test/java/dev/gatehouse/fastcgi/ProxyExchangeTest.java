@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.cgi.meta.CgiRequest;
+import dev.gatehouse.cgi.meta.ScriptLocation;
 import dev.gatehouse.fastcgi.client.Backend;
 import dev.gatehouse.fastcgi.client.FastCgiClient;
 import dev.gatehouse.fastcgi.client.FastCgiClientException;
 import dev.gatehouse.servlet.SpoolBudget;
+import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.RequestTally;
 import dev.gatehouse.servlet.testing.Conditions;
@@ -89,7 +90,7 @@ class ProxyExchangeTest {
                 new FastCgiClient(FastCgiProxyServlet.clientConfig(config), List.of(Backend.parse(backend)), false);
         runtime = new ProxyRuntime(
                 config,
-                FastCgiParams.policy(config, "Gatehouse-test"),
+                config.policy("Gatehouse-test"),
                 client,
                 dir,
                 new SpoolBudget(1 << 20, 1 << 20, 4),
@@ -98,12 +99,12 @@ class ProxyExchangeTest {
                 new GatewayMetrics());
         async = (FakeAsyncContext) request.request().startAsync();
         new ProxyExchange(runtime, target(), async, RequestTally.begin(runtime.metrics()))
-                .send(CgiRequest.from(request.request()));
+                .send(CgiRequests.from(request.request()));
     }
 
-    private ScriptTarget target() {
-        return new ScriptTarget(
-                "/index.php", dir.resolve("index.php").toString(), "", null, dir.toString(), "/index.php");
+    private ScriptLocation target() {
+        return new ScriptLocation(
+                "/index.php", "", null, dir.resolve("index.php").toString(), dir.toString(), "/index.php");
     }
 
     private GatewayMetrics metrics() {
@@ -204,7 +205,7 @@ class ProxyExchangeTest {
                 Map.of());
         awaitEnd();
         assertEquals(List.of("dispatch"), async.calls(), "aborted by a dispatch, not completed");
-        assertInstanceOf(FastCgiClientException.class, request.attribute(FastCgiProxyServlet.ABORT));
+        assertInstanceOf(FastCgiClientException.class, request.attribute(dev.gatehouse.servlet.Abort.ATTRIBUTE));
         assertEquals("one", out.text());
         assertEquals(1, metrics().failures());
         assertEquals(0, metrics().clientAborts());
@@ -294,7 +295,7 @@ class ProxyExchangeTest {
         awaitEnd();
         if (row.status() == 0) {
             assertEquals(List.of("dispatch"), async.calls());
-            assertInstanceOf(FastCgiClientException.class, request.attribute(FastCgiProxyServlet.ABORT));
+            assertInstanceOf(FastCgiClientException.class, request.attribute(dev.gatehouse.servlet.Abort.ATTRIBUTE));
             assertEquals("one", out.text());
         } else {
             assertEquals(List.of(row.status()), response.errors());
@@ -322,7 +323,7 @@ class ProxyExchangeTest {
         FakeRequest second = new FakeRequest().uri("/index.php");
         FakeAsyncContext secondAsync = (FakeAsyncContext) second.request().startAsync();
         new ProxyExchange(runtime, target(), secondAsync, RequestTally.begin(metrics()))
-                .send(CgiRequest.from(second.request()));
+                .send(CgiRequests.from(second.request()));
         Conditions.await("the second request ends", secondAsync::completed);
         assertEquals(List.of("sendError 503", "complete"), second.fakeResponse().journal());
         assertEquals("7", second.fakeResponse().header("Retry-After"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.servlet.ClientGoneException;
 import dev.gatehouse.servlet.ContainerGuard;
 import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
@@ -238,9 +239,8 @@ class ResponseRelayTest {
     void aFailingWriteIsTheClientGone() throws Exception {
         ResponseRelay relay = relay(null, null);
         out.failWrites(new IOException("Broken pipe"));
-        ResponseRelay.ClientGoneException e = org.junit.jupiter.api.Assertions.assertThrows(
-                ResponseRelay.ClientGoneException.class,
-                () -> relay.onStdout(ByteBuffer.wrap(concat(HEAD, bytes(100, 11)))));
+        ClientGoneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ClientGoneException.class, () -> relay.onStdout(ByteBuffer.wrap(concat(HEAD, bytes(100, 11)))));
         assertTrue(e.getMessage().contains("Broken pipe"), e.getMessage());
         assertEquals(0, out.written().length);
     }

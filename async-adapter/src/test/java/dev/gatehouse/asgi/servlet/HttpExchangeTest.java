@@ -179,9 +179,8 @@ class HttpExchangeTest {
         RuntimeException boom = new IllegalStateException("boom");
         application.completeExceptionally(boom);
         assertEquals(List.of("dispatch"), async().calls(), "aborted by a dispatch, not completed");
-        assertSame(boom, request.attribute(AsgiServlet.ABORT_ATTRIBUTE));
-        ServletException thrown = assertThrows(
-                ServletException.class, () -> Abort.rethrow(request.request(), AsgiServlet.ABORT_ATTRIBUTE));
+        assertSame(boom, request.attribute(Abort.ATTRIBUTE));
+        ServletException thrown = assertThrows(ServletException.class, () -> Abort.rethrow(request.request()));
         assertSame(
                 boom, thrown.getCause(), "the dispatch makes the servlet throw: the container closes the connection");
         assertEquals("a", out.text(), "no more body after the failure");
@@ -302,7 +301,7 @@ class HttpExchangeTest {
             assertFalse(response.committed() && row.ends() == null, "the dispatch's answer waits in the buffer");
         } else {
             assertEquals("a", out.text(), "nothing written after the failure");
-            assertTrue(request.attribute(AsgiServlet.ABORT_ATTRIBUTE) instanceof Throwable, "the abort's cause");
+            assertTrue(request.attribute(Abort.ATTRIBUTE) instanceof Throwable, "the abort's cause");
         }
         if (row.ends() == null) {
             assertNull(request.async(), "answered within the dispatch, not async");
