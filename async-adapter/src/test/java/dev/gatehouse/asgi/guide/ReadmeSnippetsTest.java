@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.asgi.AsgiApplication;
-import java.nio.file.Files;
+import dev.gatehouse.servlet.testing.ReadmeQuotes;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -24,25 +19,10 @@ import org.w3c.dom.NodeList;
  */
 class ReadmeSnippetsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern QUOTED =
-            Pattern.compile("<!-- quoted from (\\S+): [^>]*-->\\n```\\w*\\n(.*?)\\n```", Pattern.DOTALL);
 
     @Test
     void everyQuotedBlockIsInItsFile() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        Matcher m = QUOTED.matcher(readme);
-        int blocks = 0;
-        while (m.find()) {
-            blocks++;
-            Path source = ROOT.resolve(m.group(1));
-            List<String> file = stripped(Files.readString(source));
-            List<String> block = stripped(m.group(2));
-            assertTrue(
-                    Collections.indexOfSubList(file, block) >= 0,
-                    "the README's block quoted from " + m.group(1) + " is not in that file as it stands:\n"
-                            + m.group(2));
-        }
-        assertEquals(6, blocks, "quoted blocks in the README's async guide");
+        assertEquals(6, ReadmeQuotes.check(ROOT, ""), "quoted blocks in the README's async guide");
     }
 
     @Test
@@ -63,13 +43,5 @@ class ReadmeSnippetsTest {
 
     private static String text(Element parent, String name) {
         return parent.getElementsByTagNameNS("*", name).item(0).getTextContent().strip();
-    }
-
-    private static List<String> stripped(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\n", -1)) {
-            lines.add(line.strip());
-        }
-        return lines;
     }
 }

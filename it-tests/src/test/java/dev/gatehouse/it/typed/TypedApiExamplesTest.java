@@ -1,17 +1,11 @@
 package dev.gatehouse.it.typed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.asgi.AsgiApplication;
-import java.nio.file.Files;
+import dev.gatehouse.servlet.testing.ReadmeQuotes;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 class TypedApiExamplesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern QUOTED = Pattern.compile(
-            "<!-- typed API example, quoted from (\\S+): [^>]*-->\\n```\\w*\\n(.*?)\\n```", Pattern.DOTALL);
 
     @Test
     void everyExampleBuilds() {
@@ -35,26 +27,7 @@ class TypedApiExamplesTest {
 
     @Test
     void everyQuotedBlockIsInItsFile() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        Matcher m = QUOTED.matcher(readme);
-        int blocks = 0;
-        while (m.find()) {
-            blocks++;
-            List<String> file = stripped(Files.readString(ROOT.resolve(m.group(1))));
-            List<String> block = stripped(m.group(2));
-            assertTrue(
-                    Collections.indexOfSubList(file, block) >= 0,
-                    "the README's block quoted from " + m.group(1) + " is not in that file as it stands:\n"
-                            + m.group(2));
-        }
-        assertEquals(5, blocks, "quoted blocks in the README's typed-API section");
-    }
-
-    private static List<String> stripped(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\n", -1)) {
-            lines.add(line.strip());
-        }
-        return lines;
+        assertEquals(
+                5, ReadmeQuotes.check(ROOT, "typed API example,"), "quoted blocks in the README's typed-API section");
     }
 }
