@@ -15,6 +15,7 @@ import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.RequestTally;
 import dev.gatehouse.servlet.process.ChildProcess;
 import dev.gatehouse.servlet.process.StderrPump;
+import dev.gatehouse.servlet.testing.ClientGone;
 import dev.gatehouse.servlet.testing.Conditions;
 import dev.gatehouse.servlet.testing.FakeAsyncContext;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
@@ -201,29 +202,15 @@ class CgiExchangeTest {
         assertEquals(0, requests().clientAborts());
     }
 
-    /** The three ways a container tells that the client went away. */
-    enum Gone {
-        FAILING_WRITE,
-        WRITE_LISTENER_ERROR,
-        ASYNC_LISTENER_ERROR
-    }
-
     @ParameterizedTest
-    @EnumSource(Gone.class)
-    void aClientThatGoesAwayIsAClientAbortAndTheScriptIsKilled(Gone how) throws Exception {
+    @EnumSource(ClientGone.class)
+    void aClientThatGoesAwayIsAClientAbortAndTheScriptIsKilled(ClientGone how) throws Exception {
         out.notReadyAfterWrite(true);
         run("printf 'Content-Type: text/plain\\n\\n'; printf one; sleep 60; printf two", Map.of());
         ChildProcess p = awaitRunning();
         Conditions.await("the first piece is written", () -> out.text().equals("one"));
         awaitChild(p);
-        switch (how) {
-            case FAILING_WRITE -> {
-                out.failWrites(new IOException("Broken pipe"));
-                out.makeReady();
-            }
-            case WRITE_LISTENER_ERROR -> out.fireError(new IOException("Connection reset by peer"));
-            case ASYNC_LISTENER_ERROR -> async.fireError(new IOException("Connection reset by peer"));
-        }
+        how.happen(out, async);
         awaitEnd();
         assertTreeGone();
         assertEquals(1, requests().clientAborts());

@@ -13,6 +13,7 @@ import dev.gatehouse.servlet.SpoolBudget;
 import dev.gatehouse.servlet.cgi.CgiRequests;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.testing.ClientGone;
 import dev.gatehouse.servlet.testing.Conditions;
 import dev.gatehouse.servlet.testing.FakeAsyncContext;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
@@ -159,16 +160,9 @@ class ProxyExchangeTest {
         assertEquals(0, metrics().clientAborts());
     }
 
-    /** The three ways a container tells that the client went away. */
-    enum Gone {
-        FAILING_WRITE,
-        WRITE_LISTENER_ERROR,
-        ASYNC_LISTENER_ERROR
-    }
-
     @ParameterizedTest
-    @EnumSource(Gone.class)
-    void aClientThatGoesAwayIsAClientAbortAndTheBackendRequestIsGivenUp(Gone how) throws Exception {
+    @EnumSource(ClientGone.class)
+    void aClientThatGoesAwayIsAClientAbortAndTheBackendRequestIsGivenUp(ClientGone how) throws Exception {
         out.notReadyAfterWrite(true);
         proxy(
                 conn -> {
@@ -177,14 +171,7 @@ class ProxyExchangeTest {
                 },
                 Map.of());
         Conditions.await("the first piece is written", () -> out.text().equals("one"));
-        switch (how) {
-            case FAILING_WRITE -> {
-                out.failWrites(new IOException("Broken pipe"));
-                out.makeReady();
-            }
-            case WRITE_LISTENER_ERROR -> out.fireError(new IOException("Connection reset by peer"));
-            case ASYNC_LISTENER_ERROR -> async.fireError(new IOException("Connection reset by peer"));
-        }
+        how.happen(out, async);
         Conditions.await("the backend request is given up", () -> !backendEnds.isEmpty());
         assertTrue(List.of("ABORT_REQUEST", "closed").contains(backendEnds.get(0)), backendEnds.toString());
         Conditions.await("the request ends", () -> metrics().active() == 0);

@@ -18,6 +18,7 @@ import dev.gatehouse.asgi.testing.Scopes;
 import dev.gatehouse.servlet.Abort;
 import dev.gatehouse.servlet.metrics.GatewayMetrics;
 import dev.gatehouse.servlet.metrics.RequestTally;
+import dev.gatehouse.servlet.testing.ClientGone;
 import dev.gatehouse.servlet.testing.FakeAsyncContext;
 import dev.gatehouse.servlet.testing.FakeOutputStream;
 import dev.gatehouse.servlet.testing.FakeRequest;
@@ -133,28 +134,14 @@ class HttpExchangeTest {
         assertEquals(2, out.flushes(), "each chunk with more_body flushed, the last left to the end");
     }
 
-    /** The three ways a container tells that the client went away. */
-    enum Gone {
-        WRITE_LISTENER_ERROR,
-        ASYNC_LISTENER_ERROR,
-        FAILING_WRITE
-    }
-
     @ParameterizedTest
     @MethodSource("gone")
-    void aClientThatGoesAwayEndsTheExchangeAsAClientAbort(Gone how) throws Exception {
+    void aClientThatGoesAwayEndsTheExchangeAsAClientAbort(ClientGone how) throws Exception {
         committed();
         CompletableFuture<Void> pending = send.send(more("b")).toCompletableFuture();
         assertEquals("ab", out.text());
         assertFalse(pending.isDone(), "the container still holds the chunk");
-        switch (how) {
-            case WRITE_LISTENER_ERROR -> out.fireError(new IOException("Connection reset by peer"));
-            case ASYNC_LISTENER_ERROR -> async().fireError(new IOException("Connection reset by peer"));
-            case FAILING_WRITE -> {
-                out.failWrites(new IOException("Broken pipe"));
-                out.makeReady();
-            }
-        }
+        how.happen(out, async());
         ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
         assertInstanceOf(ClientDisconnectedException.class, e.getCause(), "the pending send fails as ASGI says");
         assertInstanceOf(
@@ -169,8 +156,8 @@ class HttpExchangeTest {
         assertEquals(0, metrics.responses(5));
     }
 
-    static Stream<Gone> gone() {
-        return Stream.of(Gone.values());
+    static Stream<ClientGone> gone() {
+        return Stream.of(ClientGone.WRITE_LISTENER_ERROR, ClientGone.ASYNC_LISTENER_ERROR, ClientGone.FAILING_WRITE);
     }
 
     @Test
