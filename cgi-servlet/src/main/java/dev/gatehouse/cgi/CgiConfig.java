@@ -159,9 +159,7 @@ public record CgiConfig(
                 p.atLeast("maxSpooling", 256, 1),
                 p.parse("deny", "", PathDenial::parse),
                 p.parse("denyStatus", "404", InitParams::denyStatus),
-                SymlinkPolicy.of(
-                        p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
-                        p.parse("linkTargets", "", SymlinkPolicy::targets)));
+                SymlinkPolicy.of(p));
     }
 
     private static Set<String> methods(String value) {

@@ -218,9 +218,7 @@ public record FastCgiConfig(
                 p.atLeast("maxSpooling", 256, 1),
                 p.parse("deny", "", PathDenial::parse),
                 p.parse("denyStatus", "404", InitParams::denyStatus),
-                SymlinkPolicy.of(
-                        p.parse("followSymlinks", "insideRoot", SymlinkPolicy.Mode::parse),
-                        p.parse("linkTargets", "", SymlinkPolicy::targets)),
+                SymlinkPolicy.of(p),
                 scriptName);
     }
 

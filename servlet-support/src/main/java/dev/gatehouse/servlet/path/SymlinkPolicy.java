@@ -1,5 +1,6 @@
 package dev.gatehouse.servlet.path;
 
+import dev.gatehouse.servlet.InitParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -68,6 +69,17 @@ public final class SymlinkPolicy {
     private SymlinkPolicy(Mode mode, List<Path> targets) {
         this.mode = mode;
         this.targets = targets;
+    }
+
+    /**
+     * The policy of a servlet's {@code followSymlinks} (default {@code insideRoot}) and {@code
+     * linkTargets} (default none) init-params, the same two for the CGI servlet and the FastCGI
+     * proxy.
+     */
+    public static SymlinkPolicy of(InitParams params) {
+        return of(
+                params.parse("followSymlinks", "insideRoot", Mode::parse),
+                params.parse("linkTargets", "", SymlinkPolicy::targets));
     }
 
     /**
