@@ -1,6 +1,7 @@
 package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
+import dev.gatehouse.fastcgi.client.BackendAddress;
 import dev.gatehouse.fastcgi.client.Balancing;
 import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.servlet.InitParams;

@@ -109,8 +109,7 @@ public class FastCgiAuthorizerFilter extends GenericFilter {
         markName = FastCgiAuthorizerFilter.class.getName() + ".authorized." + filterConfig.getFilterName();
         String software = "Gatehouse " + getServletContext().getServerInfo();
         policy = new MetaVariablePolicy(software, config.passAuthorization(), List.of(), config.params());
-        List<Backend> backends =
-                config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
+        List<Backend> backends = config.backends().stream().map(Backend::of).toList();
         client = new FastCgiClient(config.clientConfig(), backends);
         FastCgiClient c = client;
         metrics = new AuthorizerMetrics(new GatewayMetrics(() -> ProxyMetrics.queued(c)));

@@ -2,7 +2,9 @@ package dev.gatehouse.fastcgi;
 
 import dev.gatehouse.cgi.meta.CgiHeaderParser;
 import dev.gatehouse.cgi.meta.MetaVariablePolicy;
+import dev.gatehouse.fastcgi.client.BackendAddress;
 import dev.gatehouse.fastcgi.client.Balancing;
+import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.fastcgi.mapping.ApplicationMapping;
 import dev.gatehouse.fastcgi.mapping.FastCgiParams;
 import dev.gatehouse.fastcgi.mapping.ScriptMapping;
@@ -115,7 +117,7 @@ public record FastCgiConfig(
         ScriptName scriptName) {
 
     /** The default of {@code maxConnections}, the pool size per backend. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 16;
+    public static final int DEFAULT_MAX_CONNECTIONS = ClientConfig.DEFAULT_MAX_CONNECTIONS;
 
     /**
      * Where SCRIPT_NAME ends and PATH_INFO begins (RFC 3875 §4.1.13, §4.1.5): the init-param

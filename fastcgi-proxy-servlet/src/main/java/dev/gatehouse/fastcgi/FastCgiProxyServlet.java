@@ -195,8 +195,7 @@ public class FastCgiProxyServlet extends HttpServlet {
                         e);
             }
         }
-        List<Backend> backends =
-                config.backends().stream().map(b -> Backend.parse(b.toString())).toList();
+        List<Backend> backends = config.backends().stream().map(Backend::of).toList();
         // a managed backend's workers are ours to count: GET_VALUES would only delay its first request
         FastCgiClient client = new FastCgiClient(clientConfig(config), backends, managed == null);
         String software = "Gatehouse " + context.getServerInfo();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.fastcgi.client.BackendAddress;
 import dev.gatehouse.fastcgi.client.Balancing;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;

@@ -76,6 +76,14 @@ public record Backend(SocketAddress address, String name) {
         return new Backend(new InetSocketAddress(host, port), spec);
     }
 
+    /**
+     * The backend at a configured address, its host name resolved now (at configuration time):
+     * the same backend {@link #parse} makes of the address's text.
+     */
+    public static Backend of(BackendAddress address) {
+        return new Backend(address.socketAddress(), address.toString());
+    }
+
     private static IllegalArgumentException invalid(String text, String why) {
         return new IllegalArgumentException(
                 "backend \"" + text + "\": " + why + "; expected host:port, [ipv6]:port or unix:/path/to/socket");

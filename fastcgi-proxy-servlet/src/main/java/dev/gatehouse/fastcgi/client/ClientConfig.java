@@ -33,6 +33,9 @@ public record ClientConfig(
         Balancing balancing,
         Duration unhealthyFor) {
 
+    /** The default pool size per backend: the proxy's and a managed backend's {@code maxConnections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
     public ClientConfig {
         positive("connectTimeout", connectTimeout);
         positive("readTimeout", readTimeout);

@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.fastcgi.BackendAddress;
+import dev.gatehouse.fastcgi.client.BackendAddress;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Listen;
 import dev.gatehouse.servlet.SafeLogger;

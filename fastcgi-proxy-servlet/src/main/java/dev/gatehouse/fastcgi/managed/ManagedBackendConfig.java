@@ -1,6 +1,6 @@
 package dev.gatehouse.fastcgi.managed;
 
-import dev.gatehouse.fastcgi.FastCgiConfig;
+import dev.gatehouse.fastcgi.client.ClientConfig;
 import dev.gatehouse.servlet.InitParams;
 import java.time.Duration;
 import java.util.Collections;
@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * What FastCGI application the proxy starts and supervises itself, parsed once from the same
- * init-params as {@link FastCgiConfig} (camelCase, each with a default, an invalid value failing
+ * init-params as {@code FastCgiConfig} (camelCase, each with a default, an invalid value failing
  * deployment with {@link IllegalArgumentException} naming the parameter).
  *
  * @param kind which server ({@code managedBackend})
@@ -125,7 +125,7 @@ public record ManagedBackendConfig(
             throw new IllegalArgumentException("init-param backend is generated when managedBackend=" + managed
                     + ": remove it (or use managedBackend=auto, where backend is the fallback)");
         }
-        int maxConnections = p.atLeast("maxConnections", FastCgiConfig.DEFAULT_MAX_CONNECTIONS, 1);
+        int maxConnections = p.atLeast("maxConnections", ClientConfig.DEFAULT_MAX_CONNECTIONS, 1);
         int children = p.atLeast("backendChildren", maxConnections, 1);
         boolean poolSet = p.string("maxConnections", null) != null;
         if (poolSet && maxConnections > children) {

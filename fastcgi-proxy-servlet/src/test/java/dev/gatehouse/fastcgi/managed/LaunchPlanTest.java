@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.fastcgi.BackendAddress;
+import dev.gatehouse.fastcgi.client.BackendAddress;
 import dev.gatehouse.fastcgi.managed.ManagedBackendConfig.Kind;
 import java.nio.file.Path;
 import java.util.HashMap;

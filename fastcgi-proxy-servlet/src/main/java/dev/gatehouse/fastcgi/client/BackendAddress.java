@@ -1,4 +1,4 @@
-package dev.gatehouse.fastcgi;
+package dev.gatehouse.fastcgi.client;
 
 import dev.gatehouse.servlet.InitParams;
 import java.net.InetSocketAddress;
@@ -68,7 +68,7 @@ public sealed interface BackendAddress {
      *
      * @throws IllegalArgumentException saying what is wrong with {@code text}
      */
-    static BackendAddress parse(String text) {
+    public static BackendAddress parse(String text) {
         String value = text.strip();
         if (value.startsWith("unix:")) {
             return new Unix(Path.of(value.substring("unix:".length())));
