@@ -78,6 +78,47 @@ class ArchitectureTest {
                 "cgi-meta depends on nothing, not even the servlet API");
     }
 
+    /**
+     * The layers depend downwards only: a bridge's mapping, protocol, client and process packages
+     * never import its servlet glue (the root package), and the ASGI contract never imports its
+     * servlet bridge.
+     */
+    @Test
+    void layersImportDownwardsOnly() throws IOException {
+        record Rule(String tree, boolean checksItsRoot, String glue, String forbidden) {}
+        List<Rule> rules = List.of(
+                new Rule("cgi-servlet/src/main/java/dev/gatehouse/cgi", false, "", "dev\\.gatehouse\\.cgi\\.[A-Z]"),
+                new Rule(
+                        "fastcgi-proxy-servlet/src/main/java/dev/gatehouse/fastcgi",
+                        false,
+                        "",
+                        "dev\\.gatehouse\\.fastcgi\\.[A-Z]"),
+                new Rule(
+                        "async-adapter/src/main/java/dev/gatehouse/asgi",
+                        true,
+                        "servlet",
+                        "dev\\.gatehouse\\.asgi\\.servlet\\."));
+        Set<String> offenders = new TreeSet<>();
+        for (Rule rule : rules) {
+            Path root = ROOT.resolve(rule.tree());
+            Pattern importing = Pattern.compile("^import (static )?" + rule.forbidden(), Pattern.MULTILINE);
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Path dir = root.relativize(file.getParent());
+                    boolean inRoot = dir.toString().isEmpty();
+                    boolean glue = inRoot
+                            ? !rule.checksItsRoot()
+                            : dir.startsWith(rule.glue()) && !rule.glue().isEmpty();
+                    if (!glue && importing.matcher(Files.readString(file)).find()) {
+                        offenders.add(ROOT.relativize(file).toString());
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), offenders, "files that import a layer above their own");
+    }
+
     /** The artifactIds of the dependencies that are not test-scoped. */
     private static Set<String> mainDependencies(Path pom) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
