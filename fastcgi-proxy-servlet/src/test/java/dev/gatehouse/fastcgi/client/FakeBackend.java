@@ -21,17 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * observed on the wire. Each connection runs {@link Behaviour} on its own thread; GET_VALUES
  * is answered with {@code values} and the connection closed, as php-fpm does.
  */
-final class FakeBackend implements AutoCloseable {
+public final class FakeBackend implements AutoCloseable {
 
     static final int GET_VALUES = 9;
     static final int ABORT_REQUEST = 2;
 
     /** What the application does on one connection, after the GET_VALUES probe. */
-    interface Behaviour {
+    public interface Behaviour {
         void serve(Conn conn, int index) throws IOException;
     }
 
-    record Rec(int type, int id, byte[] content) {}
+    public record Rec(int type, int id, byte[] content) {}
 
     private final ServerSocket server;
     private final Map<String, String> values;
@@ -40,7 +40,7 @@ final class FakeBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     final List<Rec> received = new CopyOnWriteArrayList<>();
 
-    FakeBackend(Map<String, String> values, Behaviour behaviour) throws IOException {
+    public FakeBackend(Map<String, String> values, Behaviour behaviour) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.values = values;
         this.behaviour = behaviour;
@@ -49,7 +49,7 @@ final class FakeBackend implements AutoCloseable {
         acceptor.start();
     }
 
-    Backend backend() {
+    public Backend backend() {
         return Backend.parse("127.0.0.1:" + server.getLocalPort());
     }
 
@@ -102,17 +102,19 @@ final class FakeBackend implements AutoCloseable {
     }
 
     /** One accepted connection: records in and out. */
-    final class Conn {
+    public final class Conn {
+        private final Socket socket;
         private final DataInputStream in;
         private final OutputStream out;
         private Rec pushedBack;
 
         Conn(Socket socket) throws IOException {
+            this.socket = socket;
             this.in = new DataInputStream(socket.getInputStream());
             this.out = socket.getOutputStream();
         }
 
-        Rec read() throws IOException {
+        public Rec read() throws IOException {
             if (pushedBack != null) {
                 Rec rec = pushedBack;
                 pushedBack = null;
@@ -134,7 +136,7 @@ final class FakeBackend implements AutoCloseable {
         }
 
         /** Reads BEGIN_REQUEST, the PARAMS and the STDIN streams; false at end of input. */
-        boolean readRequest() throws IOException {
+        public boolean readRequest() throws IOException {
             try {
                 Rec begin = read();
                 if (begin.type() != 1) {
@@ -152,7 +154,7 @@ final class FakeBackend implements AutoCloseable {
             }
         }
 
-        void write(int type, int id, byte[] content) throws IOException {
+        public void write(int type, int id, byte[] content) throws IOException {
             out.write(new byte[] {
                 1, (byte) type, (byte) (id >> 8), (byte) id, (byte) (content.length >> 8), (byte) content.length, 0, 0
             });
@@ -160,24 +162,46 @@ final class FakeBackend implements AutoCloseable {
             out.flush();
         }
 
-        void stdout(String text) throws IOException {
+        public void stdout(String text) throws IOException {
             write(6, 1, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        void end(int protocolStatus) throws IOException {
+        public void end(int protocolStatus) throws IOException {
             write(3, 1, new byte[] {0, 0, 0, 0, (byte) protocolStatus, 0, 0, 0});
         }
 
         /** A complete response: STDOUT, its end, END_REQUEST(REQUEST_COMPLETE). */
-        void respond(String body) throws IOException {
+        public void respond(String body) throws IOException {
             stdout("Content-Type: text/plain\r\n\r\n" + body);
             write(6, 1, new byte[0]);
             end(0);
         }
 
-        void raw(byte[] bytes) throws IOException {
+        public void raw(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();
+        }
+
+        /** Drops the connection at once, as a crashed worker does (a reset, not a FIN). */
+        public void drop() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        /**
+         * Waits until the client gives the request up: ABORT_REQUEST, or the connection closed;
+         * returns which.
+         */
+        public String awaitEnd() throws IOException {
+            try {
+                while (true) {
+                    if (read().type() == ABORT_REQUEST) {
+                        return "ABORT_REQUEST";
+                    }
+                }
+            } catch (EOFException | java.net.SocketException e) {
+                return "closed";
+            }
         }
     }
 }
