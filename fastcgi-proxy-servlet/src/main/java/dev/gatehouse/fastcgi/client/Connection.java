@@ -264,10 +264,8 @@ final class Connection implements EventLoop.Handler {
             lost("unexpected " + record.type() + " on an idle connection", null);
             return false;
         }
-        if (record instanceof StreamRecord piece) {
-            if (!piece.isEnd()) {
-                stream(piece);
-            }
+        if (record instanceof StreamRecord piece && !piece.isEnd()) {
+            stream(piece);
         } else if (record instanceof EndRequest end) {
             endRequest(end);
             return false;

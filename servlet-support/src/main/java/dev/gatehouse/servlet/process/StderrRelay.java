@@ -52,9 +52,9 @@ public final class StderrRelay {
     private final Logger log;
     private final String name;
     private final int maxLines;
-    private final boolean server;
     private final LongAdder loggedTotal;
     private final LongAdder droppedTotal;
+    /** A server's last lines; null for a request's relay, which is how the two kinds differ. */
     private final Deque<String> tail;
 
     private byte[] line = new byte[256];
@@ -71,7 +71,6 @@ public final class StderrRelay {
         this.log = log;
         this.name = name;
         this.maxLines = maxLines;
-        this.server = server;
         this.loggedTotal = logged;
         this.droppedTotal = dropped;
         this.tail = server ? new ArrayDeque<>() : null;
@@ -208,7 +207,7 @@ public final class StderrRelay {
             tail.addLast(text);
         }
         if (lines++ < maxLines) {
-            log.log(server ? level(text) : Level.WARNING, "{0}: {1}", name, text);
+            log.log(tail != null ? level(text) : Level.WARNING, "{0}: {1}", name, text);
             loggedTotal.increment();
         } else {
             dropped++;
